@@ -1,0 +1,31 @@
+"""Settings of the service, read once from the environment and passed to create_app."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "postgresql://koppelkansen:koppelkansen@127.0.0.1:5432/koppelkansen"
+
+
+class Settings(BaseSettings):
+    """Service settings; DATABASE_URL is the libpq URL of the PostGIS database."""
+
+    model_config = SettingsConfigDict(env_prefix="KOPPELKANSEN_", extra="ignore")
+
+    database_url: str = Field(default=DEFAULT_DATABASE_URL, validation_alias="DATABASE_URL")
+    max_page_size: int = 100_000
+    default_page_size: int = 1_000
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """The URL with the psycopg 3 driver named, as SQLAlchemy wants it."""
+        return to_sqlalchemy_url(self.database_url)
+
+
+def to_sqlalchemy_url(url: str) -> str:
+    """Turn a libpq URL (postgresql://…) into SQLAlchemy's psycopg form."""
+    for prefix in ("postgresql+psycopg://", "postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url

@@ -1,0 +1,232 @@
+"""Tables: the canonical layers of RULES.md §1, results, analysis runs and import provenance."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from geoalchemy2 import Geometry
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db import Base
+
+SRID = 28992
+
+
+def _geom(kind: str) -> Any:
+    return mapped_column(Geometry(kind, srid=SRID, spatial_index=True), nullable=False)
+
+
+def _import_fk() -> Any:
+    return mapped_column(ForeignKey("import_run.id", ondelete="SET NULL"), nullable=True, index=True)
+
+
+class ImportRun(Base):
+    """Provenance of one import: file, checksum, time, layer and row counts."""
+
+    __tablename__ = "import_run"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    laag: Mapped[str] = mapped_column(String(32))
+    bestand: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    preset: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    gelezen: Mapped[int] = mapped_column(Integer)
+    geladen: Mapped[int] = mapped_column(Integer)
+    overgeslagen: Mapped[int] = mapped_column(Integer)
+    vervangen: Mapped[bool] = mapped_column(Boolean, default=False)
+    rapport: Mapped[dict[str, Any]] = mapped_column(JSONB)
+
+
+class Buurt(Base):
+    """CBS buurt."""
+
+    __tablename__ = "buurt"
+
+    buurtcode: Mapped[str] = mapped_column(String(10), primary_key=True)
+    buurtnaam: Mapped[str | None] = mapped_column(Text)
+    wijkcode: Mapped[str | None] = mapped_column(String(8))
+    gemeentecode: Mapped[str | None] = mapped_column(String(6))
+    gemeentenaam: Mapped[str | None] = mapped_column(Text)
+    inwoners: Mapped[int | None] = mapped_column(Integer)
+    water: Mapped[bool | None] = mapped_column(Boolean)
+    import_id: Mapped[int | None] = _import_fk()
+    geom: Mapped[Any] = _geom("MULTIPOLYGON")
+
+
+class Warmtenet(Base):
+    """Heat network route (tracé)."""
+
+    __tablename__ = "warmtenet"
+
+    id: Mapped[str] = mapped_column(Text, primary_key=True)
+    naam: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    start_jaar: Mapped[int | None] = mapped_column(Integer)
+    eind_jaar: Mapped[int | None] = mapped_column(Integer)
+    import_id: Mapped[int | None] = _import_fk()
+    geom: Mapped[Any] = _geom("MULTILINESTRING")
+
+
+class Riolering(Base):
+    """Sewer pipe (leiding)."""
+
+    __tablename__ = "riolering"
+
+    id: Mapped[str] = mapped_column(Text, primary_key=True)
+    stelseltype: Mapped[str] = mapped_column(String(16))
+    materiaal: Mapped[str | None] = mapped_column(Text)
+    diameter_mm: Mapped[float | None] = mapped_column(Float)
+    aanlegjaar: Mapped[int | None] = mapped_column(Integer)
+    vervangingsjaar: Mapped[int | None] = mapped_column(Integer)
+    import_id: Mapped[int | None] = _import_fk()
+    geom: Mapped[Any] = _geom("LINESTRING")
+
+
+class Groen(Base):
+    """Green area polygon."""
+
+    __tablename__ = "groen"
+
+    id: Mapped[str] = mapped_column(Text, primary_key=True)
+    type: Mapped[str | None] = mapped_column(Text)
+    import_id: Mapped[int | None] = _import_fk()
+    geom: Mapped[Any] = _geom("MULTIPOLYGON")
+
+
+class Boom(Base):
+    """Tree."""
+
+    __tablename__ = "boom"
+
+    id: Mapped[str] = mapped_column(Text, primary_key=True)
+    soort: Mapped[str | None] = mapped_column(Text)
+    import_id: Mapped[int | None] = _import_fk()
+    geom: Mapped[Any] = _geom("POINT")
+
+
+class Leefbaarometer(Base):
+    """Leefbaarometer 3.0 grid cell (100 m) for one year."""
+
+    __tablename__ = "leefbaarometer"
+    __table_args__ = (UniqueConstraint("grid_id", "jaar"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    grid_id: Mapped[str] = mapped_column(String(16))
+    jaar: Mapped[int] = mapped_column(Integer)
+    lbm: Mapped[float | None] = mapped_column(Float)
+    afw: Mapped[float | None] = mapped_column(Float)
+    fys: Mapped[float | None] = mapped_column(Float)
+    onv: Mapped[float | None] = mapped_column(Float)
+    soc: Mapped[float | None] = mapped_column(Float)
+    vrz: Mapped[float | None] = mapped_column(Float)
+    won: Mapped[float | None] = mapped_column(Float)
+    klasse: Mapped[int] = mapped_column(Integer)
+    import_id: Mapped[int | None] = _import_fk()
+    geom: Mapped[Any] = _geom("POLYGON")
+
+
+class AnalyseRun(Base):
+    """One analysis: when, peiljaar, every parameter used, and the imports it read."""
+
+    __tablename__ = "analyse_run"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    peiljaar: Mapped[int] = mapped_column(Integer)
+    parameters: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    import_ids: Mapped[list[int]] = mapped_column(JSONB)
+    aantallen: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    duur_s: Mapped[float] = mapped_column(Float)
+
+
+class Koppelkans(Base):
+    """A result of the latest analysis: a koppelkans or a knelpunt (RULES.md §3–4)."""
+
+    __tablename__ = "koppelkans"
+
+    kans_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("analyse_run.id", ondelete="CASCADE"), index=True)
+    regel: Mapped[str] = mapped_column(String(16), index=True)
+    categorie: Mapped[str] = mapped_column(String(10), index=True)
+    buurtcode: Mapped[str | None] = mapped_column(String(10), index=True)
+    lengte_m: Mapped[float] = mapped_column(Float)
+    actie_nodig: Mapped[bool] = mapped_column(Boolean, index=True)
+    toelichting: Mapped[str] = mapped_column(Text)
+    bron_ids: Mapped[str] = mapped_column(Text)
+    warmtenet_id: Mapped[str | None] = mapped_column(Text)
+    sectie_id: Mapped[str | None] = mapped_column(Text)
+    riool_id: Mapped[str | None] = mapped_column(Text)
+    boom_ids: Mapped[str | None] = mapped_column(Text)
+    start_jaar: Mapped[int | None] = mapped_column(Integer)
+    eind_jaar: Mapped[int | None] = mapped_column(Integer)
+    riool_due_jaar: Mapped[int | None] = mapped_column(Integer)
+    jaarverschil: Mapped[int | None] = mapped_column(Integer)
+    afstand_m: Mapped[float | None] = mapped_column(Float)
+    gedeelde_lengte_m: Mapped[float | None] = mapped_column(Float)
+    materiaal: Mapped[str | None] = mapped_column(Text)
+    stelseltype: Mapped[str | None] = mapped_column(Text)
+    groen_aandeel: Mapped[float | None] = mapped_column(Float)
+    aantal_bomen: Mapped[int | None] = mapped_column(Integer)
+    laagste_klasse: Mapped[int | None] = mapped_column(Integer)
+    zwakste_dimensie: Mapped[str | None] = mapped_column(String(3))
+    koppeling: Mapped[str | None] = mapped_column(Text)
+    geom: Mapped[Any] = _geom("GEOMETRY")
+
+
+class KansBesluit(Base):
+    """A team's decision on a result; keyed by kans_id so it survives re-runs."""
+
+    __tablename__ = "kans_besluit"
+
+    kans_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    status: Mapped[str] = mapped_column(String(32))
+    notitie: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+
+
+class Buurtscore(Base):
+    """Ranking of a buurt in the latest analysis (RULES.md §5)."""
+
+    __tablename__ = "buurtscore"
+
+    buurtcode: Mapped[str] = mapped_column(String(10), primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("analyse_run.id", ondelete="CASCADE"), index=True)
+    buurtnaam: Mapped[str | None] = mapped_column(Text)
+    score: Mapped[float] = mapped_column(Float)
+    rang: Mapped[int] = mapped_column(Integer, index=True)
+    m_r1: Mapped[float] = mapped_column(Float)
+    m_r2: Mapped[float] = mapped_column(Float)
+    m_r3: Mapped[float] = mapped_column(Float)
+    m_r4: Mapped[float] = mapped_column(Float)
+    n_knelpunt: Mapped[int] = mapped_column(Integer)
+    laag_aandeel: Mapped[float] = mapped_column(Float)
+    riool_onbekend: Mapped[int] = mapped_column(Integer)
+    n_kansen: Mapped[int] = mapped_column(Integer)
+    geom: Mapped[Any] = _geom("MULTIPOLYGON")
+
+
+LAYER_MODELS: dict[str, type[Base]] = {
+    "buurt": Buurt,
+    "warmtenet": Warmtenet,
+    "riolering": Riolering,
+    "groen": Groen,
+    "boom": Boom,
+    "leefbaarometer": Leefbaarometer,
+}

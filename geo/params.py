@@ -1,0 +1,102 @@
+"""Rule parameters of RULES.md with their defaults, and reading them from a TOML rules file."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+DEFAULT_LEVENSDUUR: dict[str, int] = {
+    "beton": 60,
+    "gewapend beton": 60,
+    "gres": 80,
+    "pvc": 60,
+    "pe": 60,
+    "gietijzer": 80,
+    "metselwerk": 100,
+}
+DEFAULT_LEVENSDUUR_OVERIG = 60
+
+DEFAULT_WEIGHTS: dict[str, float] = {"m_r1": 0.4, "m_r2": 0.2, "m_r3": 0.25, "m_r4": 0.15}
+
+
+class RulesFileError(ValueError):
+    """A rules file that cannot be used; the message is Dutch and names the problem."""
+
+
+@dataclass(frozen=True)
+class RuleParams:
+    """Every tunable number of RULES.md; the defaults are the documented ones."""
+
+    sectie_m: float = 100.0
+    afstand_m: float = 10.0
+    marge_jaar: int = 5
+    min_lengte_m: float = 10.0
+    groen_buffer_m: float = 25.0
+    groen_drempel: float = 0.15
+    boom_afstand_m: float = 5.0
+    klasse_max: int = 4
+    laag_aandeel_min: float = 0.5
+    horizon_jaar: int = 10
+    signaal_jaren: int = 2
+    levensduur: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_LEVENSDUUR))
+    levensduur_overig: int = DEFAULT_LEVENSDUUR_OVERIG
+    gewichten: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+
+    def to_dict(self) -> dict[str, Any]:
+        """All parameters as plain JSON-able values, for the analysis run record."""
+        return asdict(self)
+
+    def lifetime(self, materiaal: str | None) -> int:
+        """Lifetime in years of a pipe of this (normalised) material."""
+        if materiaal is None:
+            return self.levensduur_overig
+        return self.levensduur.get(materiaal, self.levensduur_overig)
+
+
+def load_params(path: Path | None = None, **overrides: Any) -> RuleParams:
+    """Read a TOML rules file (flat keys, plus [levensduur] and [gewichten] tables) over the defaults."""
+    values: dict[str, Any] = {}
+    if path is not None:
+        try:
+            values = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise RulesFileError(f"Regelbestand '{path}' bestaat niet.") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise RulesFileError(f"Regelbestand '{path}' is geen geldige TOML: {exc}") from exc
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return params_from_dict(values)
+
+
+def params_from_dict(values: dict[str, Any]) -> RuleParams:
+    """Build RuleParams from a dict, refusing unknown keys and wrong types with a Dutch message."""
+    base = RuleParams()
+    known = {f.name: f for f in fields(RuleParams)}
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        raise RulesFileError(
+            f"Onbekende parameter(s) {', '.join(unknown)}. Bekend zijn: {', '.join(sorted(known))}."
+        )
+    clean: dict[str, Any] = {}
+    for key, value in values.items():
+        default = getattr(base, key)
+        if isinstance(default, dict):
+            if not isinstance(value, dict):
+                raise RulesFileError(f"Parameter '{key}' moet een tabel zijn, bijvoorbeeld [{key}].")
+            merged = dict(default)
+            if key == "gewichten":
+                unknown_w = sorted(set(value) - set(default))
+                if unknown_w:
+                    raise RulesFileError(
+                        f"Onbekende gewicht(en) {', '.join(unknown_w)}; gebruik m_r1, m_r2, m_r3, m_r4."
+                    )
+            merged.update({str(k).lower(): v for k, v in value.items()})
+            clean[key] = merged
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise RulesFileError(f"Parameter '{key}' moet een getal zijn, niet '{value}'.")
+        if value < 0:
+            raise RulesFileError(f"Parameter '{key}' mag niet negatief zijn ({value}).")
+        clean[key] = type(default)(value)
+    return replace(base, **clean)
