@@ -104,3 +104,9 @@ def install_error_handlers(app: FastAPI) -> None:
             status_code=500,
             content={"detail": "Er ging onverwacht iets mis. Probeer het opnieuw of meld dit."},
         )
+
+
+class NotReady(DomainError):
+    """Something must happen first (an import, an analysis)."""
+
+    status_code = 409

@@ -18,6 +18,10 @@ from geo.schema import CRS
 # behaves as the rule says rather than as the last bit of a float says.
 EPS = 1e-9
 
+# Segments per quarter circle of round buffers, as shapely's Geometry.buffer (the array function
+# shapely.buffer defaults to 8); 16 keeps a 25 m corridor within 0.2% of the true area.
+QUAD_SEGS = 16
+
 _TARGET_CRS = PyprojCRS.from_user_input(CRS)
 
 
@@ -121,3 +125,44 @@ def fmt_years(start: object, eind: object) -> str:
     if e is None or e == s:
         return str(s)
     return f"{s}–{e}"
+
+
+# dtypes of the result columns of schema.KANS_COLUMNS (str columns hold NaN when missing).
+KANS_DTYPES: dict[str, str] = {
+    "kans_id": "str", "regel": "str", "categorie": "str", "buurtcode": "str",
+    "lengte_m": "float64", "actie_nodig": "bool", "toelichting": "str", "bron_ids": "str",
+    "warmtenet_id": "str", "sectie_id": "str", "riool_id": "str", "boom_ids": "str",
+    "start_jaar": "Int64", "eind_jaar": "Int64", "riool_due_jaar": "Int64",
+    "jaarverschil": "Int64", "afstand_m": "float64", "gedeelde_lengte_m": "float64",
+    "materiaal": "str", "stelseltype": "str", "groen_aandeel": "float64",
+    "aantal_bomen": "Int64", "laagste_klasse": "Int64", "zwakste_dimensie": "str",
+    "koppeling": "str",
+}
+
+# Columns a rule fills; results.finish_kansen adds the rest of schema.KANS_COLUMNS.
+RULE_COLUMNS: tuple[str, ...] = (
+    "regel", "toelichting", "warmtenet_id", "sectie_id", "riool_id", "boom_ids",
+    "start_jaar", "eind_jaar", "riool_due_jaar", "jaarverschil", "afstand_m",
+    "gedeelde_lengte_m", "materiaal", "stelseltype", "groen_aandeel", "aantal_bomen",
+    "laagste_klasse", "zwakste_dimensie", "koppeling",
+)
+
+
+def rule_frame(rows: list[dict[str, object]]) -> gpd.GeoDataFrame:
+    """Rows of one rule (dicts with `geometry` and some RULE_COLUMNS) as a typed frame."""
+    if not rows:
+        return empty_frame(RULE_COLUMNS, KANS_DTYPES)
+    df = pd.DataFrame(rows)
+    for col in RULE_COLUMNS:
+        if col not in df.columns:
+            df[col] = None
+    dtypes = {c: KANS_DTYPES[c] for c in RULE_COLUMNS}
+    out = df[list(RULE_COLUMNS)].astype(dtypes)
+    return gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(df["geometry"].tolist(), crs=CRS))
+
+
+def text_or_none(value: object) -> str | None:
+    """A nullable text cell as str or None."""
+    if value is None or bool(pd.isna(value)):  # type: ignore[call-overload]
+        return None
+    return str(value)

@@ -44,3 +44,10 @@ def due_explanations(riolering: gpd.GeoDataFrame, params: RuleParams) -> pd.Seri
         else:
             texts.append("vervangingsjaar onbekend")
     return pd.Series(texts, index=riolering.index, dtype="str")
+
+
+def add_due_years(riolering: gpd.GeoDataFrame, params: RuleParams) -> gpd.GeoDataFrame:
+    """Copy of the pipes with an Int64 column `due_jaar`; EPSG:28992 in and out."""
+    out = riolering.copy()
+    out["due_jaar"] = due_years(riolering, params)
+    return out

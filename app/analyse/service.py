@@ -1,0 +1,80 @@
+"""Running an analysis: layers from PostGIS through geo.analyse, results back into PostGIS."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, bindparam, text
+from sqlalchemy.dialects.postgresql import JSONB
+
+from app.bulk import copy_frame
+from app.layers.service import imported_ids, read_layers
+from geo.analysis import analyse
+from geo.params import RuleParams
+from geo.schema import BUURTSCORE_COLUMNS, KANS_COLUMNS
+
+
+@dataclass(frozen=True)
+class AnalyseSummary:
+    """What one run produced, for the CLI and the API."""
+
+    run_id: int
+    peiljaar: int
+    duur_s: float
+    aantallen: dict[str, Any]
+
+
+def run_analysis(
+    engine: Engine,
+    *,
+    params: RuleParams,
+    peiljaar: int,
+    progress: Callable[[str], None] | None = None,
+) -> AnalyseSummary:
+    """Analyse all loaded layers and replace the stored results in one transaction."""
+    say = progress or (lambda _: None)
+    started = time.perf_counter()
+    say("lagen lezen uit de database")
+    layers = read_layers(engine)
+    say("regels toepassen (" + ", ".join(f"{len(f)} {k}" for k, f in layers.items()) + ")")
+    result = analyse(**layers, params=params, peiljaar=peiljaar)
+    kansen, scores = result.kansen, result.buurtscores
+    counts: dict[str, Any] = {
+        "per_regel": {str(k): int(v) for k, v in kansen["regel"].value_counts().items()},
+        "kansen": int((kansen["categorie"] == "kans").sum()),
+        "knelpunten": int((kansen["categorie"] == "knelpunt").sum()),
+        "secties": len(result.secties),
+        "buurten": len(scores),
+        "invoer": {k: len(f) for k, f in layers.items()},
+    }
+    say("resultaten opslaan")
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM koppelkans"))
+        conn.execute(text("DELETE FROM buurtscore"))
+        run_id = conn.execute(
+            text("INSERT INTO analyse_run (peiljaar, parameters, import_ids, aantallen, duur_s) "
+                 "VALUES (:peiljaar, :parameters, :import_ids, :aantallen, 0) RETURNING id")
+            .bindparams(bindparam("parameters", type_=JSONB), bindparam("import_ids", type_=JSONB),
+                        bindparam("aantallen", type_=JSONB)),
+            {"peiljaar": peiljaar, "parameters": params.to_dict(),
+             "import_ids": imported_ids(conn), "aantallen": counts},
+        ).scalar_one()
+        copy_frame(conn, "koppelkans", kansen.assign(run_id=run_id), [*KANS_COLUMNS, "run_id"])
+        copy_frame(conn, "buurtscore", scores.assign(run_id=run_id),
+                   [*BUURTSCORE_COLUMNS, "run_id"])
+        duur = round(time.perf_counter() - started, 2)
+        conn.execute(text("UPDATE analyse_run SET duur_s = :d WHERE id = :id"),
+                     {"d": duur, "id": run_id})
+    return AnalyseSummary(run_id=run_id, peiljaar=peiljaar, duur_s=duur, aantallen=counts)
+
+
+def latest_run(engine_or_conn: Any) -> dict[str, Any] | None:
+    """The latest analysis run as a dict, or None when nothing was analysed yet."""
+    row = engine_or_conn.execute(
+        text("SELECT id, created_at, peiljaar, parameters, import_ids, aantallen, duur_s "
+             "FROM analyse_run ORDER BY id DESC LIMIT 1")
+    ).mappings().first()
+    return dict(row) if row else None

@@ -1,0 +1,44 @@
+"""Routes of the buurt ranking."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import JSONResponse
+
+from app.buurten import service
+from app.buurten.schemas import BuurtDetail, BuurtRanking
+from app.db import SessionDep
+from app.geojson import feature_collection
+
+router = APIRouter(prefix="/api/v1/buurten", tags=["buurten"])
+
+BUURTCODE = Path(description="CBS-buurtcode: BU en acht cijfers", examples=["BU03070000"])
+
+
+@router.get("", response_model=BuurtRanking,
+            responses={200: {"content": {"application/geo+json": {}}}, 409: {}})
+def list_buurten(
+    session: SessionDep,
+    format: Literal["json", "geojson"] = Query(
+        "json", description="json: de rangorde; geojson: dezelfde cijfers als FeatureCollection "
+        "met de buurtvlakken in WGS84 (voor een kaart)."),
+) -> Any:
+    """Rangorde van alle buurten uit de laatste analyse, meest kansrijk eerst.
+
+    Elke buurt staat erin, ook buurten met score 0. De score (0–100) is de gewogen som van de
+    meters per regel (m_r1..m_r4) gedeeld door het maximum over alle buurten (RULES.md §5).
+    Zonder analyse: 409 met uitleg.
+    """
+    if format == "geojson":
+        return JSONResponse(feature_collection(service.ranking_features(session)),
+                            media_type="application/geo+json")
+    run, rows = service.list_ranking(session)
+    return {"analyse": run, "buurten": rows}
+
+
+@router.get("/{buurtcode}", response_model=BuurtDetail, responses={404: {}, 409: {}})
+def get_buurt(session: SessionDep, buurtcode: str = BUURTCODE) -> Any:
+    """Score, metrics en aantal resultaten per regel van één buurt; 404 bij een onbekende buurt."""
+    return service.get_buurt(session, buurtcode=buurtcode)

@@ -1,0 +1,74 @@
+"""The buurt ranking and one buurt's score, metrics and counts per rule."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from app.analyse.service import latest_run
+from app.errors import NotFound, NotReady
+from app.geojson import features
+from geo.schema import BUURTSCORE_COLUMNS, REGELS
+
+_COLUMNS = ", ".join(f"s.{c}" for c in BUURTSCORE_COLUMNS)
+
+
+def _require_run(session: Session) -> dict[str, Any]:
+    run = latest_run(session)
+    if run is None:
+        raise NotReady(
+            "Er is nog geen analyse gedraaid, dus er is geen rangorde. Importeer de lagen en "
+            "draai 'koppelkansen analyse'."
+        )
+    return run
+
+
+def list_ranking(session: Session) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The latest run and every buurt's score, best first (rang 1)."""
+    run = _require_run(session)
+    rows = session.execute(text(f"SELECT {_COLUMNS} FROM buurtscore s ORDER BY s.rang")).mappings()
+    return run, [dict(r) for r in rows]
+
+
+def ranking_features(session: Session) -> list[dict[str, Any]]:
+    """The ranking as GeoJSON features (buurt polygons in WGS84)."""
+    _require_run(session)
+    return features(
+        session,
+        f"SELECT {_COLUMNS}, ST_Transform(s.geom, 4326) AS geom FROM buurtscore s ORDER BY s.rang",
+        {},
+    )
+
+
+def get_buurt(session: Session, *, buurtcode: str) -> dict[str, Any]:
+    """Score, metrics and counts per rule of one buurt, or NotFound."""
+    buurt = session.execute(
+        text("SELECT buurtcode, buurtnaam, gemeentenaam, inwoners, water, "
+             "round((ST_Area(geom) / 10000)::numeric, 2)::float AS oppervlakte_ha "
+             "FROM buurt WHERE buurtcode = :code"),
+        {"code": buurtcode},
+    ).mappings().first()
+    if buurt is None:
+        raise NotFound(
+            f"Buurt '{buurtcode}' bestaat niet in de geladen buurten. Een buurtcode is 'BU' "
+            "met acht cijfers; de lijst staat op /api/v1/buurten."
+        )
+    run = _require_run(session)
+    score = session.execute(
+        text(f"SELECT {_COLUMNS} FROM buurtscore s WHERE s.buurtcode = :code"), {"code": buurtcode}
+    ).mappings().first()
+    counts = dict.fromkeys(REGELS, 0)
+    rows = session.execute(
+        text("SELECT regel, count(*) FROM koppelkans WHERE buurtcode = :code GROUP BY regel"),
+        {"code": buurtcode},
+    )
+    counts.update({regel: n for regel, n in rows})
+    return {
+        **dict(buurt),
+        "analyse_id": run["id"],
+        "peiljaar": run["peiljaar"],
+        "score": dict(score) if score else None,
+        "aantal_per_regel": counts,
+    }

@@ -1,0 +1,201 @@
+"""The command line `koppelkansen` (help texts and messages in Dutch)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from app.config import Settings
+from app.errors import DB_UNAVAILABLE_MESSAGE, DomainError
+
+app = typer.Typer(
+    help="Koppelkansen: waar kan werk in de straat gecombineerd worden?",
+    no_args_is_help=True, add_completion=False, rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+db_app = typer.Typer(help="Database beheren.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+LAYER_CHOICES = ("buurt", "warmtenet", "riolering", "groen", "boom", "leefbaarometer")
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Print a Dutch error on stderr and stop with a non-zero exit code."""
+    typer.echo(f"Fout: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def friendly_errors() -> Iterator[None]:
+    """Turn every expected error into a Dutch message and an exit code, never a traceback."""
+    from data.importers import ImportRefused
+    from geo.params import RulesFileError
+
+    try:
+        yield
+    except ImportRefused as exc:
+        fail(f"import geweigerd, er is niets veranderd.\n{exc.message}")
+    except (DomainError, RulesFileError) as exc:
+        fail(getattr(exc, "message", str(exc)))
+    except OperationalError:
+        fail(DB_UNAVAILABLE_MESSAGE, code=3)
+    except ProgrammingError as exc:
+        if "does not exist" in str(exc.orig):
+            fail("De database heeft nog geen tabellen. Draai eerst 'koppelkansen db upgrade'.")
+        raise
+
+
+def progress(text: str) -> None:
+    """Show a step of long work."""
+    stamp = dt.datetime.now().strftime("%H:%M:%S")
+    typer.echo(f"[{stamp}] {text}", err=True)
+
+
+def _engine() -> Any:
+    from app.db import make_engine
+
+    return make_engine(Settings().sqlalchemy_url)
+
+
+def _pairs(values: list[str], option: str) -> dict[str, str]:
+    pairs: dict[str, str] = {}
+    for value in values:
+        key, sep, rest = value.partition("=")
+        if not sep or not key.strip():
+            fail(f"{option} verwacht CANONIEK=WAARDE, bijvoorbeeld {option} status=gepland; "
+                 f"kreeg '{value}'.")
+        pairs[key.strip()] = rest.strip()
+    return pairs
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Maak of werk de tabellen bij (alembic upgrade head, inclusief PostGIS)."""
+    from alembic import command
+    from alembic.config import Config
+
+    root = Path(__file__).resolve().parents[1]
+    config = Config(str(root / "alembic.ini"))
+    config.set_main_option("script_location", str(root / "alembic"))
+    config.attributes["sqlalchemy_url"] = Settings().sqlalchemy_url
+    with friendly_errors():
+        command.upgrade(config, "head")
+    typer.echo("Database is bijgewerkt.")
+
+
+@app.command("import")
+def import_(
+    laag: Annotated[str, typer.Argument(help="Laag: " + ", ".join(LAYER_CHOICES))],
+    path: Annotated[Path, typer.Argument(help="Bestand: GeoPackage, Shapefile (of zip), GeoJSON, CSV")],
+    source_layer: Annotated[str | None, typer.Option("--source-layer", help="Laagnaam in het bestand (GeoPackage)")] = None,
+    map_: Annotated[list[str], typer.Option("--map", help="Koppel een veld: CANONIEK=BRON, bv. status=Fase")] = [],  # noqa: B006
+    set_: Annotated[list[str], typer.Option("--set", help="Waarde voor het hele bestand: CANONIEK=WAARDE, bv. start_jaar=2027")] = [],  # noqa: B006
+    crs: Annotated[str | None, typer.Option("--crs", help="Coördinatenstelsel van het bestand, bv. EPSG:28992")] = None,
+    replace: Annotated[bool, typer.Option("--replace", help="Vervang de hele laag in plaats van aanvullen")] = False,
+) -> None:
+    """Importeer een bestand als laag; alles of niets, met een rapport."""
+    from app.layers.service import import_file
+
+    if laag not in LAYER_CHOICES:
+        fail(f"Onbekende laag '{laag}'. Kies uit: {', '.join(LAYER_CHOICES)}.")
+    if not path.exists():
+        fail(f"Bestand '{path}' bestaat niet.")
+    with friendly_errors():
+        report = import_file(
+            _engine(), laag=laag, path=path, source_layer=source_layer,
+            mapping=_pairs(map_, "--map"), values=_pairs(set_, "--set"), crs=crs,
+            replace=replace, progress=progress,
+        )
+    typer.echo(report.to_text())
+
+
+@app.command("analyse")
+def analyse_(
+    peiljaar: Annotated[int | None, typer.Option("--peiljaar", help="Peiljaar (standaard dit jaar)", min=1900, max=2200)] = None,
+    rules: Annotated[Path | None, typer.Option("--rules", help="Regelbestand (TOML) met andere parameters")] = None,
+) -> None:
+    """Zoek de koppelkansen en knelpunten en rangschik de buurten."""
+    from app.analyse.service import run_analysis
+    from geo.params import load_params
+
+    with friendly_errors():
+        params = load_params(rules)
+        summary = run_analysis(_engine(), params=params, peiljaar=peiljaar or dt.date.today().year,
+                               progress=progress)
+    counts = summary.aantallen
+    typer.echo(f"Analyse {summary.run_id} klaar in {summary.duur_s:.1f} s (peiljaar "
+               f"{summary.peiljaar}): {counts['kansen']} koppelkansen, {counts['knelpunten']} "
+               f"knelpunten in {counts['buurten']} buurten.")
+    for regel, n in sorted(counts["per_regel"].items()):
+        typer.echo(f"  {regel}: {n}")
+
+
+@app.command("export")
+def export_(
+    path: Annotated[Path, typer.Argument(help="Doelbestand")],
+    format: Annotated[str, typer.Option("--format", help="gpkg, shp, geojson of csv")] = "gpkg",
+    buurt: Annotated[list[str], typer.Option("--buurt", help="Alleen deze buurtcode (herhaalbaar)")] = [],  # noqa: B006
+) -> None:
+    """Schrijf de resultaten naar GeoPackage, Shapefile (zip), GeoJSON of CSV."""
+    from app.exports.service import FORMATS, write_export
+
+    if format not in FORMATS:
+        fail(f"Onbekend formaat '{format}'. Kies uit: {', '.join(FORMATS)}.")
+    with friendly_errors():
+        written = write_export(_engine(), path, format, buurt)  # type: ignore[arg-type]
+    for file in written:
+        typer.echo(f"Geschreven: {file}")
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Adres")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Poort")] = 8000,
+) -> None:
+    """Start de webdienst met kaart en API."""
+    import uvicorn
+
+    from app.main import create_app
+
+    typer.echo(f"Kaart: http://{host}:{port}/kaart   API: http://{host}:{port}/docs")
+    uvicorn.run(create_app(Settings()), host=host, port=port, log_level="warning")
+
+
+@app.command("demo")
+def demo(
+    seed: Annotated[int, typer.Option("--seed", help="Startgetal van de generator")] = 42,
+    scale: Annotated[float, typer.Option("--schaal", help="Grootte van de gemeente (1 = ca. 14 buurten)")] = 1.0,
+) -> None:
+    """Maak een fictieve gemeente, importeer haar met de gewone importers en analyseer."""
+    from app.analyse.service import run_analysis
+    from app.layers.service import import_file
+    from data.demo import generate_demo
+    from geo.params import RuleParams
+
+    year = dt.date.today().year
+    with friendly_errors(), tempfile.TemporaryDirectory(prefix="koppelkansen-demo-") as tmp:
+        progress("demogemeente maken")
+        files = generate_demo(Path(tmp), seed=seed, scale=scale, peiljaar=year)
+        engine = _engine()
+        for laag, path in files.paths.items():
+            progress(f"importeren: {laag} ({path.name})")
+            report = import_file(engine, laag=laag, path=path,
+                                 source_layer=files.source_layers.get(laag), replace=True,
+                                 progress=progress)
+            typer.echo(f"  {laag}: {report.geladen} geladen van {report.gelezen} gelezen")
+        summary = run_analysis(engine, params=RuleParams(), peiljaar=year, progress=progress)
+    typer.echo(f"Demo klaar: {summary.aantallen['kansen']} koppelkansen en "
+               f"{summary.aantallen['knelpunten']} knelpunten.")
+
+
+def main(argv: list[str] | None = None) -> Callable[..., Any] | None:
+    """Entry point of the `koppelkansen` command."""
+    return app(args=argv if argv is not None else sys.argv[1:], prog_name="koppelkansen")

@@ -1,0 +1,41 @@
+"""Route of the export download."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import FileResponse
+from starlette.background import BackgroundTask
+
+from app.exports.service import ExportFormat, export_filename, write_export
+
+router = APIRouter(prefix="/api/v1", tags=["export"])
+
+_MEDIA = {"gpkg": "application/geopackage+sqlite3", "shp": "application/zip",
+          "geojson": "application/zip", "csv": "application/zip"}
+
+
+@router.get("/export", response_class=FileResponse, responses={404: {}, 409: {}, 422: {}})
+def export(
+    request: Request,
+    format: ExportFormat = Query("gpkg", description="gpkg, shp (zip), geojson (zip) of csv (zip)"),
+    buurt: list[str] = Query([], description="Alleen deze buurtcode(s); herhaal voor meer."),
+) -> FileResponse:
+    """De resultaten als download, om te openen in QGIS of ArcGIS.
+
+    GeoPackage met lagen `koppelkansen` en `buurtscores` (EPSG:28992, Nederlandse aliassen);
+    Shapefile als zip met één shapefile per geometrietype, veldnamen van hoogstens 10 tekens en
+    `legenda.csv` met de volledige namen; GeoJSON (EPSG:4326) en CSV (WKT in EPSG:28992) als zip.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="kk-export-"))
+    name = export_filename(format)
+    try:
+        written = write_export(request.app.state.engine, folder / name, format, buurt)
+    except Exception:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return FileResponse(written[0], media_type=_MEDIA[format], filename=name,
+                        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True))

@@ -1,0 +1,169 @@
+"""Writing the results to GeoPackage, Shapefile (zip), GeoJSON (WGS84) and CSV (WKT)."""
+
+from __future__ import annotations
+
+import csv
+import sqlite3
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+from sqlalchemy import Engine, text
+
+import geopandas as gpd
+import pyogrio
+
+from app.errors import NotFound, NotReady
+from app.exports.fields import BUURT_FIELDS, KANS_FIELDS
+from geo.schema import CRS
+
+ExportFormat = Literal["gpkg", "shp", "geojson", "csv"]
+FORMATS: tuple[str, ...] = ("gpkg", "shp", "geojson", "csv")
+SHP_TEXT_MAX = 254
+
+
+def load_results(engine: Engine, buurten: list[str]) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """The latest results and buurt scores, optionally only for some buurten."""
+    with engine.connect() as conn:
+        if conn.execute(text("SELECT count(*) FROM analyse_run")).scalar_one() == 0:
+            raise NotReady("Er is nog geen analyse gedraaid; draai eerst 'koppelkansen analyse'.")
+        if buurten:
+            known = set(conn.execute(text("SELECT buurtcode FROM buurt WHERE buurtcode = ANY(:b)"),
+                                     {"b": buurten}).scalars())
+            missing = sorted(set(buurten) - known)
+            if missing:
+                raise NotFound(f"Onbekende buurtcode(s): {', '.join(missing)}.")
+        where = " WHERE buurtcode = ANY(:b)" if buurten else ""
+        params = {"b": buurten} if buurten else {}
+        kansen = gpd.read_postgis(
+            text(f"SELECT {', '.join(KANS_FIELDS)}, geom FROM koppelkans{where} "
+                 "ORDER BY regel, kans_id"), conn, geom_col="geom", crs=CRS, params=params)
+        scores = gpd.read_postgis(
+            text(f"SELECT {', '.join(BUURT_FIELDS)}, geom FROM buurtscore{where} ORDER BY rang"),
+            conn, geom_col="geom", crs=CRS, params=params)
+    return kansen, scores
+
+
+def write_export(engine: Engine, path: Path, fmt: ExportFormat, buurten: list[str]) -> list[Path]:
+    """Write the export and return the files written."""
+    kansen, scores = load_results(engine, buurten)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "gpkg":
+        path.unlink(missing_ok=True)
+        pyogrio.write_dataframe(kansen, path, layer="koppelkansen", driver="GPKG",
+                                promote_to_multi=True)
+        pyogrio.write_dataframe(scores, path, layer="buurtscores", driver="GPKG", append=True)
+        _write_gpkg_aliases(path)
+        return [path]
+    if fmt == "shp":
+        return [_write_shapefile_zip(kansen, scores, path)]
+    if path.suffix.lower() == ".zip":
+        with tempfile.TemporaryDirectory() as tmp:
+            files = _write_pair(kansen, scores, Path(tmp) / f"koppelkansen.{fmt}", fmt)
+            _zip(files, path)
+        return [path]
+    return _write_pair(kansen, scores, path, fmt)
+
+
+def _write_pair(kansen: gpd.GeoDataFrame, scores: gpd.GeoDataFrame, path: Path,
+                fmt: ExportFormat) -> list[Path]:
+    other = path.with_name(f"{path.stem}_buurtscores{path.suffix}")
+    for frame, target in ((kansen, path), (scores, other)):
+        target.unlink(missing_ok=True)
+        if fmt == "geojson":
+            pyogrio.write_dataframe(frame.to_crs("EPSG:4326"), target, driver="GeoJSON",
+                                    layer_options={"RFC7946": "YES", "WRITE_NAME": "NO"})
+        else:
+            pyogrio.write_dataframe(frame, target, driver="CSV",
+                                    layer_options={"GEOMETRY": "AS_WKT", "SEPARATOR": "SEMICOLON"})
+    return [path, other]
+
+
+def _write_shapefile_zip(kansen: gpd.GeoDataFrame, scores: gpd.GeoDataFrame, path: Path) -> Path:
+    if path.suffix.lower() != ".zip":
+        path = path.with_suffix(".zip")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        files: list[Path] = []
+        for name, frame, fields in (("koppelkansen", kansen, KANS_FIELDS),
+                                    ("buurtscores", scores, BUURT_FIELDS)):
+            short = _shorten(frame, fields)
+            for kind, part in _by_geometry_type(short):
+                target = folder / f"{name}_{kind}.shp"
+                pyogrio.write_dataframe(part, target, driver="ESRI Shapefile", encoding="UTF-8",
+                                        promote_to_multi=True)
+                files.extend(sorted(folder.glob(f"{name}_{kind}.*")))
+        legend = folder / "legenda.csv"
+        with legend.open("w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out, delimiter=";")
+            writer.writerow(["laag", "kort", "volledig", "omschrijving"])
+            for layer, fields in (("koppelkansen", KANS_FIELDS), ("buurtscores", BUURT_FIELDS)):
+                for full, (short_name, label) in fields.items():
+                    writer.writerow([layer, short_name, full, label])
+            writer.writerow(["", "", "", f"Teksten langer dan {SHP_TEXT_MAX} tekens zijn in de "
+                             "shapefile afgekapt met '…'; de GeoPackage-export bevat ze volledig."])
+        files.append(legend)
+        _zip(files, path)
+    return path
+
+
+def _shorten(frame: gpd.GeoDataFrame, fields: dict[str, tuple[str, str]]) -> gpd.GeoDataFrame:
+    out = frame.rename(columns={full: short for full, (short, _) in fields.items()})
+    for column in out.columns:
+        if column != out.geometry.name and out[column].dtype == object:
+            out[column] = out[column].map(_cut)
+        if out[column].dtype == bool:
+            out[column] = out[column].astype("int32")
+    return out
+
+
+def _cut(value: object) -> object:
+    if isinstance(value, str) and len(value) > SHP_TEXT_MAX:
+        return value[: SHP_TEXT_MAX - 1] + "…"
+    return value
+
+
+def _by_geometry_type(frame: gpd.GeoDataFrame) -> list[tuple[str, gpd.GeoDataFrame]]:
+    kinds = frame.geometry.geom_type.str.replace("Multi", "", regex=False).map(
+        {"LineString": "lijn", "Polygon": "vlak", "Point": "punt"}
+    )
+    if frame.empty:
+        return [("lijn" if "kans_id" in frame.columns else "vlak", frame)]
+    return [(str(kind), frame[kinds == kind]) for kind in pd.unique(kinds.dropna())]
+
+
+def _zip(files: list[Path], path: Path) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
+        for file in files:
+            archive.write(file, file.name)
+    tmp.replace(path)
+
+
+def _write_gpkg_aliases(path: Path) -> None:
+    """Dutch field aliases via the GeoPackage schema extension (gpkg_data_columns)."""
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS gpkg_data_columns (table_name TEXT NOT NULL, "
+            "column_name TEXT NOT NULL, name TEXT, title TEXT, description TEXT, mime_type TEXT, "
+            "constraint_name TEXT, CONSTRAINT pk_gdc PRIMARY KEY (table_name, column_name))"
+        )
+        db.execute(
+            "INSERT OR IGNORE INTO gpkg_extensions (table_name, column_name, extension_name, "
+            "definition, scope) VALUES ('gpkg_data_columns', NULL, 'gpkg_schema', "
+            "'http://www.geopackage.org/spec/#extension_schema', 'read-write')"
+        )
+        for table, fields in (("koppelkansen", KANS_FIELDS), ("buurtscores", BUURT_FIELDS)):
+            db.executemany(
+                "INSERT OR REPLACE INTO gpkg_data_columns (table_name, column_name, name, title, "
+                "description) VALUES (?, ?, ?, ?, ?)",
+                [(table, full, label, label, label) for full, (_, label) in fields.items()],
+            )
+
+
+def export_filename(fmt: ExportFormat) -> str:
+    """The download name for an API export."""
+    return {"gpkg": "koppelkansen.gpkg", "shp": "koppelkansen_shp.zip",
+            "geojson": "koppelkansen_geojson.zip", "csv": "koppelkansen_csv.zip"}[fmt]

@@ -1,0 +1,40 @@
+"""GeoJSON built by PostGIS: features in WGS84 from any select that has a `geom` column."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from app.deps import BBox
+
+BBOX_CONDITION = "geom && ST_Transform(ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4326), 28992)"
+
+
+def bbox_params(bbox: BBox | None) -> dict[str, float]:
+    """Bound values for BBOX_CONDITION."""
+    if bbox is None:
+        return {}
+    return {"minx": bbox.minx, "miny": bbox.miny, "maxx": bbox.maxx, "maxy": bbox.maxy}
+
+
+def features(session: Session, select_sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """Run a select (EPSG:28992 `geom` column) and return its rows as GeoJSON features in WGS84."""
+    rows = session.execute(
+        text(f"SELECT ST_AsGeoJSON(t.*, 'geom', 7)::json FROM ({select_sql}) t"), params
+    ).scalars()
+    return list(rows)
+
+
+def feature_collection(
+    feats: list[dict[str, Any]], *, total: int | None = None, links: list[dict[str, str]] | None = None
+) -> dict[str, Any]:
+    """A FeatureCollection with OGC API counts and links."""
+    collection: dict[str, Any] = {"type": "FeatureCollection", "features": feats}
+    collection["numberReturned"] = len(feats)
+    if total is not None:
+        collection["numberMatched"] = total
+    if links is not None:
+        collection["links"] = links
+    return collection

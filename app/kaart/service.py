@@ -1,0 +1,41 @@
+"""Extents the map pages need: of the whole area and of one buurt, in WGS84."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from app.errors import NotFound
+
+Bounds = tuple[float, float, float, float]
+
+_AREA_SQL = text(
+    "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) "
+    "FROM (SELECT ST_Extent(ST_Transform(geom, 4326)) AS e FROM buurt) AS s"
+)
+_BUURT_SQL = text(
+    "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) "
+    "FROM (SELECT ST_Extent(ST_Transform(geom, 4326)) AS e FROM buurt "
+    "WHERE buurtcode = :code) AS s"
+)
+
+
+def _as_bounds(row: object) -> Bounds | None:
+    values = tuple(row) if row is not None else ()  # type: ignore[call-overload]
+    if len(values) != 4 or any(v is None for v in values):
+        return None
+    minx, miny, maxx, maxy = (float(v) for v in values)
+    return (minx, miny, maxx, maxy)
+
+
+def area_bounds(session: Session) -> Bounds | None:
+    """(minlon, minlat, maxlon, maxlat) of all buurten, or None when none are imported."""
+    return _as_bounds(session.execute(_AREA_SQL).one_or_none())
+
+
+def buurt_bounds(session: Session, buurtcode: str) -> Bounds:
+    """(minlon, minlat, maxlon, maxlat) of one buurt; NotFound when it does not exist."""
+    bounds = _as_bounds(session.execute(_BUURT_SQL, {"code": buurtcode}).one_or_none())
+    if bounds is None:
+        raise NotFound(f"Buurt {buurtcode} bestaat niet.")
+    return bounds

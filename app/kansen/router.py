@@ -1,0 +1,57 @@
+"""Routes of the koppelkansen and knelpunten."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import JSONResponse
+
+from app.db import SessionDep
+from app.deps import BBoxDep, PageDep, next_link
+from app.geojson import feature_collection
+from app.kansen import service
+from app.kansen.service import KansFilter
+
+router = APIRouter(prefix="/api/v1/koppelkansen", tags=["koppelkansen"])
+GEOJSON = "application/geo+json"
+
+
+@router.get("", responses={200: {"content": {GEOJSON: {}}}, 422: {}})
+def list_kansen(
+    request: Request,
+    session: SessionDep,
+    bbox: BBoxDep,
+    page: PageDep,
+    buurt: list[str] = Query([], description="Alleen deze buurtcode(s); herhaal voor meer."),
+    regel: list[str] = Query([], description="Alleen deze regel(s): werk_met_werk, vergroenen, "
+                             "boomconflict, leefbaarheid, afkoppelen."),
+    categorie: Literal["kans", "knelpunt"] | None = Query(None, description="kans of knelpunt"),
+    actie_nodig: bool | None = Query(None, description="true: alleen wat binnen het signaal valt"),
+) -> Any:
+    """Koppelkansen en knelpunten van de laatste analyse als GeoJSON (EPSG:4326).
+
+    Elke feature heeft de velden van RULES.md §4 (kans_id, regel, categorie, buurtcode, lengte_m,
+    actie_nodig, toelichting) plus de kenmerken van de regel. Gepagineerd met limit/offset;
+    `links` bevat een `next` zolang er meer is, `numberMatched` het totaal.
+    """
+    flt = KansFilter(buurt=buurt, regel=regel, categorie=categorie, actie_nodig=actie_nodig,
+                     bbox=bbox)
+    feats, total = service.list_kansen(session, flt=flt, page=page)
+    body = feature_collection(feats, total=total,
+                              links=next_link(request, page, len(feats), total))
+    return JSONResponse(body, media_type=GEOJSON)
+
+
+@router.get("/{kans_id}", responses={200: {"content": {GEOJSON: {}}}, 404: {}})
+def get_kans(
+    session: SessionDep,
+    kans_id: str = Path(description="De vaste sleutel van het resultaat (16 tekens)"),
+) -> Any:
+    """Eén resultaat als GeoJSON-feature met de volledige uitleg onder `uitleg`.
+
+    De uitleg noemt de regel en wat die betekent, de gebruikte parameters, de betrokken objecten
+    met hun jaren (warmtenet, riool, bomen) en de gemeten grootheden, zodat een planner het
+    resultaat met de hand kan nagaan.
+    """
+    return JSONResponse(service.get_kans(session, kans_id=kans_id), media_type=GEOJSON)

@@ -1,0 +1,40 @@
+"""Source layers as GeoJSON pages for the API and the map."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from app.analyse.service import latest_run
+from app.deps import BBox, Page
+from app.geojson import BBOX_CONDITION, bbox_params, features
+from app.layers.service import check_layer, due_year_sql
+from geo.params import RuleParams, params_from_dict
+from geo.schema import LAYER_COLUMNS
+
+
+def _params(session: Session) -> RuleParams:
+    run = latest_run(session)
+    return params_from_dict(run["parameters"]) if run else RuleParams()
+
+
+def layer_page(
+    session: Session, *, laag: str, bbox: BBox | None, page: Page
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of a source layer (optionally within a bbox) and the number matching."""
+    check_layer(laag)
+    columns = ", ".join(LAYER_COLUMNS[laag])
+    extra, params = "", bbox_params(bbox)
+    if laag == "riolering":
+        due, due_params = due_year_sql(_params(session))
+        extra = f", {due} AS riool_due_jaar"
+        params.update(due_params)
+    where = f" WHERE {BBOX_CONDITION}" if bbox else ""
+    order = "buurtcode" if laag == "buurt" else ("grid_id, jaar" if laag == "leefbaarometer" else "id")
+    total = session.execute(text(f"SELECT count(*) FROM {laag}{where}"), params).scalar_one()
+    select = (f"SELECT {columns}{extra}, ST_Transform(geom, 4326) AS geom FROM {laag}{where} "
+              f"ORDER BY {order} LIMIT :limit OFFSET :offset")
+    feats = features(session, select, {**params, "limit": page.limit, "offset": page.offset})
+    return feats, total

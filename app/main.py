@@ -1,0 +1,58 @@
+"""The FastAPI application."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
+
+from app import health
+from app.buurten.router import router as buurten_router
+from app.config import Settings
+from app.db import make_engine, make_sessionmaker
+from app.errors import install_error_handlers
+from app.exports.router import router as export_router
+from app.kansen.router import router as kansen_router
+from app.layers.router import router as layers_router
+
+DESCRIPTION = """
+Koppelkansen laat zien waar werk in de straat gecombineerd kan worden: warmtenet en
+rioolvervanging in één sleuf, vergroenen, bomen die in de weg staan, en sociale doelen in buurten
+met zwakke leefbaarheid. Alle geometrie in antwoorden is GeoJSON in EPSG:4326; exports staan in
+EPSG:28992 (RD New). Fouten zijn JSON met een Nederlandse `detail`.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app; the lifespan owns the engine and the sessionmaker."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(settings.sqlalchemy_url)
+        app.state.engine = engine
+        app.state.sessionmaker = make_sessionmaker(engine)
+        yield
+        engine.dispose()
+
+    app = FastAPI(title="Koppelkansen", version="1.0", description=DESCRIPTION, lifespan=lifespan)
+    app.state.settings = settings
+    install_error_handlers(app)
+    for router in (health.router, buurten_router, kansen_router, layers_router, export_router):
+        app.include_router(router)
+    _include_map(app)
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        return RedirectResponse("/kaart")
+
+    return app
+
+
+def _include_map(app: FastAPI) -> None:
+    from app.kaart.router import mount_static, router
+
+    app.include_router(router)
+    mount_static(app)

@@ -1,0 +1,437 @@
+/* Koppelkansen map page.
+ *
+ * Loads GeoJSON layers from the API by URL (following rel="next" links) when they are
+ * switched on, and draws the info box, the legend and the buurt list. All options come from
+ * the Python builders (frontend/kaart.py) as escaped JSON; data is put into the page with
+ * textContent only, never as HTML.
+ *
+ * Test hooks: window.kkLayers[kind] = {status, count, error, layer}; window.kkMap.
+ */
+(function () {
+  "use strict";
+
+  var KK = (window.KK = window.KK || {});
+  var registry = (window.kkLayers = window.kkLayers || {});
+  var waiting = {};
+  var MAX_PAGES = 500;
+
+  var nf0 = new Intl.NumberFormat("nl-NL", { maximumFractionDigits: 0 });
+  var nf1 = new Intl.NumberFormat("nl-NL", { maximumFractionDigits: 1 });
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function isMissing(v) {
+    return v === undefined || v === null || v === "";
+  }
+
+  function fmt(v, digits) {
+    if (isMissing(v)) return "onbekend";
+    if (typeof v === "number") return (digits === 0 ? nf0 : nf1).format(v);
+    if (typeof v === "boolean") return v ? "ja" : "nee";
+    return String(v);
+  }
+
+  /* ---- symbology ---- */
+
+  function classify(style, props) {
+    if (style.type === "single") return style.classes[0];
+    var v = style.field ? props[style.field] : null;
+    if (isMissing(v)) return style.missing;
+    var i;
+    if (style.type === "categorical") {
+      for (i = 0; i < style.classes.length; i++) {
+        if (String(style.classes[i].value) === String(v)) return style.classes[i];
+      }
+      return style.missing;
+    }
+    var n = Number(v);
+    if (isNaN(n)) return style.missing;
+    for (i = 0; i < style.classes.length; i++) {
+      var c = style.classes[i];
+      if (c.max === null || c.max === undefined || n <= c.max) return c;
+    }
+    return style.classes[style.classes.length - 1];
+  }
+
+  function pathStyle(opts, props) {
+    var style = opts.style;
+    var c = classify(style, props || {});
+    var s = Object.assign({}, style.path);
+    if (style.geom === "line") {
+      s.color = c.color;
+      s.dashArray = c.dash || null;
+    } else {
+      s.fillColor = c.color;
+      if (!s.color) s.color = c.color;
+    }
+    if (opts.highlight && props && props.buurtcode === opts.highlight) {
+      s.color = "#000000";
+      s.weight = 4;
+    }
+    return s;
+  }
+
+  function ensurePanes(map, panes) {
+    Object.keys(panes || {}).forEach(function (name) {
+      var pane = map.getPane(name) || map.createPane(name);
+      pane.style.zIndex = String(panes[name]);
+    });
+  }
+
+  /* ---- popups and tooltips ---- */
+
+  function row(table, label, value) {
+    var tr = el("tr");
+    tr.appendChild(el("th", null, label));
+    tr.appendChild(el("td", null, value));
+    table.appendChild(tr);
+  }
+
+  function kansPopup(opts, p) {
+    var c = classify(opts.style, p);
+    var box = el("div", "kk-popup kk-popup-kans");
+    var head = el("div", "kk-popup-kop");
+    head.style.borderLeftColor = c.color;
+    var cat = (opts.categorieLabels || {})[p.categorie] || p.categorie;
+    head.appendChild(el("span", "kk-badge kk-badge-" + (p.categorie === "knelpunt" ? "knelpunt" : "kans"), cat));
+    head.appendChild(el("strong", null, " " + c.label));
+    box.appendChild(head);
+    box.appendChild(el("p", "kk-toelichting", p.toelichting || "Geen toelichting beschikbaar."));
+    var t = el("table");
+    row(t, "Regel", p.regel);
+    row(t, "Categorie", p.categorie);
+    row(t, "Buurt", isMissing(p.buurtcode) ? "buiten de buurten" : p.buurtcode);
+    row(t, "Lengte", fmt(p.lengte_m, 0) + " m");
+    row(t, "Actie nodig", p.actie_nodig ? "ja" : "nee");
+    if (!isMissing(p.start_jaar)) row(t, "Warmtenet", fmt(p.start_jaar) + "–" + fmt(p.eind_jaar));
+    if (!isMissing(p.riool_due_jaar)) row(t, "Vervanging riool", fmt(p.riool_due_jaar));
+    if (!isMissing(p.gedeelde_lengte_m)) row(t, "Gedeelde lengte", fmt(p.gedeelde_lengte_m, 0) + " m");
+    if (!isMissing(p.groen_aandeel)) row(t, "Aandeel groen", fmt(100 * p.groen_aandeel, 1) + " %");
+    if (!isMissing(p.aantal_bomen)) row(t, "Bomen", fmt(p.aantal_bomen));
+    if (!isMissing(p.laagste_klasse)) row(t, "Laagste klasse", fmt(p.laagste_klasse));
+    if (!isMissing(p.koppeling)) row(t, "Koppeling", p.koppeling);
+    box.appendChild(t);
+    if (!isMissing(p.kans_id)) {
+      var a = el("a", "kk-api-link", "Bekijk in de API (JSON)");
+      a.href = opts.apiBase + "/koppelkansen/" + encodeURIComponent(p.kans_id);
+      a.target = "_blank";
+      a.rel = "noopener";
+      box.appendChild(a);
+    }
+    return box;
+  }
+
+  function buurtPopup(opts, p) {
+    var box = el("div", "kk-popup");
+    box.appendChild(el("strong", null, (p.buurtnaam || p.buurtcode) + " (" + p.buurtcode + ")"));
+    var t = el("table");
+    row(t, "Score", fmt(p.score, 1));
+    row(t, "Rang", fmt(p.rang));
+    row(t, "Koppelkansen", fmt(p.n_kansen));
+    row(t, "Knelpunten", fmt(p.n_knelpunt));
+    row(t, "Werk met werk", fmt(p.m_r1, 0) + " m");
+    row(t, "Vergroenen", fmt(p.m_r2, 0) + " m");
+    row(t, "Leefbaarheid", fmt(p.m_r3, 0) + " m");
+    row(t, "Afkoppelen", fmt(p.m_r4, 0) + " m");
+    if (!isMissing(p.laag_aandeel)) row(t, "Lage leefbaarheid", fmt(100 * p.laag_aandeel, 0) + " % van de buurt");
+    row(t, "Riolen zonder jaar", fmt(p.riool_onbekend));
+    box.appendChild(t);
+    if (p.buurtcode !== opts.highlight) {
+      var a = el("a", null, "Bekijk deze buurt");
+      a.href = opts.pageBase + "/buurt/" + encodeURIComponent(p.buurtcode);
+      box.appendChild(a);
+    }
+    return box;
+  }
+
+  function fieldsPopup(opts, p) {
+    var box = el("div", "kk-popup");
+    box.appendChild(el("strong", null, opts.name));
+    var t = el("table");
+    (opts.style.fields || []).forEach(function (f) {
+      var v = p[f[0]];
+      if (f[0] === opts.style.field && opts.style.type === "categorical" && !isMissing(v)) {
+        v = classify(opts.style, p).label;
+      }
+      row(t, f[1], fmt(v));
+    });
+    box.appendChild(t);
+    return box;
+  }
+
+  function bindFeature(opts, feature, layer) {
+    var p = feature.properties || {};
+    if (opts.popup === "kans") {
+      layer.bindPopup(function () { return kansPopup(opts, p); }, { maxWidth: 360 });
+      layer.bindTooltip(classify(opts.style, p).label, { sticky: true });
+    } else if (opts.popup === "buurt") {
+      layer.bindPopup(function () { return buurtPopup(opts, p); });
+      layer.bindTooltip(
+        (p.buurtnaam || p.buurtcode) + " — score " + fmt(p.score, 1) + " (rang " + fmt(p.rang) + ")",
+        { sticky: true }
+      );
+    } else {
+      layer.bindPopup(function () { return fieldsPopup(opts, p); });
+    }
+  }
+
+  /* ---- loading ---- */
+
+  function sameOrigin(href, base) {
+    var u = new URL(href, base);
+    // Follow the API's next link on this host only: the page never talks to another one.
+    return new URL(u.pathname + u.search, window.location.origin).toString();
+  }
+
+  function fetchAll(url) {
+    var features = [];
+    var seen = {};
+    function page(u, n) {
+      if (seen[u] || n >= MAX_PAGES) return Promise.resolve(features);
+      seen[u] = true;
+      return fetch(u, { headers: { Accept: "application/geo+json, application/json" } })
+        .then(function (resp) {
+          if (!resp.ok) {
+            return resp.json().catch(function () { return {}; }).then(function (body) {
+              throw new Error("HTTP " + resp.status + (body && body.detail ? ": " + body.detail : ""));
+            });
+          }
+          return resp.json();
+        })
+        .then(function (data) {
+          features = features.concat((data && data.features) || []);
+          var next = ((data && data.links) || []).filter(function (l) { return l.rel === "next"; })[0];
+          return next && next.href ? page(sameOrigin(next.href, u), n + 1) : features;
+        });
+    }
+    return page(sameOrigin(url, window.location.href), 0);
+  }
+
+  function fire(kind) {
+    var cbs = waiting[kind] || [];
+    waiting[kind] = [];
+    cbs.forEach(function (cb) { cb(registry[kind]); });
+  }
+
+  KK.onLoaded = function (kind, cb) {
+    var e = registry[kind];
+    if (e && (e.status === "loaded" || e.status === "error")) cb(e);
+    else (waiting[kind] = waiting[kind] || []).push(cb);
+  };
+
+  KK.apiLayer = function (map, opts) {
+    if (!map.getPane(opts.pane)) map.createPane(opts.pane);
+    var entry = { kind: opts.kind, name: opts.name, opts: opts, status: "idle", count: 0, error: null };
+    var layer = L.geoJSON(null, {
+      pane: opts.pane,
+      style: function (f) { return pathStyle(opts, f.properties); },
+      pointToLayer: function (f, latlng) {
+        return L.circleMarker(latlng, Object.assign({ pane: opts.pane }, pathStyle(opts, f.properties)));
+      },
+      onEachFeature: function (f, l) { bindFeature(opts, f, l); },
+    });
+    entry.layer = layer;
+    registry[opts.kind] = entry;
+
+    function load() {
+      entry.status = "loading";
+      entry.error = null;
+      KK.refresh(map);
+      var url = opts.url;
+      if (opts.bboxFromMap) {
+        var b = map.getBounds();
+        var u = new URL(url, window.location.href);
+        u.searchParams.set("bbox", [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]
+          .map(function (v) { return v.toFixed(6); }).join(","));
+        url = u.pathname + u.search;
+      }
+      fetchAll(url)
+        .then(function (features) {
+          layer.clearLayers();
+          layer.addData({ type: "FeatureCollection", features: features });
+          entry.count = features.length;
+          entry.status = "loaded";
+        })
+        .catch(function (err) {
+          entry.status = "error";
+          entry.error = err && err.message ? err.message : String(err);
+        })
+        .then(function () {
+          KK.refresh(map);
+          fire(opts.kind);
+        });
+    }
+
+    layer.on("add", function () {
+      if (entry.status === "idle" || entry.status === "error") load();
+      KK.refresh(map);
+    });
+    layer.on("remove", function () { KK.refresh(map); });
+    return layer;
+  };
+
+  /* ---- info box, status and legend ---- */
+
+  function visibleEntries(map) {
+    return Object.keys(registry).map(function (k) { return registry[k]; })
+      .filter(function (e) { return map.hasLayer(e.layer); });
+  }
+
+  function statusText(map) {
+    var entries = visibleEntries(map);
+    var loading = entries.filter(function (e) { return e.status === "loading"; });
+    var failed = entries.filter(function (e) { return e.status === "error"; });
+    if (failed.length) {
+      return failed.map(function (e) { return "Kon " + e.name + " niet laden (" + e.error + ")."; }).join(" ");
+    }
+    if (loading.length) {
+      return "Bezig met laden: " + loading.map(function (e) { return e.name; }).join(", ") + "…";
+    }
+    var k = registry.kansen;
+    if (k && k.status === "loaded") return k.count + " koppelkansen en knelpunten op de kaart.";
+    return "";
+  }
+
+  function swatch(item) {
+    var s = el("span", "kk-swatch kk-swatch-" + item.shape);
+    if (item.shape === "line") {
+      s.style.borderTopColor = item.color;
+      if (item.dash) s.style.borderTopStyle = "dashed";
+    } else {
+      s.style.backgroundColor = item.color;
+    }
+    return s;
+  }
+
+  function renderLegend(map, container) {
+    container.textContent = "";
+    visibleEntries(map).forEach(function (e) {
+      var legend = e.opts.style && e.opts.style.legend;
+      if (!legend) return;
+      var block = el("div", "kk-legend-blok");
+      var title = el("div", "kk-legend-titel", legend.title);
+      if (e.status === "loading") title.appendChild(el("span", "kk-legend-status", " (laden…)"));
+      if (e.status === "loaded") title.appendChild(el("span", "kk-legend-status", " · " + e.count));
+      block.appendChild(title);
+      legend.items.forEach(function (item) {
+        var r = el("div", "kk-legend-item");
+        r.appendChild(swatch(item));
+        r.appendChild(el("span", null, item.label));
+        block.appendChild(r);
+      });
+      container.appendChild(block);
+    });
+    container.style.display = container.childNodes.length ? "" : "none";
+  }
+
+  KK.refresh = function (map) {
+    var ui = map._kkUi;
+    if (!ui) return;
+    ui.status.textContent = statusText(map);
+    ui.status.className = "kk-status" + (/Kon /.test(ui.status.textContent) ? " kk-status-fout" : "");
+    renderLegend(map, ui.legend);
+  };
+
+  function control(map, position, build) {
+    var C = L.Control.extend({
+      onAdd: function () {
+        var div = build();
+        L.DomEvent.disableClickPropagation(div);
+        L.DomEvent.disableScrollPropagation(div);
+        return div;
+      },
+    });
+    return new C({ position: position }).addTo(map);
+  }
+
+  KK.app = function (map, opts) {
+    window.kkMap = map;
+    ensurePanes(map, opts.panes);
+    var ui = (map._kkUi = {});
+    control(map, "topleft", function () {
+      var box = el("div", "kk-info leaflet-bar");
+      box.appendChild(el("h1", null, opts.title));
+      if (opts.buurtcode) {
+        var back = el("a", "kk-terug", "← Hele gebied");
+        back.href = opts.pageBase;
+        box.appendChild(back);
+      }
+      box.appendChild(el("p", "kk-uitleg", opts.subtitle));
+      ui.status = box.appendChild(el("p", "kk-status"));
+      return box;
+    });
+    L.control.zoom({ position: "topleft", zoomInTitle: "Inzoomen", zoomOutTitle: "Uitzoomen" }).addTo(map);
+    L.control.scale({ imperial: false }).addTo(map);
+    control(map, "bottomright", function () {
+      ui.legend = el("div", "kk-legend leaflet-bar");
+      ui.legend.setAttribute("aria-label", "Legenda");
+      return ui.legend;
+    });
+    map.on("overlayadd overlayremove", function () { KK.refresh(map); });
+    KK.refresh(map);
+  };
+
+  /* ---- side list of one buurt ---- */
+
+  KK.buurtLijst = function (map, opts) {
+    var box = el("div", "kk-lijst leaflet-bar");
+    var head = box.appendChild(el("h2", null, "Buurt " + opts.buurtcode));
+    var score = box.appendChild(el("p", "kk-lijst-score"));
+    var summary = box.appendChild(el("p", "kk-lijst-samenvatting", "Resultaten laden…"));
+    var list = box.appendChild(el("ol", "kk-lijst-items"));
+    control(map, "topleft", function () { return box; });
+
+    KK.onLoaded(opts.buurten, function (e) {
+      if (e.status !== "loaded") return;
+      e.layer.eachLayer(function (l) {
+        var p = l.feature.properties;
+        if (p.buurtcode !== opts.buurtcode) return;
+        head.textContent = "Buurt " + (p.buurtnaam || p.buurtcode) + " (" + p.buurtcode + ")";
+        score.textContent = "Score " + fmt(p.score, 1) + " · rang " + fmt(p.rang);
+      });
+    });
+
+    KK.onLoaded(opts.kansen, function (e) {
+      if (e.status !== "loaded") {
+        summary.textContent = "Kon de resultaten van deze buurt niet laden (" + e.error + ").";
+        return;
+      }
+      var items = [];
+      e.layer.eachLayer(function (l) { items.push(l); });
+      items.sort(function (a, b) {
+        var pa = a.feature.properties, pb = b.feature.properties;
+        return (pb.actie_nodig ? 1 : 0) - (pa.actie_nodig ? 1 : 0) ||
+          String(pa.regel).localeCompare(String(pb.regel)) || (pb.lengte_m || 0) - (pa.lengte_m || 0);
+      });
+      var nKnel = items.filter(function (l) { return l.feature.properties.categorie === "knelpunt"; }).length;
+      summary.textContent = items.length
+        ? (items.length - nKnel) + " koppelkansen en " + nKnel + " knelpunten in deze buurt."
+        : "Geen koppelkansen of knelpunten in deze buurt.";
+      items.forEach(function (l) {
+        var p = l.feature.properties;
+        var li = el("li", "kk-lijst-item");
+        li.tabIndex = 0;
+        li.dataset.kansId = p.kans_id || "";
+        var kop = li.appendChild(el("div", "kk-lijst-kop"));
+        kop.appendChild(swatch({ shape: "line", color: opts.regelColors[p.regel] || "#999", dash: p.categorie === "knelpunt" }));
+        kop.appendChild(el("strong", null, opts.regelLabels[p.regel] || p.regel));
+        if (p.actie_nodig) kop.appendChild(el("span", "kk-badge kk-badge-actie", "Actie nodig"));
+        li.appendChild(el("p", "kk-toelichting", p.toelichting || ""));
+        li.appendChild(el("small", null, "Lengte " + fmt(p.lengte_m, 0) + " m"));
+        function show() {
+          if (l.getBounds) map.fitBounds(l.getBounds(), { maxZoom: 18, padding: [40, 40] });
+          else map.setView(l.getLatLng(), 18);
+          l.openPopup();
+        }
+        li.addEventListener("click", show);
+        li.addEventListener("keydown", function (ev) { if (ev.key === "Enter") show(); });
+        list.appendChild(li);
+      });
+    });
+  };
+})();

@@ -1,0 +1,246 @@
+"""Dutch labels, colours and legends of the map layers, as plain JSON-able dicts.
+
+The JavaScript in static/koppelkansen/kaart.js gets these through escaped options, so the
+symbology lives in one place and the unit tests can read it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from geo.schema import CATEGORIE, REGELS, WARMTENET_STATUSES
+
+REGEL_LABELS: dict[str, str] = {
+    "werk_met_werk": "Werk met werk (warmtenet + riolering)",
+    "vergroenen": "Vergroenen",
+    "boomconflict": "Boomconflict (knelpunt)",
+    "leefbaarheid": "Leefbaarheid",
+    "afkoppelen": "Afkoppelen regenwater",
+}
+# Colour-blind-safe-ish and distinct from the warmtenet and score colours.
+REGEL_COLORS: dict[str, str] = {
+    "werk_met_werk": "#1f4e9e",
+    "vergroenen": "#1a9850",
+    "boomconflict": "#c51b7d",
+    "leefbaarheid": "#762a83",
+    "afkoppelen": "#2aa7c9",
+}
+
+WARMTENET_LABELS: dict[str, str] = {
+    "bestaand": "Bestaand",
+    "gepland": "Gepland",
+    "in_uitvoering": "In uitvoering",
+}
+WARMTENET_COLORS: dict[str, str] = {
+    "bestaand": "#6e6e6e",
+    "gepland": "#e08214",
+    "in_uitvoering": "#b2182b",
+}
+
+LBM_KLASSEN: dict[int, str] = {
+    1: "zeer onvoldoende",
+    2: "ruim onvoldoende",
+    3: "onvoldoende",
+    4: "zwak",
+    5: "voldoende",
+    6: "ruim voldoende",
+    7: "goed",
+    8: "zeer goed",
+    9: "uitstekend",
+}
+# Red (onvoldoende) to green (uitstekend), as the Leefbaarometer itself shows it.
+LBM_COLORS: dict[int, str] = {
+    1: "#a50026",
+    2: "#d73027",
+    3: "#f46d43",
+    4: "#fdae61",
+    5: "#fee08b",
+    6: "#d9ef8b",
+    7: "#a6d96a",
+    8: "#66bd63",
+    9: "#1a9850",
+}
+
+# Sequential ramp for the buurt score, light (0) to dark (100).
+SCORE_RAMP: tuple[tuple[float, str], ...] = (
+    (20, "#fff7bc"),
+    (40, "#fec44f"),
+    (60, "#fe9929"),
+    (80, "#d95f0e"),
+    (100, "#993404"),
+)
+SCORE_LEGEND_TITLE = "Score per buurt (0–100)"
+ONBEKEND_COLOR = "#9e9e9e"
+
+# Panes keep the drawing order fixed whatever layer finishes loading first.
+PANES: dict[str, int] = {
+    "kk-buurten": 350,
+    "kk-bron-vlak": 380,
+    "kk-bron-lijn": 420,
+    "kk-bron-punt": 430,
+    "kk-kansen": 460,
+}
+
+
+def _item(label: str, color: str, shape: str, dash: str | None = None) -> dict[str, Any]:
+    return {"label": label, "color": color, "shape": shape, "dash": dash}
+
+
+def buurt_style() -> dict[str, Any]:
+    """Choropleth of the buurt score with its legend."""
+    classes, lower = [], 0.0
+    for upper, color in SCORE_RAMP:
+        label = f"{lower:.0f}–{upper:.0f}"
+        classes.append({"max": upper, "color": color, "label": label})
+        lower = upper
+    return {
+        "field": "score",
+        "type": "bins",
+        "classes": classes,
+        "missing": {"color": ONBEKEND_COLOR, "label": "geen score"},
+        "geom": "fill",
+        "path": {"color": "#4d4d4d", "weight": 1, "fillOpacity": 0.45},
+        "legend": {
+            "title": SCORE_LEGEND_TITLE,
+            "items": [_item(c["label"], c["color"], "fill") for c in classes],
+        },
+    }
+
+
+def kans_style() -> dict[str, Any]:
+    """Koppelkansen and knelpunten coloured by rule; knelpunten dashed."""
+    classes = [
+        {
+            "value": regel,
+            "color": REGEL_COLORS[regel],
+            "label": REGEL_LABELS[regel],
+            "dash": "8 6" if CATEGORIE[regel] == "knelpunt" else None,
+        }
+        for regel in REGELS
+    ]
+    return {
+        "field": "regel",
+        "type": "categorical",
+        "classes": classes,
+        "missing": {"color": ONBEKEND_COLOR, "label": "overig"},
+        "geom": "line",
+        "path": {"weight": 6, "opacity": 0.9, "lineCap": "butt"},
+        "legend": {
+            "title": "Koppelkansen en knelpunten",
+            "items": [_item(c["label"], c["color"], "line", c["dash"]) for c in classes],
+        },
+    }
+
+
+def warmtenet_style() -> dict[str, Any]:
+    """Heat network by status."""
+    classes = [
+        {
+            "value": s,
+            "color": WARMTENET_COLORS[s],
+            "label": WARMTENET_LABELS[s],
+            "dash": None if s == "in_uitvoering" else ("2 4" if s == "bestaand" else "6 4"),
+        }
+        for s in WARMTENET_STATUSES
+    ]
+    return {
+        "field": "status",
+        "type": "categorical",
+        "classes": classes,
+        "missing": {"color": ONBEKEND_COLOR, "label": "status onbekend"},
+        "geom": "line",
+        "path": {"weight": 3, "opacity": 0.95},
+        "legend": {
+            "title": "Warmtenet",
+            "items": [_item(c["label"], c["color"], "line", c["dash"]) for c in classes],
+        },
+        "fields": [
+            ["naam", "Naam"], ["status", "Status"], ["start_jaar", "Startjaar"],
+            ["eind_jaar", "Eindjaar"], ["id", "Id"],
+        ],
+    }
+
+
+def riool_style(peiljaar: int) -> dict[str, Any]:
+    """Sewer pipes by due year relative to the peiljaar P: ≤ P+2, ≤ P+10, later, unknown."""
+    classes = [
+        {"max": peiljaar + 2, "color": "#d7191c", "label": f"vervanging t/m {peiljaar + 2}"},
+        {"max": peiljaar + 10, "color": "#fdae61",
+         "label": f"vervanging {peiljaar + 3}–{peiljaar + 10}"},
+        {"max": None, "color": "#2c7bb6", "label": f"vervanging na {peiljaar + 10}"},
+    ]
+    missing = {"color": ONBEKEND_COLOR, "label": "vervangingsjaar onbekend"}
+    return {
+        "field": "riool_due_jaar",
+        "type": "bins",
+        "classes": classes,
+        "missing": missing,
+        "geom": "line",
+        "path": {"weight": 2.5, "opacity": 0.9},
+        "legend": {
+            "title": "Riolering (jaar van vervanging)",
+            "items": [_item(c["label"], c["color"], "line") for c in [*classes, missing]],
+        },
+        "fields": [
+            ["id", "Id"], ["stelseltype", "Stelsel"], ["materiaal", "Materiaal"],
+            ["diameter_mm", "Diameter (mm)"], ["aanlegjaar", "Aanlegjaar"],
+            ["vervangingsjaar", "Gepland vervangingsjaar"],
+            ["riool_due_jaar", "Jaar van vervanging"],
+        ],
+    }
+
+
+def groen_style() -> dict[str, Any]:
+    """Public green as one flat colour."""
+    color = "#41ab5d"
+    return {
+        "field": None,
+        "type": "single",
+        "classes": [{"color": color, "label": "Groen"}],
+        "missing": {"color": color, "label": "Groen"},
+        "geom": "fill",
+        "path": {"color": "#238443", "weight": 1, "fillOpacity": 0.4},
+        "legend": {"title": "Groen", "items": [_item("Openbaar groen", color, "fill")]},
+        "fields": [["type", "Type"], ["id", "Id"]],
+    }
+
+
+def boom_style() -> dict[str, Any]:
+    """Trees as small dots."""
+    color = "#00441b"
+    return {
+        "field": None,
+        "type": "single",
+        "classes": [{"color": color, "label": "Boom"}],
+        "missing": {"color": color, "label": "Boom"},
+        "geom": "point",
+        "path": {"radius": 3, "weight": 1, "color": "#ffffff", "fillOpacity": 0.9},
+        "legend": {"title": "Bomen", "items": [_item("Boom", color, "point")]},
+        "fields": [["soort", "Soort"], ["id", "Id"]],
+    }
+
+
+def leefbaarometer_style() -> dict[str, Any]:
+    """Leefbaarometer 100 m cells by klasse 1–9 with the official names."""
+    classes = [
+        {"value": k, "color": LBM_COLORS[k], "label": f"{k} {naam}"}
+        for k, naam in LBM_KLASSEN.items()
+    ]
+    return {
+        "field": "klasse",
+        "type": "categorical",
+        "classes": classes,
+        "missing": {"color": ONBEKEND_COLOR, "label": "klasse onbekend"},
+        "geom": "fill",
+        "path": {"weight": 0, "fillOpacity": 0.55},
+        "legend": {
+            "title": "Leefbaarometer (klasse)",
+            "items": [_item(c["label"], c["color"], "fill") for c in classes],
+        },
+        "fields": [
+            ["klasse", "Klasse"], ["jaar", "Jaar"], ["lbm", "Score (lbm)"],
+            ["fys", "Fysieke omgeving"], ["onv", "Veiligheid"], ["soc", "Sociale samenhang"],
+            ["vrz", "Voorzieningen"], ["won", "Woningvoorraad"], ["grid_id", "Cel"],
+        ],
+        "valueLabels": {str(k): f"{k} {naam}" for k, naam in LBM_KLASSEN.items()},
+    }

@@ -1,0 +1,62 @@
+"""One analysis run: sections, the five rules, finished results and the buurt ranking."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+
+from geo._common import check_layer, usable
+from geo.params import RuleParams
+from geo.ranking import rank_buurten
+from geo.results import finish_kansen
+from geo.riool import add_due_years
+from geo.rules import (
+    r1_werk_met_werk, r2_vergroenen, r2b_boomconflict, r3_leefbaarheid, r4_afkoppelen,
+)
+from geo.schema import LAYER_COLUMNS
+from geo.sections import split_sections
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Outcome of one run, all in EPSG:28992."""
+
+    kansen: gpd.GeoDataFrame
+    buurtscores: gpd.GeoDataFrame
+    secties: gpd.GeoDataFrame
+
+
+def _check_unique_ids(gdf: gpd.GeoDataFrame, name: str) -> None:
+    ids = usable(gdf)["id"].astype(str)
+    dupes = sorted(set(ids[ids.duplicated()]))
+    if dupes:
+        shown = ", ".join(dupes[:5]) + (", …" if len(dupes) > 5 else "")
+        raise ValueError(f"Laag '{name}' bevat dubbele id's ({shown}); kans_id's zouden botsen.")
+
+
+def analyse(*, buurt: gpd.GeoDataFrame, warmtenet: gpd.GeoDataFrame,
+            riolering: gpd.GeoDataFrame, groen: gpd.GeoDataFrame, boom: gpd.GeoDataFrame,
+            leefbaarometer: gpd.GeoDataFrame, params: RuleParams, peiljaar: int) -> Analysis:
+    """Run every rule of RULES.md on canonical layers in EPSG:28992; results in EPSG:28992."""
+    layers = {"buurt": buurt, "warmtenet": warmtenet, "riolering": riolering, "groen": groen,
+              "boom": boom, "leefbaarometer": leefbaarometer}
+    for name, layer in layers.items():
+        # Only the columns the rules use are required; `water`, `wijkcode` etc. are optional.
+        required = ("buurtcode", "buurtnaam") if name == "buurt" else LAYER_COLUMNS[name]
+        check_layer(layer, name, required)
+    _check_unique_ids(warmtenet, "warmtenet")
+    _check_unique_ids(riolering, "riolering")
+
+    secties = split_sections(warmtenet, params.sectie_m)
+    frames = [
+        r1_werk_met_werk(secties, riolering, params),
+        r2_vergroenen(secties, groen, params),
+        r2b_boomconflict(secties, boom, params),
+        r3_leefbaarheid(secties, leefbaarometer, params),
+        r4_afkoppelen(riolering, groen, params, peiljaar=peiljaar),
+    ]
+    kansen = finish_kansen(frames, buurt, params, peiljaar=peiljaar)
+    buurtscores = rank_buurten(buurt, kansen, leefbaarometer, add_due_years(riolering, params),
+                               params)
+    return Analysis(kansen=kansen, buurtscores=buurtscores, secties=secties)

@@ -1,0 +1,112 @@
+"""Ranking of buurten by their koppelkansen (RULES.md §5)."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo._common import check_layer, usable, valid_polygons
+from geo.params import RuleParams
+from geo.results import assign_buurt, midpoint
+from geo.rules import latest_cells, low_mask
+from geo.schema import BUURTSCORE_COLUMNS, CRS
+
+METRIC_REGEL: dict[str, str] = {
+    "m_r1": "werk_met_werk",
+    "m_r2": "vergroenen",
+    "m_r3": "leefbaarheid",
+    "m_r4": "afkoppelen",
+}
+BUURTSCORE_DTYPES: dict[str, str] = {
+    "buurtcode": "str", "buurtnaam": "str", "score": "float64", "rang": "Int64",
+    "m_r1": "float64", "m_r2": "float64", "m_r3": "float64", "m_r4": "float64",
+    "n_knelpunt": "Int64", "laag_aandeel": "float64", "riool_onbekend": "Int64",
+    "n_kansen": "Int64",
+}
+
+
+def _clipped_union(buurt_geoms: np.ndarray, geoms: np.ndarray, measure: str) -> np.ndarray:
+    """Per buurt, length or area of the union of `geoms` clipped to it (overlaps count once)."""
+    out = np.zeros(len(buurt_geoms), dtype=float)
+    present = np.flatnonzero(~(shapely.is_missing(geoms) | shapely.is_empty(geoms)))
+    if len(buurt_geoms) == 0 or len(present) == 0:
+        return out
+    geoms = geoms[present]
+    bi, gi = shapely.STRtree(geoms).query(buurt_geoms, predicate="intersects")
+    if len(bi) == 0:
+        return out
+    clipped = shapely.intersection(buurt_geoms[bi], geoms[gi])
+    fn = shapely.length if measure == "length" else shapely.area
+    for b in np.unique(bi):
+        pieces = clipped[bi == b]
+        merged = pieces[0] if len(pieces) == 1 else shapely.union_all(pieces)
+        out[b] = float(fn(merged))
+    return out
+
+
+def rank_buurten(buurt: gpd.GeoDataFrame, kansen: gpd.GeoDataFrame,
+                 leefbaarometer: gpd.GeoDataFrame, riool_due: gpd.GeoDataFrame,
+                 params: RuleParams) -> gpd.GeoDataFrame:
+    """Score and rank every buurt; `riool_due` = pipes with column `due_jaar`; EPSG:28992."""
+    check_layer(buurt, "buurt", ("buurtcode", "buurtnaam"))
+    check_layer(kansen, "kansen", ("regel", "buurtcode"))
+    check_layer(riool_due, "riool_due", ("due_jaar",))
+    if buurt["buurtcode"].duplicated().any():
+        raise ValueError("Laag 'buurt' bevat dubbele buurtcodes.")
+    frame = buurt.reset_index(drop=True)
+    geoms = frame.geometry.to_numpy()
+    has_geom = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    # A buurt without geometry still appears, with zero metrics.
+    geoms = np.where(has_geom, geoms, None)
+    if has_geom.any():
+        geoms[has_geom] = valid_polygons(geoms[has_geom])
+    valid_geoms = geoms[has_geom]
+    codes = frame["buurtcode"].astype(str)
+
+    metrics = pd.DataFrame({"buurtcode": codes})
+    kans_geoms = kansen.geometry.to_numpy()
+    for metric, regel in METRIC_REGEL.items():
+        values = np.zeros(len(frame))
+        values[has_geom] = _clipped_union(
+            valid_geoms, kans_geoms[(kansen["regel"] == regel).to_numpy(dtype=bool)], "length")
+        metrics[metric] = values
+
+    per_buurt = kansen["buurtcode"].value_counts()
+    knelpunt = kansen.loc[kansen["regel"] == "boomconflict", "buurtcode"].value_counts()
+    metrics["n_knelpunt"] = codes.map(knelpunt).fillna(0).astype("Int64")
+    metrics["n_kansen"] = codes.map(per_buurt).fillna(0).astype("Int64")
+
+    jaar, cells = latest_cells(leefbaarometer)
+    laag = np.zeros(len(frame))
+    if jaar is not None and len(cells):
+        low_area = _clipped_union(valid_geoms, cells.geometry.to_numpy()[low_mask(cells, params)],
+                                  "area")
+        buurt_area = shapely.area(valid_geoms)
+        laag[has_geom] = np.divide(low_area, buurt_area, out=np.zeros_like(low_area),
+                                   where=buurt_area > 0)
+    metrics["laag_aandeel"] = laag
+
+    pipes = usable(riool_due)
+    unknown = pipes[pipes["due_jaar"].isna().to_numpy(dtype=bool)]
+    onbekend = assign_buurt([midpoint(g) for g in unknown.geometry], buurt).value_counts()
+    metrics["riool_onbekend"] = codes.map(onbekend).fillna(0).astype("Int64")
+
+    weights = {m: float(params.gewichten.get(m, 0.0)) for m in METRIC_REGEL}
+    total_w = sum(weights.values())
+    score = np.zeros(len(frame))
+    for metric, w in weights.items():
+        top = metrics[metric].max() if len(frame) else 0.0
+        if top > 0:
+            score += w * metrics[metric].to_numpy() / top
+    metrics["score"] = 100 * score / total_w if total_w > 0 else 0.0
+    # Round before ranking so that equal metrics reached by different float paths tie.
+    order = metrics.assign(_s=metrics["score"].round(9)).sort_values(
+        ["_s", "buurtcode"], ascending=[False, True], kind="stable").index
+    metrics.loc[order, "rang"] = np.arange(1, len(frame) + 1)
+    metrics["buurtnaam"] = frame["buurtnaam"]
+
+    out = metrics[list(BUURTSCORE_COLUMNS)].astype(BUURTSCORE_DTYPES)
+    result = gpd.GeoDataFrame(out, geometry=frame.geometry.to_numpy(), crs=CRS)
+    return result.sort_values("rang").reset_index(drop=True)
