@@ -67,7 +67,7 @@ def build_kaart(
         title=TITLE if buurtcode is None else f"{TITLE} — buurt {buurtcode}",
         location=NL_CENTER,
         zoom_start=8,
-        control_scale=True,
+        font_size="13px",
         max_zoom=21,
     )
     _add_basemaps(m, achtergrond)

@@ -32,7 +32,6 @@ class Source:
     kind: str  # gpkg | shp | geojson | gml | csv
     vsi: str
     layers: list[str] = field(default_factory=list)
-    # layer -> vsi path, for a zip holding several files
     members: dict[str, str] = field(default_factory=dict)
     encoding_known: bool = True  # False: shapefile without .cpg, so we must guess
 
@@ -143,7 +142,7 @@ def _list_layers(vsi: str, name: str) -> list[str]:
 
 def read_table(source: Source, layer: str | None) -> Table:
     """Read one layer of `source` (layer None: the only one)."""
-    vsi, kind = source.vsi, source.kind
+    vsi, kind, available = source.vsi, source.kind, source.layers
     if source.members:
         if layer is None:
             raise ImportRefused(
@@ -154,12 +153,12 @@ def read_table(source: Source, layer: str | None) -> Table:
             raise ImportRefused(_unknown_layer(layer, source))
         vsi = source.members[layer]
         kind = _kind(vsi) or kind
-        layer = None
+        layer, available = None, []
     if kind == "csv":
         return _read_csv(source.path if not source.members else Path(vsi), source, vsi)
-    if layer is not None and source.layers and layer not in source.layers:
+    if layer is not None and available and layer not in available:
         raise ImportRefused(_unknown_layer(layer, source))
-    if layer is None and len(source.layers) > 1:
+    if layer is None and len(available) > 1:
         raise ImportRefused(
             f"{source.path.name} bevat meerdere lagen: {', '.join(source.layers)}. "
             "Kies er een met --laag (source_layer)."
@@ -169,6 +168,8 @@ def read_table(source: Source, layer: str | None) -> Table:
     config = {"GML_SKIP_CORRUPTED_FEATURES": "YES"} if kind == "gml" else {}
     if config:
         pyogrio.set_gdal_config_options(config)
+        meldingen.append("GML: objecten met onleesbare geometrie worden door GDAL overgeslagen "
+                         "en zijn niet meegeteld.")
     try:
         for i, encoding in enumerate(encodings):
             try:
@@ -264,7 +265,8 @@ def _csv_geometry(frame: pd.DataFrame) -> gpd.GeoSeries | None:
         if xname in lower and yname in lower:
             x, y = _number(frame[lower[xname]]), _number(frame[lower[yname]])
             ok = x.notna() & y.notna()
-            geoms = [shapely.Point(a, b) if good else None for a, b, good in zip(x, y, ok, strict=True)]
+            geoms = [shapely.Point(a, b) if good else None
+                     for a, b, good in zip(x, y, ok, strict=True)]
             return gpd.GeoSeries(geoms, index=frame.index)
     return None
 
