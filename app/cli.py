@@ -13,8 +13,11 @@ from typing import Annotated, Any, NoReturn
 import typer
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from app import cli_nl
 from app.config import Settings
 from app.errors import DB_UNAVAILABLE_MESSAGE, DomainError
+
+cli_nl.install()
 
 app = typer.Typer(
     help="Koppelkansen: waar kan werk in de straat gecombineerd worden?",
@@ -93,12 +96,12 @@ def db_upgrade() -> None:
 
 @app.command("import")
 def import_(
-    laag: Annotated[str, typer.Argument(help="Laag: " + ", ".join(LAYER_CHOICES))],
-    path: Annotated[Path, typer.Argument(help="Bestand: GeoPackage, Shapefile (of zip), GeoJSON, CSV")],
-    source_layer: Annotated[str | None, typer.Option("--source-layer", help="Laagnaam in het bestand (GeoPackage)")] = None,
-    map_: Annotated[list[str], typer.Option("--map", help="Koppel een veld: CANONIEK=BRON, bv. status=Fase")] = [],  # noqa: B006
-    set_: Annotated[list[str], typer.Option("--set", help="Waarde voor het hele bestand: CANONIEK=WAARDE, bv. start_jaar=2027")] = [],  # noqa: B006
-    crs: Annotated[str | None, typer.Option("--crs", help="Coördinatenstelsel van het bestand, bv. EPSG:28992")] = None,
+    laag: Annotated[str, typer.Argument(metavar="LAAG", help="Laag: " + ", ".join(LAYER_CHOICES))],
+    path: Annotated[Path, typer.Argument(metavar="BESTAND", help="Bestand: GeoPackage, Shapefile (of zip), GeoJSON, CSV")],
+    source_layer: Annotated[str | None, typer.Option("--source-layer", metavar="NAAM", help="Laagnaam in het bestand (GeoPackage)")] = None,
+    map_: Annotated[list[str], typer.Option("--map", metavar="CANONIEK=BRON", help="Koppel een veld: CANONIEK=BRON, bv. status=Fase")] = [],  # noqa: B006
+    set_: Annotated[list[str], typer.Option("--set", metavar="CANONIEK=WAARDE", help="Waarde voor het hele bestand: CANONIEK=WAARDE, bv. start_jaar=2027")] = [],  # noqa: B006
+    crs: Annotated[str | None, typer.Option("--crs", metavar="EPSG:NNNN", help="Coördinatenstelsel van het bestand, bv. EPSG:28992")] = None,
     replace: Annotated[bool, typer.Option("--replace", help="Vervang de hele laag in plaats van aanvullen")] = False,
 ) -> None:
     """Importeer een bestand als laag; alles of niets, met een rapport."""
@@ -119,8 +122,8 @@ def import_(
 
 @app.command("analyse")
 def analyse_(
-    peiljaar: Annotated[int | None, typer.Option("--peiljaar", help="Peiljaar (standaard dit jaar)", min=1900, max=2200)] = None,
-    rules: Annotated[Path | None, typer.Option("--rules", help="Regelbestand (TOML) met andere parameters")] = None,
+    peiljaar: Annotated[int | None, typer.Option("--peiljaar", metavar="JJJJ", help="Peiljaar (standaard dit jaar)", min=1900, max=2200)] = None,
+    rules: Annotated[Path | None, typer.Option("--rules", metavar="REGELS.toml", help="Regelbestand (TOML) met andere parameters")] = None,
 ) -> None:
     """Zoek de koppelkansen en knelpunten en rangschik de buurten."""
     from app.analyse.service import run_analysis
@@ -140,9 +143,9 @@ def analyse_(
 
 @app.command("export")
 def export_(
-    path: Annotated[Path, typer.Argument(help="Doelbestand")],
-    format: Annotated[str, typer.Option("--format", help="gpkg, shp, geojson of csv")] = "gpkg",
-    buurt: Annotated[list[str], typer.Option("--buurt", help="Alleen deze buurtcode (herhaalbaar)")] = [],  # noqa: B006
+    path: Annotated[Path, typer.Argument(metavar="BESTAND", help="Doelbestand")],
+    format: Annotated[str, typer.Option("--format", metavar="gpkg|shp|geojson|csv", help="gpkg, shp, geojson of csv")] = "gpkg",
+    buurt: Annotated[list[str], typer.Option("--buurt", metavar="BUCODE", help="Alleen deze buurtcode (herhaalbaar)")] = [],  # noqa: B006
 ) -> None:
     """Schrijf de resultaten naar GeoPackage, Shapefile (zip), GeoJSON of CSV."""
     from app.exports.service import FORMATS, write_export
@@ -157,8 +160,8 @@ def export_(
 
 @app.command("serve")
 def serve(
-    host: Annotated[str, typer.Option("--host", help="Adres")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Poort")] = 8000,
+    host: Annotated[str, typer.Option("--host", metavar="HOST", help="Adres")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", metavar="POORT", help="Poort")] = 8000,
 ) -> None:
     """Start de webdienst met kaart en API."""
     import uvicorn
@@ -171,8 +174,8 @@ def serve(
 
 @app.command("demo")
 def demo(
-    seed: Annotated[int, typer.Option("--seed", help="Startgetal van de generator")] = 42,
-    scale: Annotated[float, typer.Option("--schaal", help="Grootte van de gemeente (1 = ca. 14 buurten)")] = 1.0,
+    seed: Annotated[int, typer.Option("--seed", metavar="GETAL", help="Startgetal van de generator")] = 42,
+    scale: Annotated[float, typer.Option("--schaal", metavar="FACTOR", help="Grootte van de gemeente (1 = ca. 14 buurten)")] = 1.0,
 ) -> None:
     """Maak een fictieve gemeente, importeer haar met de gewone importers en analyseer."""
     from app.analyse.service import run_analysis

@@ -136,7 +136,13 @@ def build_kaart(
     folium.LayerControl(position="topright", collapsed=False).add_to(m)
     if bounds is not None:
         minlon, minlat, maxlon, maxlat = bounds
-        m.fit_bounds([[minlat, minlon], [maxlat, maxlon]], padding=(20, 20))
+        # In buurt mode the side list covers the left of the map: keep the buurt clear of it.
+        left = 360 if buurtcode is not None else 20
+        m.fit_bounds(
+            [[minlat, minlon], [maxlat, maxlon]],
+            padding_top_left=(left, 20),
+            padding_bottom_right=(20, 20),
+        )
     return m
 
 

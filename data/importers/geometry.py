@@ -110,12 +110,16 @@ def drop_outside(frame: gpd.GeoDataFrame, report: ImportReport) -> gpd.GeoDataFr
 
 
 def to_layer_type(laag: str, frame: gpd.GeoDataFrame, report: ImportReport) -> gpd.GeoDataFrame:
-    """One geometry type per layer: MultiPolygon, LineString, Point or Polygon."""
+    """One geometry type per layer (the database columns): Multi* for buurt, groen, warmtenet."""
     geoms = frame.geometry
-    if laag in ("buurt", "groen"):
-        single = geoms.geom_type == "Polygon"
+    promote = {"buurt": ("Polygon", shapely.MultiPolygon),
+               "groen": ("Polygon", shapely.MultiPolygon),
+               "warmtenet": ("LineString", shapely.MultiLineString)}
+    if laag in promote:
+        single_type, multi = promote[laag]
+        single = (geoms.geom_type == single_type).to_numpy()
         values = np.array(geoms.values, dtype=object)
-        values[single.to_numpy()] = [shapely.MultiPolygon([g]) for g in geoms[single]]
+        values[single] = [multi([g]) for g in geoms.values[single]]
         return frame.set_geometry(gpd.GeoSeries(values, index=frame.index, crs=frame.crs))
     if laag == "riolering":
         return _single_lines(frame, report)

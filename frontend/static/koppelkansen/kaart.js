@@ -31,7 +31,11 @@
 
   function fmt(v, digits) {
     if (isMissing(v)) return "onbekend";
-    if (typeof v === "number") return (digits === 0 ? nf0 : nf1).format(v);
+    if (typeof v === "number") {
+      // Years and ids stay as they are ("2027", not "2.027").
+      if (digits === undefined) return String(v);
+      return (digits === 0 ? nf0 : nf1).format(v);
+    }
     if (typeof v === "boolean") return v ? "ja" : "nee";
     return String(v);
   }
@@ -354,7 +358,7 @@
     ensurePanes(map, opts.panes);
     var ui = (map._kkUi = {});
     control(map, "topleft", function () {
-      var box = el("div", "kk-info leaflet-bar");
+      var box = el("div", "kk-info kk-paneel");
       box.appendChild(el("h1", null, opts.title));
       if (opts.buurtcode) {
         var back = el("a", "kk-terug", "← Hele gebied");
@@ -368,7 +372,7 @@
     L.control.zoom({ position: "topleft", zoomInTitle: "Inzoomen", zoomOutTitle: "Uitzoomen" }).addTo(map);
     L.control.scale({ imperial: false }).addTo(map);
     control(map, "bottomright", function () {
-      ui.legend = el("div", "kk-legend leaflet-bar");
+      ui.legend = el("div", "kk-legend kk-paneel");
       ui.legend.setAttribute("aria-label", "Legenda");
       return ui.legend;
     });
@@ -379,7 +383,7 @@
   /* ---- side list of one buurt ---- */
 
   KK.buurtLijst = function (map, opts) {
-    var box = el("div", "kk-lijst leaflet-bar");
+    var box = el("div", "kk-lijst kk-paneel");
     var head = box.appendChild(el("h2", null, "Buurt " + opts.buurtcode));
     var score = box.appendChild(el("p", "kk-lijst-score"));
     var summary = box.appendChild(el("p", "kk-lijst-samenvatting", "Resultaten laden…"));

@@ -1,0 +1,114 @@
+"""The koppelkansen command line against a real PostGIS (scratch database)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+
+import pyogrio
+
+pytestmark = pytest.mark.db
+
+BIN = Path(sys.executable).parent / "koppelkansen"
+BAARN = "baarn_cbs_buurten/baarn_buurten.geojson"
+ALMERE = "almere_riolering_sufrib/almere_rioolstrengen.geojson"
+
+
+def run(*args: str, url: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATABASE_URL": url}
+    return subprocess.run([str(BIN), *args], env=env, capture_output=True, text=True, timeout=300)
+
+
+def count(engine: Engine, table: str) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
+
+
+def test_help_is_dutch(scratch_url: str) -> None:
+    result = run("--help", url=scratch_url)
+    assert result.returncode == 0
+    for command in ("import", "analyse", "export", "serve", "demo", "db"):
+        assert command in result.stdout
+    assert "Importeer" in result.stdout
+
+
+def test_import_twice_adds_nothing_the_second_time(
+    scratch_url: str, scratch_engine: Engine, realdata: Path
+) -> None:
+    first = run("import", "buurt", str(realdata / BAARN), url=scratch_url)
+    assert first.returncode == 0, first.stderr
+    assert "21" in first.stdout
+    assert count(scratch_engine, "buurt") == 21
+    second = run("import", "buurt", str(realdata / BAARN), url=scratch_url)
+    assert second.returncode == 0, second.stderr
+    assert "al eerder" in second.stdout
+    assert count(scratch_engine, "buurt") == 21
+    replaced = run("import", "buurt", str(realdata / BAARN), "--replace", url=scratch_url)
+    assert replaced.returncode == 0, replaced.stderr
+    assert count(scratch_engine, "buurt") == 21
+    with scratch_engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM import_run")).scalar_one() == 2
+
+
+def test_refused_import_changes_nothing(
+    scratch_url: str, scratch_engine: Engine, realdata: Path, tmp_path: Path
+) -> None:
+    assert run("import", "riolering", str(realdata / ALMERE), url=scratch_url).returncode == 0
+    before = count(scratch_engine, "riolering")
+    bad = tmp_path / "kapot.geojson"
+    bad.write_text('{"type": "FeatureCollection", "features": [ {"type": ', encoding="utf-8")
+    result = run("import", "riolering", str(bad), "--replace", url=scratch_url)
+    assert result.returncode != 0
+    assert "Fout" in result.stderr and "Traceback" not in result.stderr
+    assert count(scratch_engine, "riolering") == before == 968
+
+
+def test_wrong_layer_and_missing_file_are_explained(scratch_url: str, tmp_path: Path) -> None:
+    result = run("import", "wegen", str(tmp_path / "x.gpkg"), url=scratch_url)
+    assert result.returncode == 2 and "Onbekende laag" in result.stderr
+    result = run("import", "buurt", str(tmp_path / "bestaat_niet.gpkg"), url=scratch_url)
+    assert result.returncode == 2 and "bestaat niet" in result.stderr
+
+
+def test_unreachable_database_gives_message_not_traceback(realdata: Path) -> None:
+    url = "postgresql://niemand:geheim@127.0.0.1:1/geen"
+    result = run("import", "buurt", str(realdata / BAARN), url=url)
+    assert result.returncode == 3
+    assert "niet bereikbaar" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_analyse_with_rules_file_and_export(
+    scratch_url: str, scratch_engine: Engine, tmp_path: Path
+) -> None:
+    from tests.conftest import load_demo
+
+    load_demo(scratch_engine, tmp_path / "demo")
+    rules = tmp_path / "regels.toml"
+    rules.write_text("afstand_m = 0.5\nmin_lengte_m = 500\n", encoding="utf-8")
+    result = run("analyse", "--peiljaar", "2026", "--rules", str(rules), url=scratch_url)
+    assert result.returncode == 0, result.stderr
+    with scratch_engine.connect() as conn:
+        params = conn.execute(
+            text("SELECT parameters FROM analyse_run ORDER BY id DESC LIMIT 1")).scalar_one()
+        n_r1 = conn.execute(
+            text("SELECT count(*) FROM koppelkans WHERE regel = 'werk_met_werk'")).scalar_one()
+    assert params["afstand_m"] == 0.5 and params["min_lengte_m"] == 500
+    assert n_r1 == 0
+    target = tmp_path / "uit.gpkg"
+    result = run("export", str(target), url=scratch_url)
+    assert result.returncode == 0, result.stderr
+    assert pyogrio.read_info(target, layer="koppelkansen")["features"] == count(
+        scratch_engine, "koppelkans")
+
+
+def test_bad_rules_file_is_explained(scratch_url: str, tmp_path: Path) -> None:
+    rules = tmp_path / "regels.toml"
+    rules.write_text("afstand = 12\n", encoding="utf-8")
+    result = run("analyse", "--rules", str(rules), url=scratch_url)
+    assert result.returncode == 2
+    assert "Onbekende parameter" in result.stderr and "afstand_m" in result.stderr

@@ -1,0 +1,206 @@
+"""Unit tests of the map builder: no server, no browser, just the rendered HTML."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import folium
+import pytest
+from jinja2.utils import htmlsafe_json_dumps
+
+from frontend import styles
+from frontend.elements import ApiLayer, EmptyBaseLayer
+from frontend.kaart import ACHTERGRONDEN, TITLE, build_kaart
+
+FRONTEND = Path(__file__).resolve().parents[2] / "frontend"
+BOUNDS = (4.85, 52.35, 4.95, 52.40)
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.scripts: list[str] = []
+        self.styles: list[str] = []
+        self.inline_scripts = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "script":
+            if a.get("src"):
+                self.scripts.append(str(a["src"]))
+            else:
+                self.inline_scripts += 1
+        if tag == "link" and a.get("href"):
+            self.styles.append(str(a["href"]))
+
+
+def _render(**kwargs: object) -> str:
+    m = build_kaart(**{"bounds": BOUNDS, **kwargs})  # type: ignore[arg-type]
+    return m.get_root().render()
+
+
+def _links(html: str) -> _Links:
+    parser = _Links()
+    parser.feed(html)
+    return parser
+
+
+def _js(text: str) -> str:
+    """How a string appears inside the page's escaped JSON options (jinja's |tojson)."""
+    return str(htmlsafe_json_dumps(text))[1:-1]
+
+
+def test_returns_a_folium_map() -> None:
+    assert isinstance(build_kaart(bounds=None), folium.Map)
+
+
+def test_every_script_and_style_comes_from_static() -> None:
+    links = _links(_render())
+    assert links.scripts and links.styles
+    for url in links.scripts + links.styles:
+        assert url.startswith("/static/"), url
+    html = _render()
+    for host in ("cdn.", "jsdelivr", "cdnjs", "jquery", "bootstrap", "fonts.googleapis", "unpkg"):
+        assert host not in html
+
+
+def test_static_base_is_used_for_every_asset() -> None:
+    links = _links(_render(static_base="/kk/static"))
+    assert all(u.startswith("/kk/static/") for u in links.scripts + links.styles)
+
+
+def test_linked_assets_exist_on_disk() -> None:
+    links = _links(_render())
+    for url in links.scripts + links.styles:
+        path = FRONTEND / url.removeprefix("/")
+        assert path.is_file(), f"{path} ontbreekt; draai scripts/vendor-assets"
+
+
+def test_html_names_the_api_urls() -> None:
+    html = _render()
+    assert _js("/api/v1/buurten?format=geojson") in html
+    assert _js("/api/v1/koppelkansen?limit=1000&offset=0") in html
+    for laag in ("warmtenet", "riolering", "groen", "boom", "leefbaarometer"):
+        assert _js(f"/api/v1/lagen/{laag}?bbox=4.850000,52.350000,4.950000,52.400000") in html
+    assert "limit=100000" in html
+
+
+def test_api_base_is_configurable() -> None:
+    html = _render(api_base="/proxy/api/v1/")
+    assert _js("/proxy/api/v1/buurten?format=geojson") in html
+    assert "/proxy/api/v1/koppelkansen?" in html
+
+
+def test_without_bounds_layers_take_the_map_view() -> None:
+    html = build_kaart(bounds=None).get_root().render()
+    assert '"bboxFromMap": true' in html
+    assert "fitBounds" not in html
+
+
+def test_dutch_labels_are_present() -> None:
+    html = _render()
+    for text in (
+        TITLE,
+        "Score per buurt (0–100)",
+        "Werk met werk (warmtenet + riolering)",
+        "Vergroenen",
+        "Boomconflict (knelpunt)",
+        "Leefbaarheid",
+        "Afkoppelen regenwater",
+        "Geen achtergrond",
+        "Warmtenet",
+        "1 zeer onvoldoende",
+        "9 uitstekend",
+        "Kaartgegevens &copy; Kadaster",
+    ):
+        assert _js(text) in html or text in html, text
+    assert '<html lang="nl">' in html
+
+
+def test_basemaps_are_pdok() -> None:
+    html = _render()
+    brt = "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/grijs/EPSG:3857/{z}/{x}/{y}.png"
+    assert brt in html
+    assert "https://service.pdok.nl/hwh/luchtfotorgb/wmts/v1_0/Actueel_orthoHR/EPSG:3857/" in html
+    assert "openstreetmap" not in html.lower()
+
+
+def test_html_stays_small() -> None:
+    assert len(_render().encode()) < 500_000
+    assert len(_render(buurtcode="BU03630000").encode()) < 500_000
+
+
+def test_buurt_mode_filters_the_results_and_lists_them() -> None:
+    html = _render(buurtcode="BU03630000")
+    assert _js("/api/v1/koppelkansen?limit=1000&offset=0&buurt=BU03630000") in html
+    assert "KK.buurtLijst(" in html
+    assert "fitBounds" in html
+    assert '"highlight": "BU03630000"' in html
+
+
+def test_whole_area_has_no_buurt_list() -> None:
+    html = _render()
+    assert "KK.buurtLijst(" not in html
+    assert "buurt=" not in html
+
+
+def test_options_are_escaped() -> None:
+    evil = "</script><script>alert(1)</script>"
+    html = _render(buurtcode=evil)
+    assert "<script>alert(1)" not in html
+    assert html.count("</script>") == len(_links(html).scripts) + _links(html).inline_scripts
+
+
+@pytest.mark.parametrize("achtergrond", sorted(ACHTERGRONDEN))
+def test_one_basemap_is_shown_at_start(achtergrond: str) -> None:
+    m = build_kaart(bounds=BOUNDS, achtergrond=achtergrond)
+    bases = [c for c in m._children.values() if isinstance(c, folium.TileLayer | EmptyBaseLayer)]
+    shown = [c.layer_name for c in bases if c.show]
+    assert shown == [ACHTERGRONDEN[achtergrond]]
+
+
+def test_unknown_basemap_is_refused() -> None:
+    with pytest.raises(ValueError, match="achtergrond"):
+        build_kaart(bounds=BOUNDS, achtergrond="osm")
+
+
+def test_only_buurten_warmtenet_and_kansen_are_on_at_start() -> None:
+    m = build_kaart(bounds=BOUNDS)
+    layers = {c.options["kind"]: c.show for c in m._children.values() if isinstance(c, ApiLayer)}
+    assert layers == {
+        "buurten": True, "kansen": True, "warmtenet": True,
+        "riolering": False, "groen": False, "boom": False, "leefbaarometer": False,
+    }
+
+
+def test_riool_classes_follow_the_peiljaar() -> None:
+    html = _render(peiljaar=2026)
+    assert _js("vervanging t/m 2028") in html
+    assert _js("vervanging 2029–2036") in html
+    assert _js("vervanging na 2036") in html
+    bins = styles.riool_style(2026)["classes"]
+    assert [c["max"] for c in bins] == [2028, 2036, None]
+
+
+def test_every_rule_has_a_label_and_colour() -> None:
+    from geo.schema import REGELS
+
+    assert set(styles.REGEL_LABELS) == set(REGELS) == set(styles.REGEL_COLORS)
+    assert len(set(styles.REGEL_COLORS.values())) == len(REGELS)
+    assert [c["value"] for c in styles.kans_style()["classes"]] == list(REGELS)
+
+
+def test_leefbaarometer_has_nine_named_classes() -> None:
+    style = styles.leefbaarometer_style()
+    assert [c["label"] for c in style["classes"]][0] == "1 zeer onvoldoende"
+    assert [c["label"] for c in style["classes"]][-1] == "9 uitstekend"
+    assert len(style["classes"]) == 9
+
+
+def test_no_template_builds_js_by_concatenation() -> None:
+    for path in (FRONTEND / "templates").glob("*.js.j2"):
+        text = path.read_text()
+        for expr in re.findall(r"{{(.*?)}}", text):
+            assert "get_name()" in expr or "|tojson" in expr, (path.name, expr)
