@@ -12,7 +12,7 @@ from data.demo_town import BERM, BOMEN, GEMEENTECODE, KAAL, LAAN, WATER, Town
 BRONHOUDER = "G" + GEMEENTECODE[2:]
 # Street profile -> (inner, outer) verge offset from the centre line, and tree row offset.
 VERGE_M = {BERM: (7.0, 14.0), LAAN: (7.0, 16.0)}
-TREE_ROW = {BOMEN: (5.5, 20.0), BERM: (10.5, 25.0), LAAN: (11.5, 20.0)}  # offset, spacing
+TREE_ROW = {BOMEN: (5.5, 22.0), BERM: (10.5, 25.0), LAAN: (11.5, 20.0)}  # offset, spacing
 STRAATBOMEN = ("Tilia × europaea", "Platanus × hispanica", "Quercus robur", "Acer campestre",
                "Fraxinus excelsior", "Carpinus betulus", "Ulmus 'Lobel'", "Prunus avium",
                "Gleditsia triacanthos", "Sorbus aucuparia")
@@ -67,7 +67,7 @@ def groen_frame(rng: np.random.Generator, town: Town) -> gpd.GeoDataFrame:
         plus_l = list(plus) if isinstance(plus, np.ndarray) else [str(plus)] * n
         parts.append((geoms, bgt_l, plus_l))
 
-    for profile, piece in ((BERM, 45.0), (LAAN, 60.0)):
+    for profile, piece in ((BERM, 60.0), (LAAN, 70.0)):
         edges = np.flatnonzero(alive & (town.edge_profile == profile))
         edges2 = np.repeat(edges, 2)
         sides = np.tile([1.0, -1.0], len(edges))
@@ -89,7 +89,7 @@ def groen_frame(rng: np.random.Generator, town: Town) -> gpd.GeoDataFrame:
 
     blocks = np.flatnonzero(~town.block_park
                             & (town.buurt_kind[town.block_buurt] != WATER)
-                            & (rng.random(len(town.block_geom)) < 0.35))
+                            & (rng.random(len(town.block_geom)) < 0.3))
     centre = shapely.get_coordinates(shapely.centroid(town.block_geom[blocks]))
     half = np.stack([rng.uniform(10, 20, len(blocks)), rng.uniform(8, 15, len(blocks))], 1)
     lo, hi = np.round(centre - half, 2), np.round(centre + half, 2)

@@ -60,7 +60,7 @@ def _scores(rng: np.random.Generator, xy: np.ndarray, kind: np.ndarray, low: np.
     for i, d in enumerate(DIMENSIES):
         out[d] = dims[:, i]
     out = out.round(4)
-    out.insert(2, "kscore", k)
+    out["kscore"] = k
     for d in DIMENSIES:
         out["k" + d] = klasse(out[d].to_numpy(), DIM_SCHAAL)
     return out

@@ -11,7 +11,7 @@ import shapely
 from data.demo_routes import Route
 from data.demo_town import BEDRIJF, BERM, KAAL, LAAN, NAOORLOGS, NIEUW, OUD, WATER, Town
 
-MAX_PIPE_M = 75.0  # manholes at junctions and at most this far apart
+MAX_PIPE_M = 80.0  # manholes at junctions and at most this far apart
 
 # Canonical material -> how municipalities actually write it (and how often).
 SPELLINGEN: dict[str, tuple[tuple[str, ...], tuple[float, ...]]] = {
@@ -32,7 +32,7 @@ _MAT_P = {  # period -> probabilities over MATERIALEN
 _YEARS = {OUD: (1930, 1966), NAOORLOGS: (1955, 1986), NIEUW: (1980, 2016),
           BEDRIJF: (1965, 2001), WATER: (1960, 1991)}
 _STELSEL_P = {  # kind -> P(gemengd, gescheiden, onbekend)
-    OUD: (0.85, 0.05, 0.10), NAOORLOGS: (0.55, 0.38, 0.07), NIEUW: (0.08, 0.85, 0.07),
+    OUD: (0.85, 0.05, 0.10), NAOORLOGS: (0.62, 0.30, 0.08), NIEUW: (0.15, 0.77, 0.08),
     BEDRIJF: (0.40, 0.50, 0.10), WATER: (0.5, 0.4, 0.1),
 }
 GWSW_STELSEL = {"gemengd": "GemengdStelsel", "vuilwater": "VuilwaterStelsel",

@@ -114,7 +114,7 @@ def plan_routes(rng: np.random.Generator, town: Town, scale: float, peiljaar: in
         used = trial
         status, start_jaar, eind_jaar = _years(rng, k, bestaand, p)
         buurt = town.buurt_name[town.edge_buurt[edges[0]]]
-        base = f"Warmtenet {buurt}"
+        base = f"{'Stadsverwarming' if bestaand else 'Warmtenet'} {buurt}"
         names_used[base] = names_used.get(base, 0) + 1
         naam = base if names_used[base] == 1 else f"{base} fase {names_used[base]}"
         routes.append(Route(

@@ -26,8 +26,8 @@ KAAL, BOMEN, BERM, LAAN = 0, 1, 2, 3
 OUD, NAOORLOGS, NIEUW, BEDRIJF, WATER = 0, 1, 2, 3, 4
 
 _PROFILE_P = {  # kind -> P(KAAL, BOMEN, BERM)
-    OUD: (0.62, 0.20, 0.18),
-    NAOORLOGS: (0.40, 0.10, 0.50),
+    OUD: (0.65, 0.16, 0.19),
+    NAOORLOGS: (0.42, 0.08, 0.50),
     NIEUW: (0.25, 0.07, 0.68),
     BEDRIJF: (0.75, 0.05, 0.20),
     WATER: (1.0, 0.0, 0.0),
@@ -93,8 +93,8 @@ class Town:
 
 
 def _positions(rng: np.random.Generator, length: float) -> np.ndarray:
-    """Irregular street positions from 0 to `length`, 100-165 m apart."""
-    steps = rng.uniform(100.0, 165.0, size=int(length / 100.0) + 3)
+    """Irregular street positions from 0 to `length`, about 120-200 m apart."""
+    steps = rng.uniform(120.0, 200.0, size=int(length / 120.0) + 3)
     pos = np.concatenate([[0.0], np.cumsum(steps)])
     n = max(1, int(np.searchsorted(pos, length)))
     pos = pos[: n + 1]
@@ -150,7 +150,7 @@ def build_town(rng: np.random.Generator, scale: float) -> Town:
     # Streets: remove a few side streets (dead ends, larger blocks) and everything on open water.
     both = (edge_blocks >= 0).all(axis=1)
     water = np.where(edge_blocks >= 0, block_kind[edge_blocks.clip(0)] == WATER, True).all(axis=1)
-    edge_alive = ~water & ~(both & ~edge_main & (rng.random(len(edge_ab)) < 0.07))
+    edge_alive = ~water & ~(both & ~edge_main & (rng.random(len(edge_ab)) < 0.15))
     side = np.where(
         (edge_blocks[:, 0] >= 0) & (block_kind[edge_blocks[:, 0].clip(0)] != WATER),
         edge_blocks[:, 0], np.where(edge_blocks[:, 1] >= 0, edge_blocks[:, 1], edge_blocks[:, 0]),
@@ -167,7 +167,7 @@ def build_town(rng: np.random.Generator, scale: float) -> Town:
     t = rng.random(len(edge_ab))
     edge_trees = np.select(
         [edge_profile == BOMEN, edge_profile == BERM, edge_profile == LAAN],
-        [np.ones(len(t), bool), t < 0.12, t < 0.6], default=False,
+        [np.ones(len(t), bool), t < 0.12, t < 0.3], default=False,
     ) & edge_alive
     park_p = np.array([_PARK_P[k] for k in range(5)])[block_kind]
     park_p[buurt_weak[block_buurt]] = 0.04

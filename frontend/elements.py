@@ -91,7 +91,7 @@ class KaartApp(MacroElement):
     _template = load_template("kaart_app.js.j2")
 
     def __init__(self, **options: Any) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self._name = "KaartApp"
         self.options = options
 
@@ -102,6 +102,6 @@ class BuurtLijst(MacroElement):
     _template = load_template("buurt_lijst.js.j2")
 
     def __init__(self, **options: Any) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self._name = "BuurtLijst"
         self.options = options

@@ -14,6 +14,7 @@ import folium
 
 from frontend import styles
 from frontend.elements import ApiLayer, BuurtLijst, EmptyBaseLayer, KaartApp, KaartMap
+from geo.schema import REGELS
 
 TITLE = "Koppelkansen — waar werk met werk kan"
 PDOK_ATTRIBUTION = "Kaartgegevens &copy; Kadaster"
@@ -129,6 +130,7 @@ def build_kaart(
             kansen="kansen",
             buurten="buurten",
             pageBase=page_base,
+            regels=list(REGELS),
             regelLabels=styles.REGEL_LABELS,
             regelColors=styles.REGEL_COLORS,
         ).add_to(m)

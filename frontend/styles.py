@@ -88,7 +88,8 @@ def _item(label: str, color: str, shape: str, dash: str | None = None) -> dict[s
 
 def buurt_style() -> dict[str, Any]:
     """Choropleth of the buurt score with its legend."""
-    classes, lower = [], 0.0
+    classes: list[dict[str, Any]] = []
+    lower = 0.0
     for upper, color in SCORE_RAMP:
         label = f"{lower:.0f}–{upper:.0f}"
         classes.append({"max": upper, "color": color, "label": label})
@@ -109,7 +110,7 @@ def buurt_style() -> dict[str, Any]:
 
 def kans_style() -> dict[str, Any]:
     """Koppelkansen and knelpunten coloured by rule; knelpunten dashed."""
-    classes = [
+    classes: list[dict[str, Any]] = [
         {
             "value": regel,
             "color": REGEL_COLORS[regel],
@@ -134,7 +135,7 @@ def kans_style() -> dict[str, Any]:
 
 def warmtenet_style() -> dict[str, Any]:
     """Heat network by status."""
-    classes = [
+    classes: list[dict[str, Any]] = [
         {
             "value": s,
             "color": WARMTENET_COLORS[s],
@@ -163,13 +164,13 @@ def warmtenet_style() -> dict[str, Any]:
 
 def riool_style(peiljaar: int) -> dict[str, Any]:
     """Sewer pipes by due year relative to the peiljaar P: ≤ P+2, ≤ P+10, later, unknown."""
-    classes = [
+    classes: list[dict[str, Any]] = [
         {"max": peiljaar + 2, "color": "#d7191c", "label": f"vervanging t/m {peiljaar + 2}"},
         {"max": peiljaar + 10, "color": "#fdae61",
          "label": f"vervanging {peiljaar + 3}–{peiljaar + 10}"},
         {"max": None, "color": "#2c7bb6", "label": f"vervanging na {peiljaar + 10}"},
     ]
-    missing = {"color": ONBEKEND_COLOR, "label": "vervangingsjaar onbekend"}
+    missing: dict[str, Any] = {"color": ONBEKEND_COLOR, "label": "vervangingsjaar onbekend"}
     return {
         "field": "riool_due_jaar",
         "type": "bins",
@@ -222,7 +223,7 @@ def boom_style() -> dict[str, Any]:
 
 def leefbaarometer_style() -> dict[str, Any]:
     """Leefbaarometer 100 m cells by klasse 1–9 with the official names."""
-    classes = [
+    classes: list[dict[str, Any]] = [
         {"value": k, "color": LBM_COLORS[k], "label": f"{k} {naam}"}
         for k, naam in LBM_KLASSEN.items()
     ]

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import cast
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
+
+import geopandas as gpd
 import shapely
 from pyproj import CRS as PyprojCRS
 
@@ -72,10 +73,11 @@ def line_parts(geom: shapely.Geometry | None) -> shapely.Geometry:
     ]
     if not parts:
         return shapely.MultiLineString()
-    if len(parts) == 1:
-        return shapely.LineString(parts[0].coords) if parts[0].geom_type == "LinearRing" else parts[0]
-    merged = shapely.line_merge(shapely.MultiLineString([shapely.LineString(p.coords) for p in parts]))
-    return merged
+    lines = [shapely.LineString(p.coords) if p.geom_type == "LinearRing" else p for p in parts]
+    if len(lines) == 1:
+        return lines[0]
+    flat = [q for line in lines for q in shapely.get_parts(line)]
+    return shapely.line_merge(shapely.MultiLineString(flat))
 
 
 def empty_frame(columns: Sequence[str], dtypes: dict[str, str]) -> gpd.GeoDataFrame:
@@ -112,7 +114,7 @@ def fmt_pct(share: float, decimals: int = 1) -> str:
 
 def opt_int(value: object) -> int | None:
     """A year or class from a nullable column as int, or None."""
-    if value is None or bool(pd.isna(value)):  # type: ignore[call-overload]
+    if value is None or bool(pd.isna(value)):
         return None
     return int(cast(float, value))
 
@@ -163,6 +165,6 @@ def rule_frame(rows: list[dict[str, object]]) -> gpd.GeoDataFrame:
 
 def text_or_none(value: object) -> str | None:
     """A nullable text cell as str or None."""
-    if value is None or bool(pd.isna(value)):  # type: ignore[call-overload]
+    if value is None or bool(pd.isna(value)):
         return None
     return str(value)

@@ -12,7 +12,11 @@ from geo.ranking import rank_buurten
 from geo.results import finish_kansen
 from geo.riool import add_due_years
 from geo.rules import (
-    r1_werk_met_werk, r2_vergroenen, r2b_boomconflict, r3_leefbaarheid, r4_afkoppelen,
+    r1_werk_met_werk,
+    r2_vergroenen,
+    r2b_boomconflict,
+    r3_leefbaarheid,
+    r4_afkoppelen,
 )
 from geo.schema import LAYER_COLUMNS
 from geo.sections import split_sections

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import geopandas as gpd
 import numpy as np
+
+import geopandas as gpd
 import shapely
 
 from geo._common import check_layer, usable, valid_polygons
@@ -12,15 +13,16 @@ from geo._common import check_layer, usable, valid_polygons
 def green_polygons(groen: gpd.GeoDataFrame) -> np.ndarray:
     """Valid, non-empty green geometries as a shapely array; expects EPSG:28992."""
     check_layer(groen, "groen")
-    geoms = usable(groen).geometry.to_numpy()
+    geoms: np.ndarray = usable(groen).geometry.to_numpy()
     if len(geoms) == 0:
         return geoms
     geoms = valid_polygons(geoms)
     # make_valid may leave stray lines or points; only areas count as green.
-    return np.asarray(
+    polygons: np.ndarray = np.asarray(
         [shapely.union_all([p for p in shapely.get_parts(g) if p.area > 0]) for g in geoms],
         dtype=object,
     )
+    return polygons
 
 
 def green_areas(corridors: np.ndarray, green: np.ndarray) -> np.ndarray:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
+
+import geopandas as gpd
 import shapely
 
 from geo._common import check_layer, usable, valid_polygons
@@ -59,10 +60,7 @@ def rank_buurten(buurt: gpd.GeoDataFrame, kansen: gpd.GeoDataFrame,
     geoms = frame.geometry.to_numpy()
     has_geom = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     # A buurt without geometry still appears, with zero metrics.
-    geoms = np.where(has_geom, geoms, None)
-    if has_geom.any():
-        geoms[has_geom] = valid_polygons(geoms[has_geom])
-    valid_geoms = geoms[has_geom]
+    valid_geoms = valid_polygons(geoms[has_geom])
     codes = frame["buurtcode"].astype(str)
 
     metrics = pd.DataFrame({"buurtcode": codes})

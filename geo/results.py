@@ -5,13 +5,20 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
+
+import geopandas as gpd
 import shapely
 
 from geo._common import (
-    KANS_DTYPES, RULE_COLUMNS, check_layer, empty_frame, line_parts, text_or_none, usable,
+    KANS_DTYPES,
+    RULE_COLUMNS,
+    check_layer,
+    empty_frame,
+    line_parts,
+    text_or_none,
+    usable,
     valid_polygons,
 )
 from geo.params import RuleParams
@@ -112,6 +119,7 @@ def finish_kansen(frames: Sequence[gpd.GeoDataFrame], buurt: gpd.GeoDataFrame,
     out = out[list(KANS_COLUMNS)].astype(KANS_DTYPES)
     dupes = out["kans_id"][out["kans_id"].duplicated()]
     if len(dupes):
-        raise ValueError(f"Dubbele kans_id(s) {', '.join(sorted(set(dupes)))}: bron-id's niet uniek.")
+        shown = ", ".join(sorted(set(dupes)))
+        raise ValueError(f"Dubbele kans_id(s) {shown}: bron-id's zijn niet uniek.")
     result = gpd.GeoDataFrame(out, geometry=geoms.to_numpy(), crs=CRS)
     return result.sort_values(["regel", "kans_id"]).reset_index(drop=True)

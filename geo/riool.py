@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import geopandas as gpd
 import pandas as pd
+
+import geopandas as gpd
 
 from geo._common import as_int64, check_layer, opt_int
 from geo.params import RuleParams

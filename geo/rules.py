@@ -1,14 +1,23 @@
-"""The five rules of RULES.md §3; each returns rule rows (see _common.RULE_COLUMNS) in EPSG:28992."""
+"""The five rules of RULES.md §3; each returns rows of _common.RULE_COLUMNS in EPSG:28992."""
 
 from __future__ import annotations
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
+
+import geopandas as gpd
 import shapely
 
 from geo._common import (
-    EPS, QUAD_SEGS, as_int64, check_layer, line_parts, opt_int, rule_frame, text_or_none, usable,
+    EPS,
+    QUAD_SEGS,
+    as_int64,
+    check_layer,
+    line_parts,
+    opt_int,
+    rule_frame,
+    text_or_none,
+    usable,
     valid_polygons,
 )
 from geo.green import green_areas, green_polygons
@@ -17,7 +26,14 @@ from geo.riool import due_explanations, due_years
 from geo.schema import DIMENSIONS, LAYER_COLUMNS
 from geo.sections import SECTIE_COLUMNS
 from geo.toelichting import (
-    KOPPELING, r1_text, r2_text, r2b_text, r3_text, r4_text, riool_text, sectie_text,
+    KOPPELING,
+    r1_text,
+    r2_text,
+    r2b_text,
+    r3_text,
+    r4_text,
+    riool_text,
+    sectie_text,
 )
 
 AFKOPPEL_STELSELS = ("gemengd", "onbekend")
@@ -128,7 +144,7 @@ def r2b_boomconflict(secties: gpd.GeoDataFrame, boom: gpd.GeoDataFrame,
     pairs = pd.DataFrame({"s": si[near], "id": trees["id"].astype(str).to_numpy()[ti[near]],
                           "d": dist[near]})
     for s_i, group in pairs.groupby("s", sort=True):
-        s = sec.iloc[int(s_i)]  # type: ignore[call-overload]
+        s = sec.iloc[int(s_i)]
         ids = sorted(set(group["id"]))
         rows.append({
             "regel": "boomconflict", **_sectie_attrs(s),
@@ -155,7 +171,8 @@ def latest_cells(leefbaarometer: gpd.GeoDataFrame) -> tuple[int | None, gpd.GeoD
 
 def low_mask(cells: gpd.GeoDataFrame, params: RuleParams) -> np.ndarray:
     """True for cells with klasse ≤ klasse_max (a null class is not low)."""
-    return (cells["klasse"] <= params.klasse_max).fillna(False).to_numpy(dtype=bool)
+    mask: np.ndarray = (cells["klasse"] <= params.klasse_max).fillna(False).to_numpy(dtype=bool)
+    return mask
 
 
 def _weakest(weights: np.ndarray, cells: pd.DataFrame) -> tuple[str | None, float | None]:

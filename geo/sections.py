@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import math
 
-import geopandas as gpd
 import pandas as pd
+
+import geopandas as gpd
 import shapely
 from shapely.ops import substring
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse
@@ -34,13 +35,27 @@ def mount_static(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
 
-def _bases(request: Request) -> dict[str, str]:
+@dataclass(frozen=True)
+class _Bases:
+    """URL prefixes of the page, honouring a proxy's root_path."""
+
+    api_base: str
+    static_base: str
+    page_base: str
+
+
+def _bases(request: Request) -> _Bases:
     root = str(request.scope.get("root_path", "")).rstrip("/")
-    return {
-        "api_base": root + API_PREFIX,
-        "static_base": root + "/static",
-        "page_base": root + "/kaart",
-    }
+    return _Bases(
+        api_base=root + API_PREFIX, static_base=root + "/static", page_base=root + "/kaart"
+    )
+
+
+def _render(bases: _Bases, **kwargs: Any) -> HTMLResponse:
+    m = build_kaart(
+        api_base=bases.api_base, static_base=bases.static_base, page_base=bases.page_base, **kwargs
+    )
+    return HTMLResponse(m.get_root().render())
 
 
 @router.get("/kaart", response_class=HTMLResponse, summary="Kaart van het hele gebied")
@@ -51,8 +66,7 @@ def get_kaart(
 
     The page loads its data from this API (GeoJSON) and its scripts from /static only.
     """
-    m = build_kaart(bounds=area_bounds(session), achtergrond=achtergrond, **_bases(request))
-    return HTMLResponse(m.get_root().render())
+    return _render(_bases(request), bounds=area_bounds(session), achtergrond=achtergrond)
 
 
 @router.get(
@@ -74,7 +88,6 @@ def get_kaart_buurt(
             raise NotFound(f"‘{buurtcode}’ is geen geldige buurtcode.")
         bounds = buurt_bounds(session, buurtcode)
     except NotFound as exc:
-        page = render_niet_gevonden(message=exc.message, page_base=bases["page_base"])
+        page = render_niet_gevonden(message=exc.message, page_base=bases.page_base)
         return HTMLResponse(page, status_code=404)
-    m = build_kaart(bounds=bounds, buurtcode=buurtcode, achtergrond=achtergrond, **bases)
-    return HTMLResponse(m.get_root().render())
+    return _render(bases, bounds=bounds, buurtcode=buurtcode, achtergrond=achtergrond)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import text
+from typing import Any
+
+from sqlalchemy import Row, text
 from sqlalchemy.orm import Session
 
 from app.errors import NotFound
@@ -20,8 +22,9 @@ _BUURT_SQL = text(
 )
 
 
-def _as_bounds(row: object) -> Bounds | None:
-    values = tuple(row) if row is not None else ()  # type: ignore[call-overload]
+def _as_bounds(row: Row[Any] | None) -> Bounds | None:
+    # ST_Extent over no rows gives NULL: no buurten (or not this one).
+    values: tuple[Any, ...] = tuple(row) if row is not None else ()
     if len(values) != 4 or any(v is None for v in values):
         return None
     minx, miny, maxx, maxy = (float(v) for v in values)

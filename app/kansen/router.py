@@ -11,6 +11,7 @@ from app.db import SessionDep
 from app.deps import BBoxDep, PageDep, next_link
 from app.geojson import feature_collection
 from app.kansen import service
+from app.kansen.schemas import BesluitRead, BesluitWrite
 from app.kansen.service import KansFilter
 
 router = APIRouter(prefix="/api/v1/koppelkansen", tags=["koppelkansen"])
@@ -55,3 +56,18 @@ def get_kans(
     resultaat met de hand kan nagaan.
     """
     return JSONResponse(service.get_kans(session, kans_id=kans_id), media_type=GEOJSON)
+
+
+@router.put("/{kans_id}/besluit", response_model=BesluitRead, responses={404: {}, 422: {}})
+def put_besluit(
+    session: SessionDep,
+    besluit: BesluitWrite,
+    kans_id: str = Path(description="De vaste sleutel van het resultaat (16 tekens)"),
+) -> Any:
+    """Leg het besluit van het gebiedsteam over een resultaat vast (status en notitie).
+
+    Het besluit hoort bij de kans_id en blijft staan na een nieuwe analyse met dezelfde invoer;
+    het verschijnt dan als `besluit_status` en `besluit_notitie` bij het resultaat.
+    """
+    return service.save_besluit(session, kans_id=kans_id, status=besluit.status,
+                                notitie=besluit.notitie)

@@ -147,3 +147,21 @@ def _sources(session: Session, props: dict[str, Any]) -> list[dict[str, Any]]:
         ).mappings()
         sources.extend({"laag": "boom", **r} for r in rows)
     return sources
+
+
+def save_besluit(session: Session, *, kans_id: str, status: str, notitie: str | None) -> dict[str, Any]:
+    """Store a decision on a result (kept across re-runs because kans_id is stable)."""
+    exists = session.execute(text("SELECT 1 FROM koppelkans WHERE kans_id = :id"),
+                             {"id": kans_id}).first()
+    if exists is None:
+        raise NotFound(f"Koppelkans '{kans_id}' bestaat niet; een besluit kan alleen op een "
+                       "bestaand resultaat.")
+    row = session.execute(
+        text("INSERT INTO kans_besluit (kans_id, status, notitie) VALUES (:id, :status, :notitie) "
+             "ON CONFLICT (kans_id) DO UPDATE SET status = EXCLUDED.status, "
+             "notitie = EXCLUDED.notitie, updated_at = now() "
+             "RETURNING kans_id, status, notitie, updated_at"),
+        {"id": kans_id, "status": status, "notitie": notitie},
+    ).mappings().one()
+    session.commit()
+    return dict(row)

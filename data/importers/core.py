@@ -67,11 +67,12 @@ def read_layer(
     report = ImportReport(laag=laag, bestand=path.name, sha256=file_sha256(path))
     say(f"lezen: {path.name}")
     source = open_source(path)
-    layers = [source_layer]
+    layers: list[str | None] = [source_layer]
     if source_layer is None and len(source.layers) > 1:
-        layers = list(bgt_layers_for(laag, source.layers)) or [None]
-        if layers != [None]:
-            report.meldingen.append(f"BGT-lagen gekozen: {', '.join(layers)}.")
+        bgt_layers = bgt_layers_for(laag, source.layers)  # BGT picks its own layers
+        if bgt_layers:
+            layers = list(bgt_layers)
+            report.meldingen.append(f"BGT-lagen gekozen: {', '.join(bgt_layers)}.")
     frames = []
     for layer in layers:
         table = read_table(source, layer)
@@ -117,6 +118,12 @@ def _one_table(
             declared = CRS
             report.meldingen.append("Rastercellen van 100 m gemaakt uit de grid-codes "
                                     "(linksonder in hectometers, EPSG:28992).")
+            if bad == len(frame):
+                raise ImportRefused(
+                    f"Kolom '{found['grid_id']}' bevat geen grid-codes als E1213N4879, dus de "
+                    "cellen kunnen er niet uit gemaakt worden. Koppel de scores eerst aan het "
+                    "grid-GeoPackage van de Leefbaarometer (op grid_id) en importeer dat."
+                )
             if bad:
                 report.skip("grid-code onleesbaar (verwacht zoiets als E1213N4879)", bad)
                 geometry = geometry.where(geometry.notna(), None)

@@ -128,9 +128,9 @@ def to_layer_type(laag: str, frame: gpd.GeoDataFrame, report: ImportReport) -> g
         multi = geoms.geom_type.str.startswith("Multi")
         report.skip(f"meerdelige geometrie in laag {laag}", int((multi & (n_parts > 1)).sum()))
         frame = frame.loc[~(multi & (n_parts > 1))]
-        values = [shapely.get_geometry(g, 0) if g.geom_type.startswith("Multi") else g
-                  for g in frame.geometry]
-        return frame.set_geometry(gpd.GeoSeries(values, index=frame.index, crs=frame.crs))
+        singles = [shapely.get_geometry(g, 0) if g.geom_type.startswith("Multi") else g
+                   for g in frame.geometry]
+        return frame.set_geometry(gpd.GeoSeries(singles, index=frame.index, crs=frame.crs))
     return frame
 
 

@@ -105,21 +105,18 @@ def normalise_stelseltype(series: pd.Series, counts: Counter[str]) -> pd.Series:
 
 
 def normalise_status(series: pd.Series, counts: Counter[str]) -> tuple[pd.Series, Counter[str]]:
-    """Warmtenet status to bestaand/gepland/in_uitvoering; unknown values are returned apart."""
+    """Warmtenet status to bestaand/gepland/in_uitvoering; unrecognised values counted apart."""
+    out: list[str | None] = []
     unknown: Counter[str] = Counter()
-
-    def fn(raw: str) -> str | None:
-        found = STATUSSEN.get(_key(raw))
-        if found is None:
+    for value in series:
+        raw = None if is_missing(value) else _text(value)
+        found = STATUSSEN.get(_key(raw)) if raw is not None else None
+        if raw is not None and found is None:
             unknown[raw] += 1
-        return found
-
-    out = _mapped(series, "status", fn, Counter())
-    for raw, n in Counter(_text(v) for v in series if not is_missing(v)).items():
-        new = STATUSSEN.get(_key(raw))
-        if new is not None and new != raw:
-            counts[f"status: '{raw}' → '{new}'"] += n
-    return out, unknown
+        elif raw is not None and found != raw:
+            counts[f"status: '{raw}' → '{found}'"] += 1
+        out.append(found)
+    return pd.Series(out, index=series.index, dtype="str"), unknown
 
 
 def parse_year(value: Any) -> int | None:

@@ -12,6 +12,8 @@ import pandas as pd
 import geopandas as gpd
 import pyogrio
 import shapely
+from pyproj import CRS as ProjCRS
+from pyproj.exceptions import CRSError
 
 from data.importers.errors import ImportRefused
 
@@ -61,6 +63,11 @@ def open_source(path: Path) -> Source:
     if path.suffix.lower() == ".zip":
         return _open_zip(path)
     kind = _kind(path.name)
+    if path.suffix.lower() in (".rib", ".esdl"):
+        raise ImportRefused(
+            f"{path.name}: {'SUFRIB' if path.suffix.lower() == '.rib' else 'ESDL'} wordt in "
+            "deze versie nog niet direct gelezen. Zet het om naar GeoPackage of GeoJSON."
+        )
     if kind is None:
         raise ImportRefused(
             f"Bestandstype '{path.suffix}' van {path.name} wordt niet ondersteund. Gebruik "
@@ -192,8 +199,9 @@ def read_table(source: Source, layer: str | None) -> Table:
         if config:
             pyogrio.set_gdal_config_options({k: None for k in config})
     crs = gdf.crs.to_string() if gdf.crs is not None else None
-    if kind == "geojson" and crs is not None and not _geojson_declares_crs(vsi):
-        crs = None  # RFC 7946 implies WGS84, but we check the coordinates instead of trusting it
+    if kind == "geojson" and crs is not None:
+        # RFC 7946 implies WGS84, but without a `crs` member we check the coordinates instead
+        crs = _geojson_crs_name(vsi, crs)
     geometry = gdf.geometry if "geometry" in gdf and isinstance(gdf, gpd.GeoDataFrame) else None
     frame = pd.DataFrame(gdf.drop(columns="geometry", errors="ignore"))
     return Table(frame=frame, geometry=geometry, crs=crs, layer=layer, meldingen=meldingen)
@@ -204,12 +212,22 @@ def _unknown_layer(layer: str, source: Source) -> str:
             f"{', '.join(source.layers)}.")
 
 
-def _geojson_declares_crs(vsi: str) -> bool:
+def _geojson_crs_name(vsi: str, gdal_crs: str) -> str | None:
+    """The name in the old-style `crs` member as written (e.g. ...OGC:1.3:CRS84), or None."""
     if vsi.startswith("/vsi"):
-        return True  # inside an archive: trust GDAL
+        return gdal_crs  # inside an archive: trust GDAL
     with open(vsi, "rb") as fh:
-        head = fh.read(1 << 20)
-    return b'"crs"' in head
+        head = fh.read(1 << 20).decode("utf-8", errors="replace")
+    if '"crs"' not in head:
+        return None
+    match = re.search(r'"crs"\s*:\s*\{.*?"name"\s*:\s*"([^"]+)"', head, re.S)
+    if match is None:
+        return gdal_crs
+    try:
+        ProjCRS.from_user_input(match.group(1))
+    except CRSError:
+        return gdal_crs
+    return match.group(1)
 
 
 def _read_csv(path: Path, source: Source, vsi: str) -> Table:

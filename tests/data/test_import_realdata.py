@@ -1,4 +1,4 @@
-"""read_layer on the real Dutch files in shared/realdata (expected numbers counted independently)."""
+"""read_layer on the real files in shared/realdata; expected numbers counted independently."""
 
 from __future__ import annotations
 
@@ -48,7 +48,8 @@ def test_almere_riolering(realdata: Path) -> None:
     assert len(frame) == len(source) == 968
     assert set(frame.geom_type) == {"LineString"}
     counts = source["materiaal"].value_counts()
-    assert frame["materiaal"].value_counts().to_dict() == {"pvc": counts["PVC-U"], "pe": counts["PE"]}
+    expected = {"pvc": counts["PVC-U"], "pe": counts["PE"]}
+    assert frame["materiaal"].value_counts().to_dict() == expected
     assert report.genormaliseerd["materiaal: 'PVC-U' → 'pvc'"] == counts["PVC-U"]
     assert frame["aanlegjaar"].dtype == "Int64"
     assert frame["aanlegjaar"].tolist() == source["jaar_ingebruikname"].astype(int).tolist()
@@ -92,7 +93,8 @@ def test_otterlo_bgt_bomen_from_original_gml_zip(realdata: Path) -> None:
     _columns_ok("boom", frame)
     assert len(frame) == len(trees)
     assert report.gelezen == len(everything)
-    assert report.overgeslagen["niet actueel (BGT eindRegistratie)"] == len(everything) - len(current)
+    ended = len(everything) - len(current)
+    assert report.overgeslagen["niet actueel (BGT eindRegistratie)"] == ended
     assert set(frame["id"]) == set(trees["lokaalID"])
     assert set(frame.geom_type) == {"Point"}
     # the converted GeoPackage holds the same current trees
@@ -141,3 +143,9 @@ def test_nijmegen_heat_network_needs_status_then_loads(realdata: Path) -> None:
     assert frame["start_jaar"].eq(2027).all() and frame["eind_jaar"].isna().all()
     assert report.mapping["status"] == "=Gepland"
     assert set(frame.geom_type) == {"MultiLineString"}
+
+
+def test_sufrib_rib_file_refused_clearly(realdata: Path) -> None:
+    rib = next((realdata / "almere_riolering_sufrib" / "raw_sufrib").glob("*.RIB"))
+    with pytest.raises(ImportRefused, match="SUFRIB"):
+        read_layer("riolering", rib)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import geopandas as gpd
 import pandas as pd
+
+import geopandas as gpd
 from shapely import LineString, Polygon, box
 
 from geo.schema import CRS, LAYER_COLUMNS

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from shapely import LineString, Polygon, box
 
 from geo.params import RuleParams

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import geopandas as gpd
 import pandas as pd
 import pytest
+
+import geopandas as gpd
 from geopandas.testing import assert_geodataframe_equal
 from shapely import LineString, box
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from shapely import LineString, MultiLineString, Point, box
 
 from geo.params import RuleParams
@@ -36,13 +37,13 @@ def test_assign_buurt_boundary_lowest_and_outside_null() -> None:
 
 
 def test_midpoint_of_lines() -> None:
-    assert midpoint(LineString([(0, 0), (10, 0), (10, 30)])).equals(Point(10, 10))
+    assert midpoint(LineString([(0, 0), (10, 0), (10, 30)])) == Point(10, 10)
     # Parts that touch are merged first: the middle of the whole 40 m line.
     touching = MultiLineString([[(0, 0), (10, 0)], [(10, 0), (40, 0)]])
-    assert midpoint(touching).equals(Point(20, 0))
+    assert midpoint(touching) == Point(20, 0)
     # Parts apart: the middle of the longest part.
     apart = MultiLineString([[(0, 0), (10, 0)], [(0, 50), (30, 50)]])
-    assert midpoint(apart).equals(Point(15, 50))
+    assert midpoint(apart) == Point(15, 50)
     assert midpoint(LineString()) is None and midpoint(None) is None
 
 

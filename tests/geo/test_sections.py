@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import geopandas as gpd
 import pandas as pd
 import pytest
+
+import geopandas as gpd
 from geopandas.testing import assert_geodataframe_equal
 from shapely import LineString, MultiLineString
 

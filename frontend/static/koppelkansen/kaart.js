@@ -387,7 +387,7 @@
     var head = box.appendChild(el("h2", null, "Buurt " + opts.buurtcode));
     var score = box.appendChild(el("p", "kk-lijst-score"));
     var summary = box.appendChild(el("p", "kk-lijst-samenvatting", "Resultaten laden…"));
-    var list = box.appendChild(el("ol", "kk-lijst-items"));
+    var list = box.appendChild(el("div", "kk-lijst-groepen"));
     control(map, "topleft", function () { return box; });
 
     KK.onLoaded(opts.buurten, function (e) {
@@ -407,35 +407,56 @@
       }
       var items = [];
       e.layer.eachLayer(function (l) { items.push(l); });
-      items.sort(function (a, b) {
-        var pa = a.feature.properties, pb = b.feature.properties;
-        return (pb.actie_nodig ? 1 : 0) - (pa.actie_nodig ? 1 : 0) ||
-          String(pa.regel).localeCompare(String(pb.regel)) || (pb.lengte_m || 0) - (pa.lengte_m || 0);
-      });
       var nKnel = items.filter(function (l) { return l.feature.properties.categorie === "knelpunt"; }).length;
       summary.textContent = items.length
         ? (items.length - nKnel) + " koppelkansen en " + nKnel + " knelpunten in deze buurt."
         : "Geen koppelkansen of knelpunten in deze buurt.";
+      // One group per rule, in the order of RULES.md; inside, what needs action first.
+      var order = opts.regels.slice();
       items.forEach(function (l) {
-        var p = l.feature.properties;
-        var li = el("li", "kk-lijst-item");
-        li.tabIndex = 0;
-        li.dataset.kansId = p.kans_id || "";
-        var kop = li.appendChild(el("div", "kk-lijst-kop"));
-        kop.appendChild(swatch({ shape: "line", color: opts.regelColors[p.regel] || "#999", dash: p.categorie === "knelpunt" }));
-        kop.appendChild(el("strong", null, opts.regelLabels[p.regel] || p.regel));
-        if (p.actie_nodig) kop.appendChild(el("span", "kk-badge kk-badge-actie", "Actie nodig"));
-        li.appendChild(el("p", "kk-toelichting", p.toelichting || ""));
-        li.appendChild(el("small", null, "Lengte " + fmt(p.lengte_m, 0) + " m"));
-        function show() {
-          if (l.getBounds) map.fitBounds(l.getBounds(), { maxZoom: 18, padding: [40, 40] });
-          else map.setView(l.getLatLng(), 18);
-          l.openPopup();
-        }
-        li.addEventListener("click", show);
-        li.addEventListener("keydown", function (ev) { if (ev.key === "Enter") show(); });
-        list.appendChild(li);
+        var r = l.feature.properties.regel;
+        if (order.indexOf(r) < 0) order.push(r);
+      });
+      var first = true;
+      order.forEach(function (regel) {
+        var group = items.filter(function (l) { return l.feature.properties.regel === regel; });
+        if (!group.length) return;
+        group.sort(function (a, b) {
+          var pa = a.feature.properties, pb = b.feature.properties;
+          return (pb.actie_nodig ? 1 : 0) - (pa.actie_nodig ? 1 : 0) || (pb.lengte_m || 0) - (pa.lengte_m || 0);
+        });
+        var nActie = group.filter(function (l) { return l.feature.properties.actie_nodig; }).length;
+        var details = el("details", "kk-lijst-groep");
+        details.open = first || group.length <= 15;
+        first = false;
+        var sum = details.appendChild(el("summary"));
+        sum.appendChild(swatch({ shape: "line", color: opts.regelColors[regel] || "#999", dash: regel === "boomconflict" }));
+        sum.appendChild(el("strong", null, " " + (opts.regelLabels[regel] || regel)));
+        sum.appendChild(el("span", "kk-lijst-aantal", " · " + group.length + (nActie ? " (" + nActie + " actie nodig)" : "")));
+        var ol = details.appendChild(el("ol", "kk-lijst-items"));
+        group.forEach(function (l) { ol.appendChild(listItem(l)); });
+        list.appendChild(details);
       });
     });
+
+    function listItem(l) {
+      var p = l.feature.properties;
+      var li = el("li", "kk-lijst-item");
+      li.tabIndex = 0;
+      li.dataset.kansId = p.kans_id || "";
+      var kop = li.appendChild(el("div", "kk-lijst-kop"));
+      kop.appendChild(el("strong", null, p.categorie === "knelpunt" ? "Knelpunt" : "Koppelkans"));
+      kop.appendChild(el("small", null, fmt(p.lengte_m, 0) + " m"));
+      if (p.actie_nodig) kop.appendChild(el("span", "kk-badge kk-badge-actie", "Actie nodig"));
+      li.appendChild(el("p", "kk-toelichting", p.toelichting || ""));
+      function show() {
+        if (l.getBounds) map.fitBounds(l.getBounds(), { maxZoom: 18, padding: [40, 40] });
+        else map.setView(l.getLatLng(), 18);
+        l.openPopup();
+      }
+      li.addEventListener("click", show);
+      li.addEventListener("keydown", function (ev) { if (ev.key === "Enter") show(); });
+      return li;
+    }
   };
 })();
