@@ -9,7 +9,9 @@ from sqlalchemy.orm import Session
 
 from app.deps import BBox
 
-BBOX_CONDITION = "geom && ST_Transform(ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4326), 28992)"
+BBOX_CONDITION = (
+    "ST_Intersects(geom, ST_Transform(ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4326), 28992))"
+)
 
 
 def bbox_params(bbox: BBox | None) -> dict[str, float]:

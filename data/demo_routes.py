@@ -43,7 +43,8 @@ def _walk(rng: np.random.Generator, town: Town, start: int, n_edges: int,
         options = []
         for k in range(4):
             e = town.node_edges[cur, k]
-            if e < 0 or not town.edge_alive[e] or used[e] or (heading >= 0 and k == (heading + 2) % 4):
+            back = heading >= 0 and k == (heading + 2) % 4
+            if e < 0 or not town.edge_alive[e] or used[e] or back:
                 continue
             a, b = town.edge_ab[e]
             if (b if a == cur else a) in nodes:
@@ -69,7 +70,7 @@ def _weak_start(town: Town) -> int | None:
     poly = town.buurt_geom[weak[0]]
     inside = shapely.contains_xy(poly, town.nodes[:, 0], town.nodes[:, 1])
     degree = (town.node_edges >= 0).sum(axis=1)
-    alive_deg = np.array([sum(town.edge_alive[e] for e in row if e >= 0) for row in town.node_edges])
+    alive_deg = town.alive_degree()
     ok = inside & (alive_deg >= 2) & (degree == 4)
     if not ok.any():
         return None
@@ -82,7 +83,7 @@ def plan_routes(rng: np.random.Generator, town: Town, scale: float, peiljaar: in
     p = peiljaar
     used = np.zeros(len(town.edge_ab), bool)
     kinds = town.node_kind()
-    alive_deg = np.array([sum(town.edge_alive[e] for e in row if e >= 0) for row in town.node_edges])
+    alive_deg = town.alive_degree()
     candidates = np.flatnonzero((kinds != WATER) & (alive_deg >= 3))
     n_planned = max(3, round(8 * scale))
     n_bestaand = max(1, round(1.5 * scale))

@@ -84,6 +84,11 @@ class Town:
         a, b = self.nodes[self.edge_ab[:, 0]], self.nodes[self.edge_ab[:, 1]]
         return np.hypot(*(b - a).T)
 
+    def alive_degree(self) -> np.ndarray:
+        """Number of existing streets at each node."""
+        e = self.node_edges
+        return ((e >= 0) & self.edge_alive[e.clip(0)]).sum(axis=1)
+
     def node_kind(self) -> np.ndarray:
         """Buurt kind of each node (from the block north-east of it, or the nearest one)."""
         idx = np.arange(len(self.nodes))
@@ -126,7 +131,8 @@ def build_town(rng: np.random.Generator, scale: float) -> Town:
     edge_dir = np.concatenate([np.zeros(len(hi), int), np.ones(len(vi), int)])
     edge_blocks = np.concatenate([
         np.stack([np.where(hj > 0, hi * ny + hj - 1, -1), np.where(hj < ny, hi * ny + hj, -1)], 1),
-        np.stack([np.where(vi > 0, (vi - 1) * ny + vj, -1), np.where(vi < nx, vi * ny + vj, -1)], 1),
+        np.stack([np.where(vi > 0, (vi - 1) * ny + vj, -1), np.where(vi < nx, vi * ny + vj, -1)],
+                 1),
     ])
     edge_main = np.concatenate([hj % 5 == 2, vi % 5 == 2])
     node_edges = np.full((len(nodes), 4), -1)

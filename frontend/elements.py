@@ -32,6 +32,7 @@ def local_assets(static_base: str) -> tuple[list[tuple[str, str]], list[tuple[st
     js = [
         ("leaflet", f"{base}/vendor/leaflet/leaflet.js"),
         ("koppelkansen", f"{base}/koppelkansen/kaart.js"),
+        ("koppelkansen_panelen", f"{base}/koppelkansen/panelen.js"),
     ]
     css = [
         ("leaflet_css", f"{base}/vendor/leaflet/leaflet.css"),

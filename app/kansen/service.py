@@ -59,7 +59,7 @@ def _where(flt: KansFilter) -> tuple[str, dict[str, Any]]:
         conditions.append("k.actie_nodig = :actie_nodig")
         params["actie_nodig"] = flt.actie_nodig
     if flt.bbox:
-        conditions.append("k." + BBOX_CONDITION)
+        conditions.append(BBOX_CONDITION.replace("(geom", "(k.geom"))
         params.update(bbox_params(flt.bbox))
     return (" WHERE " + " AND ".join(conditions)) if conditions else "", params
 

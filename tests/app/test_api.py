@@ -105,7 +105,7 @@ def test_bbox_filter_keeps_results_that_touch_the_box(client: TestClient) -> Non
     body = client.get(f"/api/v1/koppelkansen?bbox={minx},{miny},{maxx},{maxy}&limit=100000").json()
     area = box(minx, miny, maxx, maxy)
     assert 0 < len(body["features"]) < len(all_feats)
-    assert all(shape(f["geometry"]).envelope.intersects(area) for f in body["features"])
+    assert all(shape(f["geometry"]).intersects(area.buffer(1e-7)) for f in body["features"])
 
 
 def test_one_result_explains_itself(client: TestClient) -> None:
@@ -134,7 +134,7 @@ def test_layer_page_within_bbox_has_due_years(client: TestClient) -> None:
         f"/api/v1/lagen/riolering?bbox={minx},{miny},{maxx},{maxy}&limit=100000").json()
     area = box(minx, miny, maxx, maxy)
     assert body["features"]
-    assert all(shape(f["geometry"]).envelope.intersects(area) for f in body["features"])
+    assert all(shape(f["geometry"]).intersects(area.buffer(1e-7)) for f in body["features"])
     assert any(f["properties"]["riool_due_jaar"] is not None for f in body["features"])
     whole = client.get("/api/v1/lagen/riolering?limit=1").json()["numberMatched"]
     assert body["numberMatched"] < whole

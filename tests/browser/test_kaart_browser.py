@@ -189,3 +189,18 @@ def test_unknown_buurt_gives_dutch_404_page(
     screenshot(f"buurt-404-{code}")
     page.get_by_role("link", name="Terug naar de kaart").click()
     page.wait_for_url(f"{live_server}/kaart")
+
+
+def test_api_failure_is_shown_in_dutch(page: Page, live_server: str, screenshot: Shot) -> None:
+    detail = "De database is niet bereikbaar."
+    page.route(
+        "**/api/v1/koppelkansen?*",
+        lambda route: route.fulfill(status=503, json={"detail": detail}),
+    )
+    page.goto(live_server + "/kaart?achtergrond=geen")
+    page.wait_for_function(SETTLED, arg=["buurten", "kansen"], timeout=30_000)
+    status = page.locator(".kk-status")
+    expect(status).to_contain_text("Kon Koppelkansen en knelpunten niet laden")
+    expect(status).to_contain_text(detail)
+    assert _layer(page, "buurten")["status"] == "loaded"
+    screenshot("kaart-api-fout")
