@@ -16,6 +16,10 @@ class Settings(BaseSettings):
     database_url: str = Field(default=DEFAULT_DATABASE_URL, validation_alias="DATABASE_URL")
     max_page_size: int = 100_000
     default_page_size: int = 1_000
+    read_requires_key: bool = False
+    upload_max_bytes: int = 500 * 1024 * 1024
+    zip_max_unpacked_bytes: int = 2 * 1024**3
+    zip_max_files: int = 1_000
 
     @property
     def sqlalchemy_url(self) -> str:

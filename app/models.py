@@ -230,3 +230,17 @@ LAYER_MODELS: dict[str, type[Base]] = {
     "boom": Boom,
     "leefbaarometer": Leefbaarometer,
 }
+
+
+class ApiKey(Base):
+    """An API key: only its SHA-256 hash is stored; role viewer or editor."""
+
+    __tablename__ = "api_key"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    naam: Mapped[str] = mapped_column(Text)
+    rol: Mapped[str] = mapped_column(String(16))
+    prefix: Mapped[str] = mapped_column(String(12), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

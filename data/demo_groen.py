@@ -53,7 +53,7 @@ def _strips(town: Town, edges: np.ndarray, sides: np.ndarray, inner: np.ndarray,
     o1, o2 = (sides * inner)[row], (sides * outer)[row]
     pts = [a[row] + unit[row] * s[:, None] + normal[row] * o[:, None]
            for s, o in ((s0, o1), (s1, o1), (s1, o2), (s0, o2), (s0, o1))]
-    return shapely.polygons(np.round(np.stack(pts, 1), 2))
+    return np.asarray(shapely.polygons(np.round(np.stack(pts, 1), 2)))
 
 
 def groen_frame(rng: np.random.Generator, town: Town) -> gpd.GeoDataFrame:
@@ -144,7 +144,8 @@ def boom_frame(rng: np.random.Generator, town: Town) -> gpd.GeoDataFrame:
                                                                    len(edges2))]
     street_species = row_species[row]
 
-    park_xy, park_species = [], []
+    park_xy: list[np.ndarray] = []
+    park_species: list[object] = []
     for blk in np.flatnonzero(town.block_park):
         inner = shapely.buffer(town.block_geom[blk], -22.0, join_style="mitre")
         if inner.is_empty:
@@ -155,7 +156,7 @@ def boom_frame(rng: np.random.Generator, town: Town) -> gpd.GeoDataFrame:
         park_xy.append(cand)
         park_species.extend(rng.choice(np.array(PARKBOMEN, dtype=object), len(cand)))
     xy = np.round(np.concatenate([street_xy, *park_xy]) if park_xy else street_xy, 2)
-    species = np.concatenate([street_species, np.array(park_species, dtype=object)])
+    species = np.concatenate([street_species, np.asarray(park_species, dtype=np.object_)])
     n = len(xy)
     species[rng.random(n) < 0.05] = None
     eind = np.array([None] * n, dtype=object)

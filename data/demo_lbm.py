@@ -30,7 +30,7 @@ def _afw_in_class(rng: np.random.Generator, k: np.ndarray) -> np.ndarray:
     """A score drawn inside class k (a margin keeps rounding from changing the class)."""
     edges = np.concatenate([[-0.55], KLASSE_GRENZEN, [0.40]])
     lo, hi = edges[k - 1] + 0.002, edges[k] - 0.002
-    return rng.uniform(lo, hi)
+    return np.asarray(rng.uniform(lo, hi))
 
 
 def _scores(rng: np.random.Generator, xy: np.ndarray, kind: np.ndarray, low: np.ndarray,
@@ -89,8 +89,8 @@ def leefbaarometer_frame(rng: np.random.Generator, town: Town) -> pd.DataFrame:
     low = np.zeros(len(cx), bool)
     dominant = np.full(len(cx), -1)
     dims = rng.permutation(len(DIMENSIES))
-    for i, b in enumerate(weak):
-        zone = shapely.dwithin(town.buurt_geom[b], pts, WEAK_SPILL_M)
+    for i, wb in enumerate(weak):
+        zone = shapely.dwithin(town.buurt_geom[wb], pts, WEAK_SPILL_M)
         low |= zone
         dominant[zone] = dims[i % len(dims)]
     now = _scores(rng, xy, kind, low, dominant)

@@ -41,14 +41,14 @@ GWSW_STELSEL = {"gemengd": "GemengdStelsel", "vuilwater": "VuilwaterStelsel",
 
 def _pick(rng: np.random.Generator, probs: np.ndarray) -> np.ndarray:
     """One categorical draw per row of `probs` (rows sum to 1)."""
-    return (rng.random(len(probs))[:, None] > np.cumsum(probs, axis=1)).sum(axis=1).clip(
-        0, probs.shape[1] - 1)
+    draws = (rng.random(len(probs))[:, None] > np.cumsum(probs, axis=1)).sum(axis=1)
+    return np.asarray(draws.clip(0, probs.shape[1] - 1))
 
 
 def _materials(rng: np.random.Generator, years: np.ndarray) -> np.ndarray:
     period = np.where(years < 1960, "voor1960", np.where(years < 1980, "1960-1979", "vanaf1980"))
     probs = np.array([_MAT_P[p] for p in period])
-    return np.array(MATERIALEN)[_pick(rng, probs)]
+    return np.asarray(np.array(MATERIALEN)[_pick(rng, probs)])
 
 
 def lifetime(materiaal: np.ndarray) -> np.ndarray:
@@ -162,7 +162,9 @@ def _frame(rng: np.random.Generator, geom: np.ndarray, aanleg: np.ndarray, mater
         f"{y}-{m:02d}-{d:02d}" if e else f"{y}-01-01"
         for y, m, d, e in zip(aanleg, month, day, exact, strict=True)
     ], dtype=object)
-    begindatum[unknown] = np.where(rng.random(unknown.sum()) < 0.2, "", None)
+    missing = np.full(int(unknown.sum()), None, dtype=object)
+    missing[rng.random(len(missing)) < 0.2] = ""  # some exports write an empty string
+    begindatum[unknown] = missing
     spelled = np.empty(n, dtype=object)
     u = rng.random(n)
     for mat, (names, probs) in SPELLINGEN.items():

@@ -50,6 +50,11 @@ BEDRIJFNAMEN = ("Bedrijventerrein De Vaart", "Industrieterrein Noord", "Bedrijve
 _SUFFIXES = ("Noord", "Zuid", "Oost", "West", "II", "III", "IV", "V", "VI", "VII", "VIII")
 
 
+# block_buurt, kind, weak, names, codes, wijkcodes, wijknamen, geometries
+BuurtParts = tuple[np.ndarray, np.ndarray, np.ndarray, list[str], list[str], list[str], list[str],
+                   np.ndarray]
+
+
 @dataclass
 class Town:
     """The lattice, its blocks and the buurten; arrays indexed by node, edge, block or buurt."""
@@ -82,19 +87,19 @@ class Town:
     def edge_length(self) -> np.ndarray:
         """Length of every lattice edge in metres."""
         a, b = self.nodes[self.edge_ab[:, 0]], self.nodes[self.edge_ab[:, 1]]
-        return np.hypot(*(b - a).T)
+        return np.asarray(np.hypot(*(b - a).T))
 
     def alive_degree(self) -> np.ndarray:
         """Number of existing streets at each node."""
         e = self.node_edges
-        return ((e >= 0) & self.edge_alive[e.clip(0)]).sum(axis=1)
+        return np.asarray(((e >= 0) & self.edge_alive[e.clip(0)]).sum(axis=1))
 
     def node_kind(self) -> np.ndarray:
         """Buurt kind of each node (from the block north-east of it, or the nearest one)."""
         idx = np.arange(len(self.nodes))
         i = np.minimum(idx // (self.ny + 1), self.nx - 1)
         j = np.minimum(idx % (self.ny + 1), self.ny - 1)
-        return self.buurt_kind[self.block_buurt[i * self.ny + j]]
+        return np.asarray(self.buurt_kind[self.block_buurt[i * self.ny + j]])
 
 
 def _positions(rng: np.random.Generator, length: float) -> np.ndarray:
@@ -103,7 +108,7 @@ def _positions(rng: np.random.Generator, length: float) -> np.ndarray:
     pos = np.concatenate([[0.0], np.cumsum(steps)])
     n = max(1, int(np.searchsorted(pos, length)))
     pos = pos[: n + 1]
-    return pos * (length / pos[-1])
+    return np.asarray(pos * (length / pos[-1]))
 
 
 def build_town(rng: np.random.Generator, scale: float) -> Town:
@@ -192,12 +197,12 @@ def build_town(rng: np.random.Generator, scale: float) -> Town:
 def _make_buurten(
     rng: np.random.Generator, n_target: int, x0: float, y0: float, width: float, height: float,
     block_xy: np.ndarray, block_geom: np.ndarray,
-) -> tuple:
+) -> BuurtParts:
     """Group blocks into buurten around jittered seeds; name, code and classify them."""
     nbx = max(1, round(math.sqrt(n_target * width / height)))
     nby = math.ceil(n_target / nbx)
-    sx, sy = np.meshgrid(np.arange(nbx), np.arange(nby), indexing="ij")
-    sx, sy = sx.ravel(), sy.ravel()
+    grid_x, grid_y = np.meshgrid(np.arange(nbx), np.arange(nby), indexing="ij")
+    sx, sy = grid_x.ravel(), grid_y.ravel()
     keep = np.sort(rng.permutation(len(sx))[:n_target])
     sx, sy = sx[keep], sy[keep]
     cw, ch = width / nbx, height / nby
@@ -244,13 +249,16 @@ def _make_buurten(
 
     names = _buurt_names(rng, kind, centrum)
     gm = GEMEENTECODE[2:]
-    codes, wijk_codes, wijk_names, seen = [], [], [], {}
+    codes: list[str] = []
+    wijk_codes: list[str] = []
+    wijk_names: list[str] = []
+    seen: dict[int, int] = {}
     for b in range(nb):
         w = wijk_of[b] + 1
         seen[w] = seen.get(w, 0) + 1
         codes.append(f"BU{gm}{w:02d}{seen[w]:02d}")
         wijk_codes.append(f"WK{gm}{w:02d}")
-    first_name = {}
+    first_name: dict[str, str] = {}
     for b in range(nb):
         first_name.setdefault(wijk_codes[b], names[b])
         wijk_names.append(f"Wijk {int(wijk_codes[b][-2:]):02d} {first_name[wijk_codes[b]]}")

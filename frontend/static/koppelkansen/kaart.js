@@ -203,7 +203,8 @@
         .then(function (resp) {
           if (!resp.ok) {
             return resp.json().catch(function () { return {}; }).then(function (body) {
-              throw new Error("HTTP " + resp.status + (body && body.detail ? ": " + body.detail : ""));
+              var detail = body && typeof body.detail === "string" ? body.detail + " " : "";
+              throw new Error(detail + "(HTTP " + resp.status + ")");
             });
           }
           return resp.json();

@@ -22,7 +22,7 @@
     var loading = entries.filter(function (e) { return e.status === "loading"; });
     var failed = entries.filter(function (e) { return e.status === "error"; });
     if (failed.length) {
-      return failed.map(function (e) { return "Kon " + e.name + " niet laden (" + e.error + ")."; }).join(" ");
+      return failed.map(function (e) { return "Kon " + e.name + " niet laden: " + e.error; }).join(" ");
     }
     if (loading.length) {
       return "Bezig met laden: " + loading.map(function (e) { return e.name; }).join(", ") + "…";
@@ -133,7 +133,7 @@
 
     KK.onLoaded(opts.kansen, function (e) {
       if (e.status !== "loaded") {
-        summary.textContent = "Kon de resultaten van deze buurt niet laden (" + e.error + ").";
+        summary.textContent = "Kon de resultaten van deze buurt niet laden: " + e.error;
         return;
       }
       var items = [];

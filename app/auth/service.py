@@ -1,0 +1,89 @@
+"""API keys: created and revoked with the CLI, stored as SHA-256 hashes, checked per request."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any, Literal
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from app.errors import DomainError, NotFound
+
+Rol = Literal["viewer", "editor"]
+ROLES: tuple[str, ...] = ("viewer", "editor")
+KEY_PREFIX = "kk_"
+
+
+class Unauthorized(DomainError):
+    """No valid key given where one is needed."""
+
+    status_code = 401
+
+
+class Forbidden(DomainError):
+    """A valid key whose role does not allow this."""
+
+    status_code = 403
+
+
+def hash_key(key: str) -> str:
+    """The stored form of a key."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def create_key(session: Session, *, naam: str, rol: str) -> tuple[int, str]:
+    """Create a key; the plain key is returned once and never stored."""
+    if rol not in ROLES:
+        raise DomainError(f"Onbekende rol '{rol}'. Kies 'viewer' (lezen) of 'editor' (schrijven).")
+    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    key_id = session.execute(
+        text("INSERT INTO api_key (naam, rol, prefix, key_hash) VALUES (:naam, :rol, :prefix, "
+             ":hash) RETURNING id"),
+        {"naam": naam, "rol": rol, "prefix": key[:10], "hash": hash_key(key)},
+    ).scalar_one()
+    session.commit()
+    return key_id, key
+
+
+def revoke_key(session: Session, *, key_id: int) -> None:
+    """Revoke a key by its number; it stops working at once."""
+    done = session.execute(
+        text("UPDATE api_key SET revoked_at = now() WHERE id = :id AND revoked_at IS NULL"),
+        {"id": key_id},
+    ).rowcount
+    if not done:
+        raise NotFound(f"Er is geen geldige sleutel met nummer {key_id}.")
+    session.commit()
+
+
+def list_keys(session: Session) -> list[dict[str, Any]]:
+    """All keys without their secret: number, name, role, prefix, dates."""
+    rows = session.execute(
+        text("SELECT id, naam, rol, prefix, created_at, revoked_at FROM api_key ORDER BY id")
+    ).mappings()
+    return [dict(r) for r in rows]
+
+
+def role_of(session: Session, key: str | None) -> str | None:
+    """The role of a presented key, or None when it is missing, unknown or revoked."""
+    if not key:
+        return None
+    return session.execute(
+        text("SELECT rol FROM api_key WHERE key_hash = :hash AND revoked_at IS NULL"),
+        {"hash": hash_key(key)},
+    ).scalar_one_or_none()
+
+
+def check_role(session: Session, key: str | None, *, needed: Rol) -> None:
+    """Raise Unauthorized/Forbidden unless key has the needed role (editor may also read)."""
+    rol = role_of(session, key)
+    if rol is None:
+        what = "schrijven" if needed == "editor" else "lezen"
+        raise Unauthorized(
+            f"Voor {what} is een API-sleutel nodig (header 'X-API-Key'). Vraag een beheerder om "
+            f"een sleutel met rol '{needed}' (koppelkansen sleutel maak)."
+        )
+    if needed == "editor" and rol != "editor":
+        raise Forbidden("Deze sleutel mag alleen lezen; voor importeren is rol 'editor' nodig.")
