@@ -26,6 +26,8 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database beheren.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+key_app = typer.Typer(help="API-sleutels maken, tonen en intrekken.", no_args_is_help=True)
+app.add_typer(key_app, name="sleutel")
 
 LAYER_CHOICES = ("buurt", "warmtenet", "riolering", "groen", "boom", "leefbaarometer")
 
@@ -68,17 +70,6 @@ def _engine() -> Any:
     return make_engine(Settings().sqlalchemy_url)
 
 
-def _pairs(values: list[str], option: str) -> dict[str, str]:
-    pairs: dict[str, str] = {}
-    for value in values:
-        key, sep, rest = value.partition("=")
-        if not sep or not key.strip():
-            fail(f"{option} verwacht CANONIEK=WAARDE, bijvoorbeeld {option} status=gepland; "
-                 f"kreeg '{value}'.")
-        pairs[key.strip()] = rest.strip()
-    return pairs
-
-
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Maak of werk de tabellen bij (alembic upgrade head, inclusief PostGIS)."""
@@ -105,7 +96,7 @@ def import_(
     replace: Annotated[bool, typer.Option("--replace", help="Vervang de hele laag in plaats van aanvullen")] = False,
 ) -> None:
     """Importeer een bestand als laag; alles of niets, met een rapport."""
-    from app.layers.service import import_file
+    from app.layers.service import import_file, parse_pairs
 
     if laag not in LAYER_CHOICES:
         fail(f"Onbekende laag '{laag}'. Kies uit: {', '.join(LAYER_CHOICES)}.")
@@ -114,7 +105,7 @@ def import_(
     with friendly_errors():
         report = import_file(
             _engine(), laag=laag, path=path, source_layer=source_layer,
-            mapping=_pairs(map_, "--map"), values=_pairs(set_, "--set"), crs=crs,
+            mapping=parse_pairs(map_, "--map"), values=parse_pairs(set_, "--set"), crs=crs,
             replace=replace, progress=progress,
         )
     typer.echo(report.to_text())
@@ -197,6 +188,54 @@ def demo(
         summary = run_analysis(engine, params=RuleParams(), peiljaar=year, progress=progress)
     typer.echo(f"Demo klaar: {summary.aantallen['kansen']} koppelkansen en "
                f"{summary.aantallen['knelpunten']} knelpunten.")
+
+
+@contextmanager
+def _session() -> Iterator[Any]:
+    from app.db import make_sessionmaker
+
+    with make_sessionmaker(_engine())() as session:
+        yield session
+
+
+@key_app.command("maak")
+def key_create(
+    naam: Annotated[str, typer.Argument(metavar="NAAM", help="Voor wie of wat de sleutel is")],
+    rol: Annotated[str, typer.Option("--rol", metavar="viewer|editor", help="viewer: lezen; editor: ook importeren")] = "editor",
+) -> None:
+    """Maak een API-sleutel; hij wordt één keer getoond en alleen als hash bewaard."""
+    from app.auth.service import create_key
+
+    with friendly_errors(), _session() as session:
+        key_id, key = create_key(session, naam=naam, rol=rol)
+    typer.echo(f"Sleutel {key_id} ({rol}) voor {naam}:\n{key}\n"
+               "Bewaar hem nu: hij wordt niet opnieuw getoond.")
+
+
+@key_app.command("lijst")
+def key_list() -> None:
+    """Toon alle sleutels (zonder geheim)."""
+    from app.auth.service import list_keys
+
+    with friendly_errors(), _session() as session:
+        keys = list_keys(session)
+    if not keys:
+        typer.echo("Er zijn nog geen sleutels.")
+    for k in keys:
+        state = f"ingetrokken {k['revoked_at']:%d-%m-%Y}" if k["revoked_at"] else "geldig"
+        typer.echo(f"{k['id']:>4}  {k['rol']:<7} {k['prefix']}…  {k['naam']}  ({state})")
+
+
+@key_app.command("intrekken")
+def key_revoke(
+    nummer: Annotated[int, typer.Argument(metavar="NUMMER", help="Nummer uit 'sleutel lijst'")],
+) -> None:
+    """Trek een sleutel in; hij werkt direct niet meer."""
+    from app.auth.service import revoke_key
+
+    with friendly_errors(), _session() as session:
+        revoke_key(session, key_id=nummer)
+    typer.echo(f"Sleutel {nummer} is ingetrokken.")
 
 
 def main(argv: list[str] | None = None) -> Callable[..., Any] | None:

@@ -8,6 +8,8 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from data.importers import ImportRefused
+
 
 class DomainError(Exception):
     """Base of all errors a user may see; `message` is Dutch and says what to do."""
@@ -82,6 +84,11 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:
         return JSONResponse(status_code=exc.status_code, content={"detail": exc.message})
+
+    @app.exception_handler(ImportRefused)
+    async def _refused(_: Request, exc: ImportRefused) -> JSONResponse:
+        return JSONResponse(status_code=422, content={
+            "detail": f"Import geweigerd, er is niets veranderd. {exc.message}"})
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

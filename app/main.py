@@ -14,6 +14,8 @@ from app.config import Settings
 from app.db import make_engine, make_sessionmaker
 from app.errors import install_error_handlers
 from app.exports.router import router as export_router
+from app.kaart.router import mount_static
+from app.kaart.router import router as kaart_router
 from app.kansen.router import router as kansen_router
 from app.layers.router import router as layers_router
 
@@ -40,9 +42,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Koppelkansen", version="1.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.settings = settings
     install_error_handlers(app)
-    for router in (health.router, buurten_router, kansen_router, layers_router, export_router):
+    for router in (health.router, buurten_router, kansen_router, layers_router, export_router,
+                   kaart_router):
         app.include_router(router)
-    _include_map(app)
+    mount_static(app)
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:
@@ -50,9 +53,3 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     return app
 
-
-def _include_map(app: FastAPI) -> None:
-    from app.kaart.router import mount_static, router
-
-    app.include_router(router)
-    mount_static(app)

@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 REALDATA = ROOT.parent / "shared" / "realdata"
 DEMO_PEILJAAR = 2026
 DATA_TABLES = ("koppelkans", "buurtscore", "analyse_run", "kans_besluit", "buurt", "warmtenet",
-               "riolering", "groen", "boom", "leefbaarometer", "import_run")
+               "riolering", "groen", "boom", "leefbaarometer", "import_run", "api_key")
 
 
 def _test_url() -> str:

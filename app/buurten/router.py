@@ -7,12 +7,13 @@ from typing import Any, Literal
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import JSONResponse
 
+from app.auth.deps import ReaderDep
 from app.buurten import service
 from app.buurten.schemas import BuurtDetail, BuurtRanking
 from app.db import SessionDep
 from app.geojson import feature_collection
 
-router = APIRouter(prefix="/api/v1/buurten", tags=["buurten"])
+router = APIRouter(prefix="/api/v1/buurten", tags=["buurten"], dependencies=[ReaderDep])
 
 BUURTCODE = Path(description="CBS-buurtcode: BU en acht cijfers", examples=["BU03070000"])
 

@@ -10,9 +10,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
+from app.auth.deps import ReaderDep
 from app.exports.service import ExportFormat, export_filename, write_export
 
-router = APIRouter(prefix="/api/v1", tags=["export"])
+router = APIRouter(prefix="/api/v1", tags=["export"], dependencies=[ReaderDep])
 
 _MEDIA = {"gpkg": "application/geopackage+sqlite3", "shp": "application/zip",
           "geojson": "application/zip", "csv": "application/zip"}

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 
+from app.auth.deps import EditorDep, ReaderDep
 from app.db import SessionDep
 from app.deps import BBoxDep, PageDep, next_link
 from app.geojson import feature_collection
@@ -14,7 +15,7 @@ from app.kansen import service
 from app.kansen.schemas import BesluitRead, BesluitWrite
 from app.kansen.service import KansFilter
 
-router = APIRouter(prefix="/api/v1/koppelkansen", tags=["koppelkansen"])
+router = APIRouter(prefix="/api/v1/koppelkansen", tags=["koppelkansen"], dependencies=[ReaderDep])
 GEOJSON = "application/geo+json"
 
 
@@ -58,7 +59,8 @@ def get_kans(
     return JSONResponse(service.get_kans(session, kans_id=kans_id), media_type=GEOJSON)
 
 
-@router.put("/{kans_id}/besluit", response_model=BesluitRead, responses={404: {}, 422: {}})
+@router.put("/{kans_id}/besluit", response_model=BesluitRead, dependencies=[EditorDep],
+            responses={401: {}, 403: {}, 404: {}, 422: {}})
 def put_besluit(
     session: SessionDep,
     besluit: BesluitWrite,
@@ -67,7 +69,8 @@ def put_besluit(
     """Leg het besluit van het gebiedsteam over een resultaat vast (status en notitie).
 
     Het besluit hoort bij de kans_id en blijft staan na een nieuwe analyse met dezelfde invoer;
-    het verschijnt dan als `besluit_status` en `besluit_notitie` bij het resultaat.
+    het verschijnt dan als `besluit_status` en `besluit_notitie` bij het resultaat. Vraagt een
+    API-sleutel met rol `editor` in de header `X-API-Key`.
     """
     return service.save_besluit(session, kans_id=kans_id, status=besluit.status,
                                 notitie=besluit.notitie)

@@ -38,3 +38,12 @@ def layer_page(
               f"ORDER BY {order} LIMIT :limit OFFSET :offset")
     feats = features(session, select, {**params, "limit": page.limit, "offset": page.offset})
     return feats, total
+
+
+def list_imports(session: Session) -> list[dict[str, Any]]:
+    """Every import, newest first, with the number of its features still loaded."""
+    rows = session.execute(text(
+        "SELECT id, laag, bestand, sha256, preset, created_at, gelezen, geladen, overgeslagen, "
+        "vervangen, rapport -> 'crs_bron' AS crs_bron, rapport -> 'mapping' AS mapping "
+        "FROM import_run ORDER BY id DESC")).mappings()
+    return [dict(r) for r in rows]

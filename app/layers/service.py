@@ -31,6 +31,18 @@ LAYER_LABELS = {
 }
 
 
+def parse_pairs(values: list[str], option: str) -> dict[str, str]:
+    """Turn ['a=b', ...] into {'a': 'b'}; BadRequest in Dutch when an item has no '='."""
+    pairs: dict[str, str] = {}
+    for value in values:
+        key, sep, rest = value.partition("=")
+        if not sep or not key.strip():
+            raise BadRequest(f"{option} verwacht CANONIEK=WAARDE, bijvoorbeeld status=gepland; "
+                             f"kreeg '{value}'.")
+        pairs[key.strip()] = rest.strip()
+    return pairs
+
+
 def check_layer(laag: str) -> str:
     """Return laag when it is a known layer, else raise BadRequest in Dutch."""
     if laag not in LAYERS:
