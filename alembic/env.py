@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from alembic import context
-from geoalchemy2 import alembic_helpers
 from sqlalchemy import create_engine
+
+from geoalchemy2 import alembic_helpers
 
 from app import models  # noqa: F401  (registers the tables)
 from app.config import Settings

@@ -18,6 +18,7 @@ from app.kaart.router import mount_static
 from app.kaart.router import router as kaart_router
 from app.kansen.router import router as kansen_router
 from app.layers.router import router as layers_router
+from app.tiles.router import router as tiles_router
 
 DESCRIPTION = """
 Koppelkansen laat zien waar werk in de straat gecombineerd kan worden: warmtenet en
@@ -43,7 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     install_error_handlers(app)
     for router in (health.router, buurten_router, kansen_router, layers_router, export_router,
-                   kaart_router):
+                   kaart_router, tiles_router):
         app.include_router(router)
     mount_static(app)
 

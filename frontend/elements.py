@@ -1,5 +1,5 @@
-"""Custom map elements: a folium Map that links only local assets, and the widgets that load
-the data layers from the API.
+"""Custom map elements: a folium Map that links only local assets, vector-tile overlays and the
+page application around the map.
 
 Each widget is a MacroElement whose template (frontend/templates/*.js.j2) passes its options to
 static/koppelkansen/kaart.js through ``|tojson``; no JavaScript is built by string concatenation.
@@ -31,8 +31,12 @@ def local_assets(static_base: str) -> tuple[list[tuple[str, str]], list[tuple[st
     base = static_base.rstrip("/")
     js = [
         ("leaflet", f"{base}/vendor/leaflet/leaflet.js"),
+        ("vectorgrid", f"{base}/vendor/leaflet.vectorgrid/Leaflet.VectorGrid.bundled.min.js"),
         ("koppelkansen", f"{base}/koppelkansen/kaart.js"),
         ("koppelkansen_panelen", f"{base}/koppelkansen/panelen.js"),
+        ("koppelkansen_uitleg", f"{base}/koppelkansen/uitleg.js"),
+        ("koppelkansen_zijpaneel", f"{base}/koppelkansen/zijpaneel.js"),
+        ("koppelkansen_staat", f"{base}/koppelkansen/staat.js"),
     ]
     css = [
         ("leaflet_css", f"{base}/vendor/leaflet/leaflet.css"),
@@ -65,44 +69,42 @@ class EmptyBaseLayer(Layer):
 
     _template = load_template("lege_laag.js.j2")
 
-    def __init__(self, name: str, show: bool = False) -> None:
-        super().__init__(name=name, overlay=False, control=True, show=show)
+    def __init__(self, name: str) -> None:
+        super().__init__(name=name, overlay=False, control=True, show=False)
         self._name = "EmptyBaseLayer"
 
 
-class ApiLayer(Layer):
-    """A GeoJSON overlay fetched from the API by URL when it is switched on.
+class VectorTileLayer(Layer):
+    """An overlay of vector tiles (/tiles/{laag}/{z}/{x}/{y}.pbf) drawn by Leaflet.VectorGrid.
 
-    `options` go to ``KK.apiLayer``: kind (key in ``window.kkLayers``), url, pane, style
-    (see frontend.styles), popup (``kans`` | ``buurt`` | ``velden``) and the like. A response
-    with a ``links`` entry of rel ``next`` is followed until the last page.
+    The folium counterpart is ``folium.plugins.VectorGridProtobuf``; this one links the
+    vendored script instead of a CDN and styles features with our symbology and filters
+    (``KK.tileLayer`` in static/koppelkansen/kaart.js). Options: kind (layer name, also the
+    MVT layer inside), url, pane, style (see frontend.styles), minZoom, idField, filtered,
+    visible (shown when the URL does not say otherwise). The layer is added to the map by
+    the page script once the view is known, never by folium, so no tile of the wrong view is
+    requested first.
     """
 
-    _template = load_template("api_layer.js.j2")
+    _template = load_template("vector_tile_layer.js.j2")
 
-    def __init__(self, *, name: str, show: bool, **options: Any) -> None:
-        super().__init__(name=name, overlay=True, control=True, show=show)
-        self._name = "ApiLayer"
+    def __init__(self, *, name: str, **options: Any) -> None:
+        super().__init__(name=name, overlay=True, control=True, show=False)
+        self._name = "VectorTileLayer"
         self.options = {"name": name, **options}
 
 
 class KaartApp(MacroElement):
-    """Title and info box, status line, zoom buttons and the legend of the visible layers."""
+    """The page around the map: side panel (filters, ranking, details), legend, URL state.
+
+    Must be added after every layer and after the layer control: it decides the view, the
+    basemap and the visible overlays (from the URL, else from its options) and only then
+    lets the layers load.
+    """
 
     _template = load_template("kaart_app.js.j2")
 
     def __init__(self, **options: Any) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "KaartApp"
-        self.options = options
-
-
-class BuurtLijst(MacroElement):
-    """Side list of one buurt's koppelkansen and knelpunten, built from the loaded layer."""
-
-    _template = load_template("buurt_lijst.js.j2")
-
-    def __init__(self, **options: Any) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self._name = "BuurtLijst"
         self.options = options

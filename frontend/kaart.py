@@ -1,7 +1,7 @@
 """The planner's map page: PDOK basemaps, buurt scores, koppelkansen and the source layers.
 
-Data is never embedded: every overlay is fetched from the API by URL when it is switched on,
-so the page stays small whatever the size of the area.
+Data is never embedded: every overlay is a vector-tile layer served by the app (/tiles), and
+the side panel reads the API, so the page stays small whatever the size of the area.
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ from urllib.parse import quote, urlencode
 import folium
 
 from frontend import styles
-from frontend.elements import ApiLayer, BuurtLijst, EmptyBaseLayer, KaartApp, KaartMap
-from geo.schema import REGELS
+from frontend.elements import EmptyBaseLayer, KaartApp, KaartMap, VectorTileLayer
 
 TITLE = "Koppelkansen — waar werk met werk kan"
 PDOK_ATTRIBUTION = "Kaartgegevens &copy; Kadaster"
@@ -30,16 +29,16 @@ ACHTERGRONDEN: dict[str, str] = {
     "luchtfoto": "Luchtfoto (PDOK)",
     "geen": "Geen achtergrond",
 }
-KANSEN_PAGE_SIZE = 1000
-LAAG_LIMIT = 100_000
 NL_CENTER = (52.15, 5.3)
-# (laag in the API, name in the layer control, pane, shown at start)
-BRONLAGEN: tuple[tuple[str, str, str, bool], ...] = (
-    ("warmtenet", "Warmtenet (status)", "kk-bron-lijn", True),
-    ("riolering", "Riolering (jaar van vervanging)", "kk-bron-lijn", False),
-    ("groen", "Groen", "kk-bron-vlak", False),
-    ("boom", "Bomen", "kk-bron-punt", False),
-    ("leefbaarometer", "Leefbaarometer", "kk-bron-vlak", False),
+# (laag, name in the layer control, pane, shown when the URL says nothing, id attribute)
+LAGEN: tuple[tuple[str, str, str, bool, str], ...] = (
+    ("buurten", "Buurten (score)", "kk-buurten", True, "buurtcode"),
+    ("leefbaarometer", "Leefbaarometer", "kk-bron-vlak", False, "grid_id"),
+    ("groen", "Groen", "kk-bron-vlak", False, "id"),
+    ("riolering", "Riolering (jaar van vervanging)", "kk-bron-lijn", False, "id"),
+    ("warmtenet", "Warmtenet (status)", "kk-bron-lijn", True, "id"),
+    ("boom", "Bomen", "kk-bron-punt", False, "id"),
+    ("koppelkansen", "Koppelkansen en knelpunten", "kk-kansen", True, "kans_id"),
 )
 
 
@@ -47,21 +46,27 @@ def build_kaart(
     *,
     bounds: tuple[float, float, float, float] | None,
     api_base: str = "/api/v1",
+    tiles_base: str = "/tiles",
     buurtcode: str | None = None,
     static_base: str = "/static",
     page_base: str = "/kaart",
     achtergrond: str = "grijs",
     peiljaar: int | None = None,
+    versie: str = "0",
+    minzoom: dict[str, int] | None = None,
 ) -> folium.Map:
     """Build the map of the whole area, or of one buurt when `buurtcode` is given.
 
-    `bounds` is (minlon, minlat, maxlon, maxlat) in WGS84: the map fits to it and the source
-    layers are requested for it. `achtergrond` picks the basemap shown first (a key of
-    ACHTERGRONDEN; ``geen`` loads nothing from outside the app).
+    `bounds` is (minlon, minlat, maxlon, maxlat) in WGS84: the map fits to it unless the URL
+    holds a view. `achtergrond` picks the basemap shown first (a key of ACHTERGRONDEN; ``geen``
+    loads nothing from outside the app). `peiljaar` is that of the latest analysis (the
+    riolering classes follow it). `versie` is the data version put into the tile URLs, so a new
+    import or analysis gives new URLs. `minzoom` per layer comes from the tile service.
     """
     if achtergrond not in ACHTERGRONDEN:
         raise ValueError(f"Onbekende achtergrond {achtergrond!r}; kies uit {sorted(ACHTERGRONDEN)}")
     api = api_base.rstrip("/")
+    tiles = tiles_base.rstrip("/")
     jaar = peiljaar if peiljaar is not None else dt.date.today().year
     m = KaartMap(
         static_base=static_base,
@@ -71,80 +76,36 @@ def build_kaart(
         font_size="13px",
         max_zoom=21,
     )
-    _add_basemaps(m, achtergrond)
-
+    _add_basemaps(m)
+    for laag, naam, pane, visible, id_field in LAGEN:
+        VectorTileLayer(
+            name=naam,
+            kind=laag,
+            url=f"{tiles}/{quote(laag)}/{{z}}/{{x}}/{{y}}.pbf?{urlencode({'v': versie})}",
+            pane=pane,
+            style=_style(laag, jaar),
+            minZoom=(minzoom or {}).get(laag, 0),
+            idField=id_field,
+            filtered=laag == "koppelkansen",
+            visible=visible,
+        ).add_to(m)
+    folium.LayerControl(position="topright", collapsed=False).add_to(m)
     KaartApp(
         title=TITLE,
         subtitle=(
-            "Klik op een gekleurde lijn voor de toelichting. Zet lagen aan of uit in het "
-            "lagenmenu rechtsboven."
+            "Klik op de kaart voor de uitleg van een koppelkans of knelpunt, of kies een buurt "
+            "in de rangorde. Filters en kaartbeeld staan in de link: deel die gerust."
         ),
         buurtcode=buurtcode,
+        bounds=list(bounds) if bounds is not None else None,
         panes=styles.PANES,
         pageBase=page_base,
-    ).add_to(m)
-
-    buurt_query = {"format": "geojson"}
-    ApiLayer(
-        name="Buurten (score)",
-        show=True,
-        kind="buurten",
-        url=f"{api}/buurten?{urlencode(buurt_query)}",
-        pane="kk-buurten",
-        style=styles.buurt_style(),
-        popup="buurt",
-        highlight=buurtcode,
-        pageBase=page_base,
-    ).add_to(m)
-
-    for laag, naam, pane, show in BRONLAGEN:
-        ApiLayer(
-            name=naam,
-            show=show,
-            kind=laag,
-            url=_laag_url(api, laag, bounds),
-            bboxFromMap=bounds is None,
-            pane=pane,
-            style=_bron_style(laag, jaar),
-            popup="velden",
-        ).add_to(m)
-
-    kansen_query: dict[str, Any] = {"limit": KANSEN_PAGE_SIZE, "offset": 0}
-    if buurtcode is not None:
-        kansen_query["buurt"] = buurtcode
-    ApiLayer(
-        name="Koppelkansen en knelpunten",
-        show=True,
-        kind="kansen",
-        url=f"{api}/koppelkansen?{urlencode(kansen_query)}",
-        pane="kk-kansen",
-        style=styles.kans_style(),
-        popup="kans",
         apiBase=api,
-        categorieLabels={"kans": "Koppelkans", "knelpunt": "Knelpunt"},
+        peiljaar=peiljaar,
+        achtergrond=achtergrond,
+        achtergronden=ACHTERGRONDEN,
+        labels=styles.panel_labels(),
     ).add_to(m)
-
-    if buurtcode is not None:
-        BuurtLijst(
-            buurtcode=buurtcode,
-            kansen="kansen",
-            buurten="buurten",
-            pageBase=page_base,
-            regels=list(REGELS),
-            regelLabels=styles.REGEL_LABELS,
-            regelColors=styles.REGEL_COLORS,
-        ).add_to(m)
-
-    folium.LayerControl(position="topright", collapsed=False).add_to(m)
-    if bounds is not None:
-        minlon, minlat, maxlon, maxlat = bounds
-        # In buurt mode the side list covers the left of the map: keep the buurt clear of it.
-        left = 360 if buurtcode is not None else 20
-        m.fit_bounds(
-            [[minlat, minlon], [maxlat, maxlon]],
-            padding_top_left=(left, 20),
-            padding_bottom_right=(20, 20),
-        )
     return m
 
 
@@ -153,17 +114,12 @@ def buurt_page_url(page_base: str, buurtcode: str) -> str:
     return f"{page_base.rstrip('/')}/buurt/{quote(buurtcode, safe='')}"
 
 
-def _laag_url(api: str, laag: str, bounds: tuple[float, float, float, float] | None) -> str:
-    query: dict[str, Any] = {"limit": LAAG_LIMIT}
-    if bounds is not None:
-        query = {"bbox": ",".join(f"{v:.6f}" for v in bounds), **query}
-    return f"{api}/lagen/{laag}?{urlencode(query, safe=',')}"
-
-
-def _bron_style(laag: str, peiljaar: int) -> dict[str, Any]:
+def _style(laag: str, peiljaar: int) -> dict[str, Any]:
     if laag == "riolering":
         return styles.riool_style(peiljaar)
     factories = {
+        "buurten": styles.buurt_style,
+        "koppelkansen": styles.kans_style,
         "warmtenet": styles.warmtenet_style,
         "groen": styles.groen_style,
         "boom": styles.boom_style,
@@ -172,7 +128,8 @@ def _bron_style(laag: str, peiljaar: int) -> dict[str, Any]:
     return factories[laag]()
 
 
-def _add_basemaps(m: folium.Map, achtergrond: str) -> None:
+def _add_basemaps(m: folium.Map) -> None:
+    # None is shown by folium: the page script adds the one the URL or the option asks for.
     for variant in ("grijs", "standaard", "pastel"):
         folium.TileLayer(
             tiles=BRT_URL.format(variant=variant),
@@ -180,7 +137,7 @@ def _add_basemaps(m: folium.Map, achtergrond: str) -> None:
             name=ACHTERGRONDEN[variant],
             max_zoom=21,
             max_native_zoom=19,
-            show=achtergrond == variant,
+            show=False,
         ).add_to(m)
     folium.TileLayer(
         tiles=LUCHTFOTO_URL,
@@ -188,6 +145,6 @@ def _add_basemaps(m: folium.Map, achtergrond: str) -> None:
         name=ACHTERGRONDEN["luchtfoto"],
         max_zoom=21,
         max_native_zoom=19,
-        show=achtergrond == "luchtfoto",
+        show=False,
     ).add_to(m)
-    EmptyBaseLayer(ACHTERGRONDEN["geen"], show=achtergrond == "geen").add_to(m)
+    EmptyBaseLayer(ACHTERGRONDEN["geen"]).add_to(m)

@@ -8,15 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from geo.regels import KLASSE_NAMEN, PARAMETER_LABELS, REGEL_INFO
 from geo.schema import CATEGORIE, REGELS, WARMTENET_STATUSES
 
-REGEL_LABELS: dict[str, str] = {
-    "werk_met_werk": "Werk met werk (warmtenet + riolering)",
-    "vergroenen": "Vergroenen",
-    "boomconflict": "Boomconflict (knelpunt)",
-    "leefbaarheid": "Leefbaarheid",
-    "afkoppelen": "Afkoppelen regenwater",
-}
+REGEL_LABELS: dict[str, str] = {regel: REGEL_INFO[regel].naam for regel in REGELS}
 # Colour-blind-safe-ish and distinct from the warmtenet and score colours.
 REGEL_COLORS: dict[str, str] = {
     "werk_met_werk": "#1f4e9e",
@@ -37,17 +32,7 @@ WARMTENET_COLORS: dict[str, str] = {
     "in_uitvoering": "#b2182b",
 }
 
-LBM_KLASSEN: dict[int, str] = {
-    1: "zeer onvoldoende",
-    2: "ruim onvoldoende",
-    3: "onvoldoende",
-    4: "zwak",
-    5: "voldoende",
-    6: "ruim voldoende",
-    7: "goed",
-    8: "zeer goed",
-    9: "uitstekend",
-}
+LBM_KLASSEN: dict[int, str] = dict(KLASSE_NAMEN)
 # Red (onvoldoende) to green (uitstekend), as the Leefbaarometer itself shows it.
 LBM_COLORS: dict[int, str] = {
     1: "#a50026",
@@ -79,7 +64,63 @@ PANES: dict[str, int] = {
     "kk-bron-lijn": 420,
     "kk-bron-punt": 430,
     "kk-kansen": 460,
+    "kk-selectie": 470,
 }
+
+# Labels of the measured quantities in a result's explanation (`uitleg.metingen`).
+METING_LABELS: dict[str, str] = {
+    "lengte_m": "Lengte (m)",
+    "gedeelde_lengte_m": "Gedeelde lengte warmtenet en riool (m)",
+    "afstand_m": "Afstand warmtenet–riool (m)",
+    "groen_aandeel": "Aandeel groen in de strook",
+    "aantal_bomen": "Bomen dicht bij het tracé",
+    "laagste_klasse": "Laagste Leefbaarometer-klasse",
+    "laagste_klasse_naam": "Betekenis van die klasse",
+    "zwakste_dimensie": "Zwakste dimensie",
+    "jaarverschil": "Jaren tussen start warmtenet en vervanging riool",
+    "riool_due_jaar": "Jaar van vervanging riool",
+}
+DIMENSIE_LABELS: dict[str, str] = {
+    "fys": "Fysieke omgeving",
+    "onv": "Overlast en onveiligheid",
+    "soc": "Sociale samenhang",
+    "vrz": "Voorzieningen",
+    "won": "Woningvoorraad",
+}
+# Labels of source features' attributes in the side panel.
+VELD_LABELS: dict[str, str] = {
+    "id": "Id", "naam": "Naam", "status": "Status", "start_jaar": "Startjaar",
+    "eind_jaar": "Eindjaar", "sectie_id": "Sectie", "lengte_m": "Lengte (m)",
+    "stelseltype": "Stelsel", "materiaal": "Materiaal", "diameter_mm": "Diameter (mm)",
+    "aanlegjaar": "Aanlegjaar", "vervangingsjaar": "Gepland vervangingsjaar",
+    "riool_due_jaar": "Jaar van vervanging", "type": "Type", "soort": "Soort",
+    "grid_id": "Cel", "jaar": "Jaar", "klasse": "Klasse", "lbm": "Score (lbm)",
+    **DIMENSIE_LABELS,
+}
+LAAG_LABELS: dict[str, str] = {
+    "warmtenet": "Warmtenet", "riolering": "Riool", "groen": "Groen", "boom": "Boom",
+    "leefbaarometer": "Leefbaarometer-cel", "buurt": "Buurt",
+}
+CATEGORIE_LABELS: dict[str, str] = {"kans": "Koppelkans", "knelpunt": "Knelpunt"}
+
+
+def panel_labels() -> dict[str, Any]:
+    """Every Dutch label the side panel needs, in one JSON-able dict."""
+    return {
+        "regels": [
+            {"regel": r, "naam": REGEL_LABELS[r], "kleur": REGEL_COLORS[r],
+             "categorie": CATEGORIE[r], "betekenis": REGEL_INFO[r].betekenis}
+            for r in REGELS
+        ],
+        "metingen": METING_LABELS,
+        "dimensies": DIMENSIE_LABELS,
+        "velden": VELD_LABELS,
+        "lagen": LAAG_LABELS,
+        "categorieen": CATEGORIE_LABELS,
+        "parameters": PARAMETER_LABELS,
+        "klassen": {str(k): v for k, v in KLASSE_NAMEN.items()},
+        "warmtenetStatus": WARMTENET_LABELS,
+    }
 
 
 def _item(label: str, color: str, shape: str, dash: str | None = None) -> dict[str, Any]:

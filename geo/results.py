@@ -42,18 +42,24 @@ def make_kans_id(regel: str, bron_ids: Sequence[str]) -> str:
 
 
 def midpoint(geom: shapely.Geometry | None) -> shapely.Point | None:
-    """Point halfway along a (multi)line (its longest part if not mergeable); EPSG:28992."""
+    """Point halfway along the linear parts of a geometry, in their own order; EPSG:28992.
+
+    RULES.md §4: interpolate(0.5, normalized=True) over the whole result geometry, so the
+    pieces of a multi-part intersection all count, none is picked out.
+    """
     if geom is None or geom.is_empty:
         return None
     if geom.geom_type == "Point":
         return geom
-    line = line_parts(geom)
-    if line.is_empty:
+    lines = [
+        part for part in shapely.get_parts(geom)
+        if part.geom_type in ("LineString", "LinearRing") and part.length > 0
+    ]
+    if not lines:
         # Areas or points only: a point inside stands in for the middle.
         return geom.representative_point()
-    if line.geom_type == "MultiLineString":
-        line = max(line.geoms, key=lambda part: part.length)
-    return line.interpolate(0.5, normalized=True)
+    whole = lines[0] if len(lines) == 1 else shapely.MultiLineString(lines)
+    return shapely.line_interpolate_point(whole, 0.5, normalized=True)
 
 
 def assign_buurt(points: Sequence[shapely.Point | None], buurt: gpd.GeoDataFrame) -> pd.Series:

@@ -9,8 +9,9 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
-from geoalchemy2 import Geometry
 from sqlalchemy.dialects import postgresql
+
+from geoalchemy2 import Geometry
 
 revision: str = '0001'
 down_revision: str | None = None

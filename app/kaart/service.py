@@ -42,3 +42,12 @@ def buurt_bounds(session: Session, buurtcode: str) -> Bounds:
     if bounds is None:
         raise NotFound(f"Buurt {buurtcode} bestaat niet.")
     return bounds
+
+
+def buurt_extents(session: Session) -> dict[str, list[float]]:
+    """Every buurt's (minlon, minlat, maxlon, maxlat), rounded to about a metre."""
+    rows = session.execute(text(
+        "SELECT buurtcode, ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM "
+        "(SELECT buurtcode, ST_Transform(geom, 4326)::box2d AS e FROM buurt) s ORDER BY buurtcode"
+    ))
+    return {code: [round(float(v), 5) for v in box] for code, *box in rows}

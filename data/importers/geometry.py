@@ -119,7 +119,10 @@ def to_layer_type(laag: str, frame: gpd.GeoDataFrame, report: ImportReport) -> g
         single_type, multi = promote[laag]
         single = (geoms.geom_type == single_type).to_numpy()
         values = np.array(geoms.values, dtype=object)
-        values[single] = [multi([g]) for g in geoms.values[single]]
+        if single.any():
+            build = shapely.multipolygons if multi is shapely.MultiPolygon else \
+                shapely.multilinestrings
+            values[single] = build(values[single], indices=np.arange(int(single.sum())))
         return frame.set_geometry(gpd.GeoSeries(values, index=frame.index, crs=frame.crs))
     if laag == "riolering":
         return _single_lines(frame, report)
@@ -128,20 +131,20 @@ def to_layer_type(laag: str, frame: gpd.GeoDataFrame, report: ImportReport) -> g
         multi = geoms.geom_type.str.startswith("Multi")
         report.skip(f"meerdelige geometrie in laag {laag}", int((multi & (n_parts > 1)).sum()))
         frame = frame.loc[~(multi & (n_parts > 1))]
-        singles = [shapely.get_geometry(g, 0) if g.geom_type.startswith("Multi") else g
-                   for g in frame.geometry]
-        return frame.set_geometry(gpd.GeoSeries(singles, index=frame.index, crs=frame.crs))
+        values = np.array(frame.geometry.values, dtype=object)
+        is_multi = frame.geometry.geom_type.str.startswith("Multi").to_numpy()
+        values[is_multi] = shapely.get_geometry(values[is_multi], 0)
+        return frame.set_geometry(gpd.GeoSeries(values, index=frame.index, crs=frame.crs))
     return frame
 
 
 def _single_lines(frame: gpd.GeoDataFrame, report: ImportReport) -> gpd.GeoDataFrame:
     """Pipes are LineStrings: merge touching parts; split what stays multi-part (id#n)."""
-    values: list[shapely.Geometry] = []
-    for geom in frame.geometry:
-        if geom.geom_type == "MultiLineString":
-            merged = shapely.line_merge(geom)
-            geom = merged if merged.geom_type == "LineString" else geom
-        values.append(geom)
+    values = np.array(frame.geometry.values, dtype=object)
+    multi = shapely.get_type_id(values) == 5  # MultiLineString
+    if multi.any():
+        merged = shapely.line_merge(values[multi])
+        values[multi] = np.where(shapely.get_type_id(merged) == 1, merged, values[multi])
     out = frame.set_geometry(gpd.GeoSeries(values, index=frame.index, crs=frame.crs))
     multi = out.geometry.geom_type == "MultiLineString"
     out["_deel"] = pd.Series(pd.NA, index=out.index, dtype="Int64")

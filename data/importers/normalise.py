@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 MATERIALEN: dict[str, str] = {
@@ -57,26 +58,49 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+def _factorize(series: pd.Series) -> tuple[np.ndarray, list[Any], np.ndarray]:
+    """Codes (-1 for missing), the distinct values, and how often each occurs."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
+    return codes, list(uniques), counts
+
+
+def _take(results: list[Any], codes: np.ndarray, fill: Any = None) -> np.ndarray:
+    table = np.empty(len(results) + 1, dtype=object)
+    table[:-1] = results
+    table[-1] = fill
+    return table[codes]  # code -1 picks the fill value
+
+
 def normalise_text(series: pd.Series) -> pd.Series:
     """Strings stripped; floats that are whole numbers without '.0'; blanks → missing."""
-    return pd.Series([None if is_missing(v) else _text(v) for v in series],
-                     index=series.index, dtype="str")
+    if series.dtype.kind in "iub":
+        return series.astype("str")
+    if series.dtype.kind == "f":
+        values = [None if is_missing(v) else _text(v) for v in series.drop_duplicates()]
+        lookup = dict(zip(series.drop_duplicates(), values, strict=True))
+        return series.map(lookup).astype("str")
+    text = series.astype(object)
+    is_str = text.map(type).eq(str).to_numpy()
+    out = np.empty(len(text), dtype=object)
+    stripped = text[is_str].str.strip()
+    out[is_str] = stripped.where(stripped != "", None).to_numpy()
+    other = ~is_str
+    if other.any():
+        out[other] = [None if is_missing(v) else _text(v) for v in text[other]]
+    return pd.Series(out, index=series.index, dtype="str")
 
 
 def _mapped(
     series: pd.Series, column: str, fn: Callable[[str], str | None], counts: Counter[str],
 ) -> pd.Series:
-    out: list[str | None] = []
-    for value in series:
-        if is_missing(value):
-            out.append(None)
-            continue
-        raw = _text(value)
-        new = fn(raw)
-        if new != raw:
-            counts[f"{column}: '{raw}' → " + (f"'{new}'" if new is not None else "leeg")] += 1
-        out.append(new)
-    return pd.Series(out, index=series.index, dtype="str")
+    codes, uniques, n = _factorize(series)
+    raws = [None if is_missing(u) else _text(u) for u in uniques]
+    news = [None if raw is None else fn(raw) for raw in raws]
+    for raw, new, k in zip(raws, news, n, strict=True):
+        if raw is not None and new != raw:
+            counts[f"{column}: '{raw}' → " + (f"'{new}'" if new is not None else "leeg")] += int(k)
+    return pd.Series(_take(news, codes), index=series.index, dtype="str")
 
 
 def normalise_materiaal(series: pd.Series, counts: Counter[str]) -> pd.Series:
@@ -106,17 +130,18 @@ def normalise_stelseltype(series: pd.Series, counts: Counter[str]) -> pd.Series:
 
 def normalise_status(series: pd.Series, counts: Counter[str]) -> tuple[pd.Series, Counter[str]]:
     """Warmtenet status to bestaand/gepland/in_uitvoering; unrecognised values counted apart."""
-    out: list[str | None] = []
+    codes, uniques, n = _factorize(series)
     unknown: Counter[str] = Counter()
-    for value in series:
+    results: list[str | None] = []
+    for value, k in zip(uniques, n, strict=True):
         raw = None if is_missing(value) else _text(value)
         found = STATUSSEN.get(_key(raw)) if raw is not None else None
         if raw is not None and found is None:
-            unknown[raw] += 1
+            unknown[raw] += int(k)
         elif raw is not None and found != raw:
-            counts[f"status: '{raw}' → '{found}'"] += 1
-        out.append(found)
-    return pd.Series(out, index=series.index, dtype="str"), unknown
+            counts[f"status: '{raw}' → '{found}'"] += int(k)
+        results.append(found)
+    return pd.Series(_take(results, codes), index=series.index, dtype="str"), unknown
 
 
 def parse_year(value: Any) -> int | None:
@@ -133,19 +158,13 @@ def parse_year(value: Any) -> int | None:
 
 def normalise_year(series: pd.Series, column: str, counts: Counter[str]) -> pd.Series:
     """Years as Int64; unreadable values ('onbekend', '19xx', 0) become missing and are counted."""
-    out: list[int | None] = []
-    bad = 0
-    for value in series:
-        if is_missing(value):
-            out.append(None)
-            continue
-        year = parse_year(value)
-        if year is None:
-            bad += 1
-        out.append(year)
+    codes, uniques, n = _factorize(series)
+    years = [None if is_missing(v) else parse_year(v) for v in uniques]
+    bad = sum(int(k) for v, y, k in zip(uniques, years, n, strict=True)
+              if y is None and not is_missing(v))
     if bad:
         counts[f"{column} onleesbaar → leeg"] += bad
-    return pd.Series(out, index=series.index, dtype="Int64")
+    return pd.Series(_take(years, codes), index=series.index).astype("Int64")
 
 
 def _float(value: Any) -> float | None:
@@ -159,16 +178,15 @@ def _float(value: Any) -> float | None:
 
 def normalise_number(series: pd.Series, column: str, counts: Counter[str]) -> pd.Series:
     """Numbers as float; text like '250 mm' or '0,25' is read, the rest counted and emptied."""
-    out: list[float | None] = []
-    bad = 0
-    for value in series:
-        number = _float(value)
-        if number is None and not is_missing(value):
-            bad += 1
-        out.append(number)
+    if series.dtype.kind in "iuf":
+        return series.astype("float64")
+    codes, uniques, n = _factorize(series)
+    numbers = [_float(v) for v in uniques]
+    bad = sum(int(k) for v, x, k in zip(uniques, numbers, n, strict=True)
+              if x is None and not is_missing(v))
     if bad:
         counts[f"{column} onleesbaar → leeg"] += bad
-    return pd.Series(out, index=series.index, dtype="float64")
+    return pd.Series(_take(numbers, codes), index=series.index).astype("float64")
 
 
 def normalise_cbs_count(series: pd.Series, column: str, counts: Counter[str]) -> pd.Series:
@@ -181,22 +199,21 @@ def normalise_cbs_count(series: pd.Series, column: str, counts: Counter[str]) ->
     return numbers.round().astype("Int64")
 
 
+def _bool(value: Any) -> bool | None:
+    key = _text(value).lower()
+    return True if key in WATER_TRUE else False if key in WATER_FALSE else None
+
+
 def normalise_bool(series: pd.Series, column: str, counts: Counter[str]) -> pd.Series:
     """'JA'/'NEE', true/false, 1/0 to a nullable boolean."""
-    out: list[bool | None] = []
-    for value in series:
-        if is_missing(value):
-            out.append(None)
-            continue
-        key = _text(value).lower()
-        if key in WATER_TRUE:
-            out.append(True)
-        elif key in WATER_FALSE:
-            out.append(False)
-        else:
-            counts[f"{column}: '{value}' onbekend → leeg"] += 1
-            out.append(None)
-    return pd.Series(out, index=series.index, dtype="boolean")
+    codes, uniques, n = _factorize(series)
+    results = []
+    for value, k in zip(uniques, n, strict=True):
+        result = None if is_missing(value) else _bool(value)
+        if result is None and not is_missing(value):
+            counts[f"{column}: '{value}' onbekend → leeg"] += int(k)
+        results.append(result)
+    return pd.Series(_take(results, codes), index=series.index, dtype="boolean")
 
 
 def normalise_class(series: pd.Series, column: str, counts: Counter[str]) -> pd.Series:

@@ -1,9 +1,10 @@
-"""Open a source file (GeoPackage, Shapefile, GeoJSON, GML, CSV, or a .zip of these) as a table."""
+"""Open a source (GeoPackage, Shapefile, GeoJSON, GML, CSV, SUFRIB, ESDL; a .zip or folder of
+these) and read one layer of it as a table."""
 
 from __future__ import annotations
 
+import importlib.util
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,19 +12,16 @@ import pandas as pd
 
 import geopandas as gpd
 import pyogrio
-import shapely
 from pyproj import CRS as ProjCRS
 from pyproj.exceptions import CRSError
 
+from data.importers.archive import Limits, folder_files, inspect_zip, read_member
 from data.importers.errors import ImportRefused
+from data.importers.readers_csv import parse_csv
 
-VECTOR_SUFFIXES = (".gpkg", ".shp", ".geojson", ".json", ".gml", ".csv")
-WKT_COLUMNS = ("wkt", "wkt_geom", "geometry", "geom", "the_geom", "geometrie", "shape")
-XY_COLUMNS = (
-    ("x", "y"), ("rd_x", "rd_y"), ("x_rd", "y_rd"), ("xcoord", "ycoord"), ("x_coord", "y_coord"),
-    ("lon", "lat"), ("lng", "lat"), ("longitude", "latitude"), ("lengtegraad", "breedtegraad"),
-)
-GRID_CODE = re.compile(r"^E(\d{4})N(\d{4})$")
+SUFFIX_KIND = {".gpkg": "gpkg", ".shp": "shp", ".geojson": "geojson", ".json": "geojson",
+               ".gml": "gml", ".csv": "csv", ".rib": "sufrib", ".esdl": "esdl"}
+USE_ARROW = importlib.util.find_spec("pyarrow") is not None
 
 
 @dataclass
@@ -31,11 +29,12 @@ class Source:
     """A file as GDAL sees it: the path to open and the layers it offers."""
 
     path: Path
-    kind: str  # gpkg | shp | geojson | gml | csv
+    kind: str  # gpkg | shp | geojson | gml | csv | sufrib | esdl | zip (several members)
     vsi: str
     layers: list[str] = field(default_factory=list)
-    members: dict[str, str] = field(default_factory=dict)
+    members: dict[str, str] = field(default_factory=dict)  # name -> /vsizip/… or file path
     encoding_known: bool = True  # False: shapefile without .cpg, so we must guess
+    meldingen: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -47,33 +46,33 @@ class Table:
     crs: str | None  # CRS declared by the file, None when it declares none
     layer: str | None
     meldingen: list[str] = field(default_factory=list)
+    overgeslagen: dict[str, int] = field(default_factory=dict)  # rows the reader left out
 
 
-def _kind(name: str) -> str | None:
-    suffix = Path(name).suffix.lower()
-    return {".gpkg": "gpkg", ".shp": "shp", ".geojson": "geojson", ".json": "geojson",
-            ".gml": "gml", ".csv": "csv"}.get(suffix)
+def kind_of(name: str) -> str | None:
+    """Source kind from a file name's suffix (None when not supported)."""
+    return SUFFIX_KIND.get(Path(name).suffix.lower())
 
 
-def open_source(path: Path) -> Source:
+def open_source(path: Path, limits: Limits | None = None) -> Source:
     """Inspect `path` and say how to read it; refuse what cannot be read."""
     path = Path(path)
     if not path.exists():
         raise ImportRefused(f"Bestand {path} bestaat niet. Controleer het pad.")
+    if path.is_dir():
+        return _open_folder(path, limits)
     if path.suffix.lower() == ".zip":
-        return _open_zip(path)
-    kind = _kind(path.name)
-    if path.suffix.lower() in (".rib", ".esdl"):
-        raise ImportRefused(
-            f"{path.name}: {'SUFRIB' if path.suffix.lower() == '.rib' else 'ESDL'} wordt in "
-            "deze versie nog niet direct gelezen. Zet het om naar GeoPackage of GeoJSON."
-        )
+        return _open_zip(path, limits)
+    kind = kind_of(path.name)
     if kind is None:
         raise ImportRefused(
             f"Bestandstype '{path.suffix}' van {path.name} wordt niet ondersteund. Gebruik "
-            "GeoPackage (.gpkg), Shapefile (.shp of .zip), GeoJSON, GML of CSV."
+            "GeoPackage (.gpkg), Shapefile (.shp of .zip), GeoJSON, GML, CSV, SUFRIB (.rib) "
+            "of ESDL (.esdl)."
         )
     source = Source(path=path, kind=kind, vsi=str(path))
+    if kind in ("sufrib", "esdl"):
+        source.members = {path.name: str(path)}
     if kind == "shp":
         present = {p.suffix.lower() for p in path.parent.glob(path.stem + ".*")}
         _check_shapefile_parts(path.name, present)
@@ -93,23 +92,30 @@ def _check_shapefile_parts(name: str, present: set[str]) -> None:
         )
 
 
-def _open_zip(path: Path) -> Source:
-    try:
-        with zipfile.ZipFile(path) as zf:
-            bad = zf.testzip()
-            names = [n for n in zf.namelist() if not n.endswith("/") and "__MACOSX" not in n]
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+def _open_folder(path: Path, limits: Limits | None) -> Source:
+    ribs = [p for p in folder_files(path, limits) if p.suffix.lower() == ".rib"]
+    if not ribs:
         raise ImportRefused(
-            f"Zip-bestand {path.name} is beschadigd of onvolledig ({exc}). Download of pak het "
-            "opnieuw in."
-        ) from exc
-    if bad is not None:
-        raise ImportRefused(f"Zip-bestand {path.name} is beschadigd: '{bad}' is niet leesbaar.")
-    lower = {n.lower(): n for n in names}
+            f"{path.name} is een map. Een map wordt alleen gelezen als ze SUFRIB-bestanden "
+            "(.rib) bevat; lever anders één bestand of een .zip aan."
+        )
+    return Source(path=path, kind="sufrib", vsi=str(path), layers=[p.name for p in ribs],
+                  members={p.name: str(p) for p in ribs})
+
+
+def _open_zip(path: Path, limits: Limits | None) -> Source:
+    listing = inspect_zip(path, limits)
+    names = listing.names
+    meldingen = []
+    if listing.ignored:
+        meldingen.append(f"Genegeerd in de zip (geen bruikbaar bestandstype): "
+                         f"{', '.join(listing.ignored[:10])}"
+                         f"{', …' if len(listing.ignored) > 10 else ''}.")
+    lower = {n.lower() for n in names}
     members: dict[str, str] = {}
     kinds: set[str] = set()
     for name in names:
-        kind = _kind(name)
+        kind = kind_of(name)
         if kind is None:
             continue
         if kind == "shp":
@@ -117,16 +123,24 @@ def _open_zip(path: Path) -> Source:
             _check_shapefile_parts(name, {s for s in (".dbf", ".shx", ".cpg", ".prj")
                                           if stem + s in lower})
         kinds.add(kind)
-        members[Path(name).stem] = f"/vsizip/{path}/{name}"
+        key = name if kind in ("sufrib", "esdl") else Path(name).stem
+        members[key] = f"/vsizip/{path}/{name}"
     if not members:
         raise ImportRefused(
             f"Zip-bestand {path.name} bevat geen bruikbaar bestand (gezocht: .shp, .gpkg, "
-            f".geojson, .gml, .csv). Inhoud: {', '.join(names[:20]) or 'leeg'}."
+            f".geojson, .gml, .csv, .rib, .esdl). Inhoud: "
+            f"{', '.join((names + listing.ignored)[:20]) or 'leeg'}."
         )
+    if "sufrib" in kinds:  # a set of inspection files is read as one network
+        ribs = {k: v for k, v in members.items() if kind_of(k) == "sufrib"}
+        return Source(path=path, kind="sufrib", vsi=f"/vsizip/{path}", layers=sorted(ribs),
+                      members=ribs, meldingen=meldingen)
     if len(members) == 1:
         (layer, vsi), = members.items()
         kind = kinds.pop()
-        source = Source(path=path, kind=kind, vsi=vsi)
+        source = Source(path=path, kind=kind, vsi=vsi, meldingen=meldingen)
+        if kind == "esdl":
+            source.members = dict(members)
         if kind == "shp":
             source.encoding_known = vsi[: -len(".shp")].split("/")[-1].lower() + ".cpg" in {
                 Path(n).name.lower() for n in names}
@@ -135,7 +149,7 @@ def _open_zip(path: Path) -> Source:
             source.layers = _list_layers(vsi, path.name)
         return source
     source = Source(path=path, kind="zip", vsi=f"/vsizip/{path}", layers=sorted(members),
-                    members=members)
+                    members=members, meldingen=meldingen)
     source.encoding_known = any(n.lower().endswith(".cpg") for n in names)
     return source
 
@@ -147,22 +161,53 @@ def _list_layers(vsi: str, name: str) -> list[str]:
         raise ImportRefused(f"{name} is niet leesbaar als geobestand: {exc}") from exc
 
 
-def read_table(source: Source, layer: str | None) -> Table:
-    """Read one layer of `source` (layer None: the only one)."""
-    vsi, kind, available = source.vsi, source.kind, source.layers
-    if source.members:
+def read_bytes(target: str) -> bytes:
+    """Bytes of a plain file or of a /vsizip/ member."""
+    if target.startswith("/vsizip/"):
+        zip_path, member = target[len("/vsizip/"):].split(".zip/", 1)
+        return read_member(Path(zip_path + ".zip"), member)
+    return Path(target).read_bytes()
+
+
+def member_source(source: Source, layer: str) -> Source:
+    """The single-file source of one member of a multi-file zip."""
+    if layer not in source.members:
+        raise ImportRefused(_unknown_layer(layer, source))
+    vsi = source.members[layer]
+    kind = kind_of(vsi) or source.kind
+    sub = Source(path=source.path, kind=kind, vsi=vsi, encoding_known=source.encoding_known)
+    if kind in ("gpkg", "gml"):
+        sub.layers = _list_layers(vsi, source.path.name)
+    return sub
+
+
+def read_table(source: Source, layer: str | None, *, skip: int = 0,
+               limit: int | None = None) -> Table:
+    """Read one layer of `source` (layer None: the only one); skip/limit read a slice."""
+    if source.kind == "sufrib":
+        from data.importers.readers_sufrib import read_sufrib
+
+        return read_sufrib(source.members, source.path.name)
+    if source.kind == "esdl":
+        from data.importers.readers_esdl import read_esdl
+
+        (name, target), = source.members.items()
+        return read_esdl(read_bytes(target), name)
+    if source.kind == "zip":
         if layer is None:
             raise ImportRefused(
                 f"{source.path.name} bevat meerdere bestanden: {', '.join(source.layers)}. "
                 "Kies er een met --laag (source_layer)."
             )
-        if layer not in source.members:
-            raise ImportRefused(_unknown_layer(layer, source))
-        vsi = source.members[layer]
-        kind = _kind(vsi) or kind
-        layer, available = None, []
-    if kind == "csv":
-        return _read_csv(source.path if not source.members else Path(vsi), source, vsi)
+        return read_table(member_source(source, layer), None, skip=skip, limit=limit)
+    if source.kind == "csv":
+        frame, geometry, meldingen = parse_csv(read_bytes(source.vsi), source.path.name)
+        return Table(frame=frame, geometry=geometry, crs=None, layer=None, meldingen=meldingen)
+    return _read_vector(source, layer, skip, limit)
+
+
+def _read_vector(source: Source, layer: str | None, skip: int, limit: int | None) -> Table:
+    vsi, kind, available = source.vsi, source.kind, source.layers
     if layer is not None and available and layer not in available:
         raise ImportRefused(_unknown_layer(layer, source))
     if layer is None and len(available) > 1:
@@ -177,10 +222,12 @@ def read_table(source: Source, layer: str | None) -> Table:
         pyogrio.set_gdal_config_options(config)
         meldingen.append("GML: objecten met onleesbare geometrie worden door GDAL overgeslagen "
                          "en zijn niet meegeteld.")
+    window = {"skip_features": skip, "max_features": limit} if skip or limit else {}
     try:
         for i, encoding in enumerate(encodings):
             try:
-                gdf = pyogrio.read_dataframe(vsi, layer=layer, encoding=encoding)
+                gdf = pyogrio.read_dataframe(vsi, layer=layer, encoding=encoding,
+                                             use_arrow=USE_ARROW and encoding is None, **window)
                 if encoding == "cp1252":
                     meldingen.append(
                         "Tekst was geen UTF-8 en is gelezen als Windows-1252 (geen .cpg-bestand)."
@@ -207,6 +254,17 @@ def read_table(source: Source, layer: str | None) -> Table:
     return Table(frame=frame, geometry=geometry, crs=crs, layer=layer, meldingen=meldingen)
 
 
+def count_features(source: Source, layer: str | None) -> int | None:
+    """Number of features GDAL reports for a vector layer (None when unknown or not vector)."""
+    if source.kind in ("csv", "sufrib", "esdl", "zip"):
+        return None
+    try:
+        n = int(pyogrio.read_info(source.vsi, layer=layer)["features"])
+    except Exception:
+        return None
+    return n if n >= 0 else None
+
+
 def _unknown_layer(layer: str, source: Source) -> str:
     return (f"Laag '{layer}' bestaat niet in {source.path.name}. Beschikbare lagen: "
             f"{', '.join(source.layers)}.")
@@ -228,77 +286,3 @@ def _geojson_crs_name(vsi: str, gdal_crs: str) -> str | None:
     except CRSError:
         return gdal_crs
     return match.group(1)
-
-
-def _read_csv(path: Path, source: Source, vsi: str) -> Table:
-    raw = _read_bytes(vsi if vsi.startswith("/vsi") else path)
-    text, meldingen = _decode(raw)
-    first = text.split("\n", 1)[0]
-    sep = max((";", ",", "\t", "|"), key=first.count)
-    from io import StringIO
-
-    try:
-        frame = pd.read_csv(StringIO(text), sep=sep, dtype=str, keep_default_na=False,
-                            na_values=["", "NA", "NULL", "null"])
-    except Exception as exc:
-        raise ImportRefused(f"CSV {path.name} is niet leesbaar: {exc}") from exc
-    frame.columns = [str(c).strip() for c in frame.columns]
-    frame = frame.loc[:, [c for c in frame.columns if not c.startswith("Unnamed:")]]
-    geometry = _csv_geometry(frame)
-    return Table(frame=frame, geometry=geometry, crs=None, layer=None, meldingen=meldingen)
-
-
-def _read_bytes(target: Path | str) -> bytes:
-    if isinstance(target, str) and target.startswith("/vsizip/"):
-        zip_path, member = target[len("/vsizip/"):].split(".zip/", 1)
-        with zipfile.ZipFile(zip_path + ".zip") as zf:
-            return zf.read(member)
-    return Path(target).read_bytes()
-
-
-def _decode(raw: bytes) -> tuple[str, list[str]]:
-    try:
-        return raw.decode("utf-8-sig"), []
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace"), [
-            "Tekst was geen UTF-8 en is gelezen als Windows-1252."]
-
-
-def _number(series: pd.Series) -> pd.Series:
-    return pd.to_numeric(series.str.replace(",", ".", regex=False).str.strip(), errors="coerce")
-
-
-def _csv_geometry(frame: pd.DataFrame) -> gpd.GeoSeries | None:
-    lower = {c.lower(): c for c in frame.columns}
-    for name in WKT_COLUMNS:
-        if name in lower:
-            col = lower[name]
-            try:
-                geoms = shapely.from_wkt(frame[col].fillna("").replace("", None), on_invalid="warn")
-            except Exception as exc:
-                raise ImportRefused(f"Kolom '{col}' bevat geen leesbare WKT: {exc}") from exc
-            frame.drop(columns=col, inplace=True)
-            return gpd.GeoSeries(geoms, index=frame.index)
-    for xname, yname in XY_COLUMNS:
-        if xname in lower and yname in lower:
-            x, y = _number(frame[lower[xname]]), _number(frame[lower[yname]])
-            ok = x.notna() & y.notna()
-            geoms = [shapely.Point(a, b) if good else None
-                     for a, b, good in zip(x, y, ok, strict=True)]
-            return gpd.GeoSeries(geoms, index=frame.index)
-    return None
-
-
-def grid_cells(codes: pd.Series) -> tuple[gpd.GeoSeries, int]:
-    """100 m cells (EPSG:28992) from codes like E1213N4879; returns cells and unreadable count."""
-    cells: list[shapely.Geometry | None] = []
-    bad = 0
-    for code in codes.astype("string").fillna("").str.strip().str.upper():
-        match = GRID_CODE.match(code)
-        if match is None:
-            cells.append(None)
-            bad += 1
-            continue
-        x, y = int(match.group(1)) * 100, int(match.group(2)) * 100
-        cells.append(shapely.box(x, y, x + 100, y + 100))
-    return gpd.GeoSeries(cells, index=codes.index, crs="EPSG:28992"), bad

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+
 from shapely.geometry import box, shape
 
 from app.buurten.schemas import BuurtDetail, BuurtRanking

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from geoalchemy2 import alembic_helpers
 from sqlalchemy import create_engine, text
+
+from geoalchemy2 import alembic_helpers
 
 from app.db import Base
 

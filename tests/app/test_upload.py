@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from shapely.geometry import LineString, Point
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 import geopandas as gpd
+from shapely.geometry import LineString, Point
 
 from app.auth.service import create_key, revoke_key
 from app.config import Settings

@@ -1,6 +1,7 @@
-/* Koppelkansen map page: info box with status, legend of the visible layers, buurt list.
+/* Koppelkansen map page: the start of the page (KK.app), status line and legend.
  *
- * Needs kaart.js (KK.util, KK.onLoaded, window.kkLayers). Data goes in with textContent only.
+ * Needs kaart.js (KK.util, window.kkLayers); zijpaneel.js builds the side panel and staat.js
+ * keeps the URL in step. Data goes in with textContent only.
  */
 (function () {
   "use strict";
@@ -8,9 +9,6 @@
   var KK = window.KK;
   var registry = window.kkLayers;
   var el = KK.util.el;
-  var fmt = KK.util.fmt;
-
-  /* ---- info box, status and legend ---- */
 
   function visibleEntries(map) {
     return Object.keys(registry).map(function (k) { return registry[k]; })
@@ -18,22 +16,18 @@
   }
 
   function statusText(map) {
-    var entries = visibleEntries(map);
-    var loading = entries.filter(function (e) { return e.status === "loading"; });
-    var failed = entries.filter(function (e) { return e.status === "error"; });
-    if (failed.length) {
-      return failed.map(function (e) { return "Kon " + e.name + " niet laden: " + e.error; }).join(" ");
-    }
+    var loading = visibleEntries(map).filter(function (e) {
+      return e.status === "loading" && map.getZoom() >= (e.opts.minZoom || 0);
+    });
     if (loading.length) {
       return "Bezig met laden: " + loading.map(function (e) { return e.name; }).join(", ") + "…";
     }
-    var k = registry.kansen;
-    if (k && k.status === "loaded") return k.count + " koppelkansen en knelpunten op de kaart.";
-    return "";
+    return KK.melding || "";
   }
 
   function swatch(item) {
     var s = el("span", "kk-swatch kk-swatch-" + item.shape);
+    s.setAttribute("aria-hidden", "true");
     if (item.shape === "line") {
       s.style.borderTopColor = item.color;
       if (item.dash) s.style.borderTopStyle = "dashed";
@@ -42,16 +36,24 @@
     }
     return s;
   }
+  KK.util.swatch = swatch;
 
   function renderLegend(map, container) {
     container.textContent = "";
-    visibleEntries(map).forEach(function (e) {
+    container.appendChild(el("h2", "kk-legend-kop", "Legenda"));
+    // Topmost layer first, as it is drawn.
+    visibleEntries(map).reverse().forEach(function (e) {
       var legend = e.opts.style && e.opts.style.legend;
       if (!legend) return;
       var block = el("div", "kk-legend-blok");
+      block.dataset.laag = e.kind;
       var title = el("div", "kk-legend-titel", legend.title);
-      if (e.status === "loading") title.appendChild(el("span", "kk-legend-status", " (laden…)"));
-      if (e.status === "loaded") title.appendChild(el("span", "kk-legend-status", " · " + e.count));
+      if (map.getZoom() < (e.opts.minZoom || 0)) {
+        title.appendChild(el("span", "kk-legend-status",
+          " (zichtbaar vanaf zoomniveau " + e.opts.minZoom + ")"));
+      } else if (e.status === "loading") {
+        title.appendChild(el("span", "kk-legend-status", " (laden…)"));
+      }
       block.appendChild(title);
       legend.items.forEach(function (item) {
         var r = el("div", "kk-legend-item");
@@ -61,15 +63,23 @@
       });
       container.appendChild(block);
     });
-    container.style.display = container.childNodes.length ? "" : "none";
+    container.style.display = container.childNodes.length > 1 ? "" : "none";
   }
 
   KK.refresh = function (map) {
     var ui = map._kkUi;
-    if (!ui) return;
-    ui.status.textContent = statusText(map);
-    ui.status.className = "kk-status" + (/Kon /.test(ui.status.textContent) ? " kk-status-fout" : "");
+    if (!ui || !ui.legend) return;
+    if (ui.status) {
+      ui.status.textContent = statusText(map);
+      ui.status.className = "kk-status" + (KK.meldingFout ? " kk-status-fout" : "");
+    }
     renderLegend(map, ui.legend);
+  };
+
+  KK.meld = function (map, text, fout) {
+    KK.melding = text;
+    KK.meldingFout = !!fout;
+    KK.refresh(map);
   };
 
   function control(map, position, build) {
@@ -84,110 +94,25 @@
     return new C({ position: position }).addTo(map);
   }
 
+  /* Runs last in the page script: every layer and the layer control exist by now. */
   KK.app = function (map, opts) {
     window.kkMap = map;
+    KK.opts = opts;
     KK.util.ensurePanes(map, opts.panes);
     var ui = (map._kkUi = {});
-    control(map, "topleft", function () {
-      var box = el("div", "kk-info kk-paneel");
-      box.appendChild(el("h1", null, opts.title));
-      if (opts.buurtcode) {
-        var back = el("a", "kk-terug", "← Hele gebied");
-        back.href = opts.pageBase;
-        box.appendChild(back);
-      }
-      box.appendChild(el("p", "kk-uitleg", opts.subtitle));
-      ui.status = box.appendChild(el("p", "kk-status"));
-      return box;
-    });
+    document.body.classList.add("kk-app");
+    KK.zijpaneel.build(map, opts, ui);
     L.control.zoom({ position: "topleft", zoomInTitle: "Inzoomen", zoomOutTitle: "Uitzoomen" }).addTo(map);
     L.control.scale({ imperial: false }).addTo(map);
     control(map, "bottomright", function () {
       ui.legend = el("div", "kk-legend kk-paneel");
+      ui.legend.setAttribute("role", "region");
       ui.legend.setAttribute("aria-label", "Legenda");
       return ui.legend;
     });
-    map.on("overlayadd overlayremove", function () { KK.refresh(map); });
+    map.invalidateSize();
+    map.on("overlayadd overlayremove zoomend", function () { KK.refresh(map); });
+    KK.staat.start(map, opts);
     KK.refresh(map);
-  };
-
-  /* ---- side list of one buurt ---- */
-
-  KK.buurtLijst = function (map, opts) {
-    var box = el("div", "kk-lijst kk-paneel");
-    var head = box.appendChild(el("h2", null, "Buurt " + opts.buurtcode));
-    var score = box.appendChild(el("p", "kk-lijst-score"));
-    var summary = box.appendChild(el("p", "kk-lijst-samenvatting", "Resultaten laden…"));
-    var list = box.appendChild(el("div", "kk-lijst-groepen"));
-    control(map, "topleft", function () { return box; });
-
-    KK.onLoaded(opts.buurten, function (e) {
-      if (e.status !== "loaded") return;
-      e.layer.eachLayer(function (l) {
-        var p = l.feature.properties;
-        if (p.buurtcode !== opts.buurtcode) return;
-        head.textContent = "Buurt " + (p.buurtnaam || p.buurtcode) + " (" + p.buurtcode + ")";
-        score.textContent = "Score " + fmt(p.score, 1) + " · rang " + fmt(p.rang);
-      });
-    });
-
-    KK.onLoaded(opts.kansen, function (e) {
-      if (e.status !== "loaded") {
-        summary.textContent = "Kon de resultaten van deze buurt niet laden: " + e.error;
-        return;
-      }
-      var items = [];
-      e.layer.eachLayer(function (l) { items.push(l); });
-      var nKnel = items.filter(function (l) { return l.feature.properties.categorie === "knelpunt"; }).length;
-      summary.textContent = items.length
-        ? (items.length - nKnel) + " koppelkansen en " + nKnel + " knelpunten in deze buurt."
-        : "Geen koppelkansen of knelpunten in deze buurt.";
-      // One group per rule, in the order of RULES.md; inside, what needs action first.
-      var order = opts.regels.slice();
-      items.forEach(function (l) {
-        var r = l.feature.properties.regel;
-        if (order.indexOf(r) < 0) order.push(r);
-      });
-      var first = true;
-      order.forEach(function (regel) {
-        var group = items.filter(function (l) { return l.feature.properties.regel === regel; });
-        if (!group.length) return;
-        group.sort(function (a, b) {
-          var pa = a.feature.properties, pb = b.feature.properties;
-          return (pb.actie_nodig ? 1 : 0) - (pa.actie_nodig ? 1 : 0) || (pb.lengte_m || 0) - (pa.lengte_m || 0);
-        });
-        var nActie = group.filter(function (l) { return l.feature.properties.actie_nodig; }).length;
-        var details = el("details", "kk-lijst-groep");
-        details.open = first || group.length <= 15;
-        first = false;
-        var sum = details.appendChild(el("summary"));
-        sum.appendChild(swatch({ shape: "line", color: opts.regelColors[regel] || "#999", dash: regel === "boomconflict" }));
-        sum.appendChild(el("strong", null, " " + (opts.regelLabels[regel] || regel)));
-        sum.appendChild(el("span", "kk-lijst-aantal", " · " + group.length + (nActie ? " (" + nActie + " actie nodig)" : "")));
-        var ol = details.appendChild(el("ol", "kk-lijst-items"));
-        group.forEach(function (l) { ol.appendChild(listItem(l)); });
-        list.appendChild(details);
-      });
-    });
-
-    function listItem(l) {
-      var p = l.feature.properties;
-      var li = el("li", "kk-lijst-item");
-      li.tabIndex = 0;
-      li.dataset.kansId = p.kans_id || "";
-      var kop = li.appendChild(el("div", "kk-lijst-kop"));
-      kop.appendChild(el("strong", null, p.categorie === "knelpunt" ? "Knelpunt" : "Koppelkans"));
-      kop.appendChild(el("small", null, fmt(p.lengte_m, 0) + " m"));
-      if (p.actie_nodig) kop.appendChild(el("span", "kk-badge kk-badge-actie", "Actie nodig"));
-      li.appendChild(el("p", "kk-toelichting", p.toelichting || ""));
-      function show() {
-        if (l.getBounds) map.fitBounds(l.getBounds(), { maxZoom: 18, padding: [40, 40] });
-        else map.setView(l.getLatLng(), 18);
-        l.openPopup();
-      }
-      li.addEventListener("click", show);
-      li.addEventListener("keydown", function (ev) { if (ev.key === "Enter") show(); });
-      return li;
-    }
   };
 })();

@@ -1,0 +1,74 @@
+"""What the print view of one buurt shows: rank, metrics, results with explanations, a map.
+
+The map is an SVG drawn from PostGIS (ST_AsSVG in RD metres), so the printed page needs no
+script, no tiles and no network, and stays sharp on paper.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from app.buurten.service import get_buurt
+from app.kansen.service import explain
+from geo.schema import KANS_COLUMNS, REGELS
+
+_ORDER = ("array_position(CAST(:regels AS text[]), CAST(k.regel AS text)), k.actie_nodig DESC, "
+          "k.lengte_m DESC, k.kans_id")
+
+
+def _svg_extent(session: Session, buurtcode: str) -> dict[str, float]:
+    row = session.execute(
+        text("SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM "
+             "(SELECT ST_Extent(geom)::geometry AS e FROM buurt WHERE buurtcode = :c) s"),
+        {"c": buurtcode},
+    ).one()
+    minx, miny, maxx, maxy = (float(v) for v in row)
+    pad = 0.06 * max(maxx - minx, maxy - miny, 50.0)
+    return {"minx": minx - pad, "miny": miny - pad, "maxx": maxx + pad, "maxy": maxy + pad}
+
+
+def print_map(session: Session, *, buurtcode: str) -> dict[str, Any]:
+    """SVG path data (y flipped, RD metres) of the buurt, its neighbours, heat network, results."""
+    ext = _svg_extent(session, buurtcode)
+    width, height = ext["maxx"] - ext["minx"], ext["maxy"] - ext["miny"]
+    box = "ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 28992)"
+    params = {**ext, "tol": max(width, height) / 1500, "c": buurtcode, "regels": list(REGELS)}
+
+    def paths(sql: str) -> list[dict[str, Any]]:
+        return [dict(r) for r in session.execute(text(sql), params).mappings()]
+
+    return {
+        "viewbox": f"{ext['minx']:.1f} {-ext['maxy']:.1f} {width:.1f} {height:.1f}",
+        "eenheid": max(width, height) / 100,
+        "buurt": paths("SELECT ST_AsSVG(ST_Simplify(geom, :tol), 0, 1) AS d FROM buurt "
+                       "WHERE buurtcode = :c"),
+        "buren": paths(f"SELECT ST_AsSVG(ST_Simplify(geom, :tol), 0, 1) AS d FROM buurt "
+                       f"WHERE buurtcode <> :c AND geom && {box}"),
+        "warmtenet": paths(f"SELECT ST_AsSVG(ST_Intersection(geom, {box}), 0, 1) AS d, status "
+                           f"FROM warmtenet WHERE geom && {box}"),
+        "kansen": paths(
+            "SELECT k.kans_id, k.regel, k.categorie, ST_AsSVG(k.geom, 0, 1) AS d, "
+            "ST_X(ST_PointOnSurface(k.geom)) AS x, -ST_Y(ST_PointOnSurface(k.geom)) AS y "
+            f"FROM koppelkans k WHERE k.buurtcode = :c ORDER BY {_ORDER}"
+        ),
+    }
+
+
+def print_data(session: Session, *, buurtcode: str) -> dict[str, Any]:
+    """Everything the print view shows; NotFound / NotReady as the buurt API raises them."""
+    buurt = get_buurt(session, buurtcode=buurtcode)
+    total = session.execute(text("SELECT count(*) FROM buurtscore")).scalar_one()
+    columns = ", ".join(f"k.{c}" for c in KANS_COLUMNS)
+    rows = session.execute(
+        text(f"SELECT {columns} FROM koppelkans k WHERE k.buurtcode = :c ORDER BY {_ORDER}"),
+        {"c": buurtcode, "regels": list(REGELS)},
+    ).mappings()
+    kansen = []
+    for row in rows:
+        props = dict(row)
+        kansen.append({**props, "uitleg": explain(session, props)})
+    return {"buurt": buurt, "aantal_buurten": total, "kansen": kansen,
+            "kaart": print_map(session, buurtcode=buurtcode)}

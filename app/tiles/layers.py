@@ -1,0 +1,120 @@
+"""The whitelist of vector-tile layers: which table, which attributes, from which zoom.
+
+Every SQL fragment here is a fixed string; the only values that reach the database from a
+request are the tile coordinates and the filters, always as bound parameters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.errors import NotFound
+
+
+@dataclass(frozen=True)
+class TileLayer:
+    """One layer of /tiles/{laag}/{z}/{x}/{y}.pbf (the MVT layer inside has the same name)."""
+
+    naam: str
+    source: str                 # FROM clause; the geometry column is `t.geom` (EPSG:28992)
+    columns: str                # attributes put into the tile
+    minzoom: int = 0            # below this zoom the tile is empty (204)
+    where: str = ""             # extra fixed condition, starting with AND
+    simplify: bool = True       # ST_Simplify with half a pixel below DETAIL_ZOOM
+    min_px: float = 0.0         # skip features whose bbox is smaller than this many pixels
+    needs_due_year: bool = False  # the columns use :levensduur / :levensduur_overig
+
+
+# From this zoom on (about 2 m per pixel) tiles keep every feature and every vertex.
+DETAIL_ZOOM = 16
+MAX_ZOOM = 22
+EXTENT = 4096
+BUFFER = 64
+
+_KANS_COLUMNS = (
+    "t.kans_id, t.regel, t.categorie, t.actie_nodig, t.buurtcode, t.start_jaar, t.eind_jaar, "
+    "t.riool_due_jaar, round(t.lengte_m::numeric, 1)::float AS lengte_m"
+)
+_DUE = (
+    "COALESCE(t.vervangingsjaar, t.aanlegjaar + COALESCE("
+    "(CAST(:levensduur AS jsonb) ->> t.materiaal)::int, :levensduur_overig))"
+)
+
+TILE_LAYERS: dict[str, TileLayer] = {
+    layer.naam: layer
+    for layer in (
+        TileLayer(
+            naam="buurten",
+            source="buurt t LEFT JOIN buurtscore s ON s.buurtcode = t.buurtcode",
+            columns="t.buurtcode, t.buurtnaam, round(s.score::numeric, 1)::float AS score, s.rang",
+        ),
+        TileLayer(naam="koppelkansen", source="koppelkans t", columns=_KANS_COLUMNS),
+        TileLayer(
+            naam="warmtenet", source="warmtenet t",
+            columns="t.id, t.naam, t.status, t.start_jaar, t.eind_jaar",
+        ),
+        TileLayer(
+            naam="riolering", source="riolering t", minzoom=11, min_px=1.0,
+            columns=f"t.id, t.stelseltype, t.materiaal, {_DUE} AS riool_due_jaar",
+            needs_due_year=True,
+        ),
+        TileLayer(
+            naam="groen", source="groen t", minzoom=11, min_px=1.5, columns="t.id, t.type",
+        ),
+        TileLayer(
+            naam="boom", source="boom t", minzoom=14, simplify=False, columns="t.id, t.soort",
+        ),
+        TileLayer(
+            naam="leefbaarometer", source="leefbaarometer t", minzoom=10,
+            columns="t.grid_id, t.jaar, t.klasse",
+            where="AND t.jaar = (SELECT max(jaar) FROM leefbaarometer)",
+        ),
+    )
+}
+
+
+def get_tile_layer(laag: str) -> TileLayer:
+    """The layer named `laag`, or NotFound with the list of layers (Dutch)."""
+    layer = TILE_LAYERS.get(laag)
+    if layer is None:
+        raise NotFound(
+            f"Onbekende kaartlaag '{laag}'. Kies uit: {', '.join(TILE_LAYERS)}."
+        )
+    return layer
+
+
+def tile_sql(layer: TileLayer) -> str:
+    """The query that returns the MVT of one tile of `layer` (bytea, possibly empty).
+
+    The tile envelope is transformed to EPSG:28992 and widened by the MVT buffer, so the
+    `&&` test runs on the RD GiST index; geometries are simplified with half a pixel and
+    features smaller than `min_px` pixels are skipped below DETAIL_ZOOM.
+    """
+    geom = (
+        "CASE WHEN e.coarse THEN ST_Simplify(t.geom, e.px * 0.5, true) ELSE t.geom END"
+        if layer.simplify else "t.geom"
+    )
+    size = (
+        "AND (NOT e.coarse OR greatest(ST_XMax(t.geom) - ST_XMin(t.geom), "
+        f"ST_YMax(t.geom) - ST_YMin(t.geom)) >= e.px * {layer.min_px:.2f})"
+        if layer.min_px > 0 else ""
+    )
+    return (
+        "WITH env AS ("
+        "  SELECT ST_TileEnvelope(:z, :x, :y) AS merc,"
+        "         ST_Transform(ST_TileEnvelope(:z, :x, :y), 28992) AS rd"
+        "), e AS ("
+        "  SELECT merc,"
+        f"        ST_Expand(rd, (ST_XMax(rd) - ST_XMin(rd)) * {BUFFER} / {EXTENT}.0) AS rd,"
+        "         (ST_XMax(rd) - ST_XMin(rd)) / 256.0 AS px,"
+        f"        :z < {DETAIL_ZOOM} AS coarse"
+        "  FROM env"
+        "), f AS ("
+        f"  SELECT {layer.columns},"
+        f"         ST_AsMVTGeom(ST_Transform({geom}, 3857), e.merc, {EXTENT}, {BUFFER}, true)"
+        "          AS geom"
+        f"  FROM {layer.source} CROSS JOIN e"
+        f"  WHERE t.geom && e.rd {layer.where} {size}"
+        ") "
+        f"SELECT ST_AsMVT(f.*, '{layer.naam}', {EXTENT}, 'geom') FROM f WHERE f.geom IS NOT NULL"
+    )

@@ -1,0 +1,135 @@
+"""What lies under a click on the map: nearest results, source features and the buurt.
+
+The map draws vector tiles without any click handling of their own (Leaflet.VectorGrid's
+canvas click code breaks on Leaflet 1.8+, and stacked canvases hide each other's features);
+one query here answers a click for every layer at once, with a tolerance in screen pixels.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from app.analyse.service import latest_run
+from app.errors import BadRequest
+from geo.params import RuleParams, params_from_dict
+from geo.regels import REGEL_INFO
+from geo.schema import REGELS
+
+# Ground metres per pixel at zoom 0 on the equator for 256-pixel web-mercator tiles.
+_M_PER_PX_Z0 = 156_543.033_92
+BRONLAGEN = ("warmtenet", "riolering", "groen", "boom", "leefbaarometer")
+_POINT = "ST_Transform(ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), 28992)"
+_BRON_SQL: dict[str, str] = {
+    "warmtenet": "SELECT id, naam, status, start_jaar, eind_jaar{d} FROM warmtenet t",
+    "riolering": "SELECT id, stelseltype, materiaal, diameter_mm, aanlegjaar, vervangingsjaar, "
+                 "COALESCE(t.vervangingsjaar, t.aanlegjaar + COALESCE((CAST(:levensduur AS "
+                 "jsonb) ->> t.materiaal)::int, :levensduur_overig)) AS riool_due_jaar{d} "
+                 "FROM riolering t",
+    "groen": "SELECT id, type{d} FROM groen t",
+    "boom": "SELECT id, soort{d} FROM boom t",
+    "leefbaarometer": "SELECT grid_id, jaar, klasse, lbm, fys, onv, soc, vrz, won{d} "
+                      "FROM leefbaarometer t",
+}
+_LBM_LATEST = " AND t.jaar = (SELECT max(jaar) FROM leefbaarometer)"
+
+
+@dataclass(frozen=True)
+class KansFilter:
+    """The map's filters on results: the same ones the page applies to the tiles."""
+
+    regel: list[str]
+    categorie: str | None = None
+    actie_nodig: bool | None = None
+    jaar_van: int | None = None
+    jaar_tot: int | None = None
+
+
+def metres_per_pixel(lat: float, zoom: float) -> float:
+    """Ground resolution of a web-mercator map at `lat` (degrees) and `zoom`."""
+    return _M_PER_PX_Z0 * math.cos(math.radians(lat)) / (2 ** zoom)
+
+
+def kans_conditions(flt: KansFilter) -> tuple[str, dict[str, Any]]:
+    """SQL conditions (starting with AND) and bound values for the filters on `t`."""
+    unknown = [r for r in flt.regel if r not in REGELS]
+    if unknown:
+        raise BadRequest(f"Onbekende regel {', '.join(unknown)}. Kies uit: {', '.join(REGELS)}.")
+    sql, params = "", {}
+    if flt.regel:
+        sql += " AND t.regel = ANY(:regels)"
+        params["regels"] = list(flt.regel)
+    if flt.categorie:
+        sql += " AND t.categorie = :categorie"
+        params["categorie"] = flt.categorie
+    if flt.actie_nodig is not None:
+        sql += " AND t.actie_nodig = :actie_nodig"
+        params["actie_nodig"] = flt.actie_nodig
+    # The year of a result: the start of the heat work, or the sewer's due year (R4).
+    if flt.jaar_van is not None:
+        sql += " AND COALESCE(t.start_jaar, t.riool_due_jaar) >= :jaar_van"
+        params["jaar_van"] = flt.jaar_van
+    if flt.jaar_tot is not None:
+        sql += " AND COALESCE(t.start_jaar, t.riool_due_jaar) <= :jaar_tot"
+        params["jaar_tot"] = flt.jaar_tot
+    return sql, params
+
+
+def _due_params(session: Session) -> dict[str, Any]:
+    run = latest_run(session)
+    params = params_from_dict(run["parameters"]) if run else RuleParams()
+    return {"levensduur": json.dumps(params.levensduur),
+            "levensduur_overig": params.levensduur_overig}
+
+
+def query_point(
+    session: Session, *, lon: float, lat: float, zoom: float, tolerantie_px: float,
+    flt: KansFilter, lagen: list[str], api_base: str = "/api/v1",
+) -> dict[str, Any]:
+    """Results within the tolerance (nearest first), source features of `lagen`, the buurt."""
+    unknown = [laag for laag in lagen if laag not in BRONLAGEN]
+    if unknown:
+        raise BadRequest(f"Onbekende laag {', '.join(unknown)}. Kies uit: {', '.join(BRONLAGEN)}.")
+    tol = tolerantie_px * metres_per_pixel(lat, zoom)
+    base: dict[str, Any] = {"lon": lon, "lat": lat, "tol": tol}
+    where, params = kans_conditions(flt)
+    rows = session.execute(
+        text(
+            "SELECT t.kans_id, t.regel, t.categorie, t.buurtcode, t.actie_nodig, t.start_jaar, "
+            "t.eind_jaar, t.riool_due_jaar, t.toelichting, "
+            f"round(ST_Distance(t.geom, {_POINT})::numeric, 1)::float AS afstand_m "
+            f"FROM koppelkans t WHERE ST_DWithin(t.geom, {_POINT}, :tol){where} "
+            "ORDER BY afstand_m, t.categorie DESC, t.kans_id LIMIT 10"
+        ),
+        {**base, **params},
+    ).mappings()
+    kansen = [
+        {**r, "regel_naam": REGEL_INFO[r["regel"]].naam,
+         "href": f"{api_base}/koppelkansen/{r['kans_id']}"}
+        for r in rows
+    ]
+    bronnen: list[dict[str, Any]] = []
+    for laag in lagen:
+        dist = f", round(ST_Distance(t.geom, {_POINT})::numeric, 1)::float AS afstand_m"
+        sql = (_BRON_SQL[laag].format(d=dist) + f" WHERE ST_DWithin(t.geom, {_POINT}, :tol)"
+               + (_LBM_LATEST if laag == "leefbaarometer" else "") + " ORDER BY afstand_m LIMIT 3")
+        values = {**base, **_due_params(session)} if laag == "riolering" else base
+        for r in session.execute(text(sql), values).mappings():
+            props = dict(r)
+            bronnen.append({"laag": laag, "afstand_m": props.pop("afstand_m"),
+                            "eigenschappen": props})
+    buurt = session.execute(
+        text("SELECT b.buurtcode, b.buurtnaam, s.score, s.rang, s.n_kansen, s.n_knelpunt "
+             "FROM buurt b LEFT JOIN buurtscore s ON s.buurtcode = b.buurtcode "
+             f"WHERE ST_Intersects(b.geom, {_POINT}) ORDER BY b.buurtcode LIMIT 1"),
+        base,
+    ).mappings().first()
+    return {
+        "lon": lon, "lat": lat, "zoom": zoom, "tolerantie_m": round(tol, 2),
+        "kansen": kansen, "bronnen": bronnen, "buurt": dict(buurt) if buurt else None,
+    }

@@ -1,0 +1,111 @@
+"""Vector tiles of every map layer, and the point query that answers a click on the map."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request, Response
+
+from app.auth.deps import ReaderDep
+from app.db import SessionDep
+from app.tiles.layers import TILE_LAYERS
+from app.tiles.punt import KansFilter, query_point
+from app.tiles.service import TileCache, check_tile, render_tile, tile_version
+
+router = APIRouter(tags=["kaart"], dependencies=[ReaderDep])
+MVT = "application/vnd.mapbox-vector-tile"
+# With the page's version token in the URL a tile can be kept long; without it, briefly.
+MAX_AGE_VERSIONED = 86_400
+MAX_AGE = 60
+Bronlaag = Literal["warmtenet", "riolering", "groen", "boom", "leefbaarometer"]
+JAAR_VAN = "Jaar van het resultaat (start warmtenet, anders vervanging riool) vanaf"
+
+
+def _cache(request: Request) -> TileCache:
+    cache = getattr(request.app.state, "tile_cache", None)
+    if cache is None:
+        cache = request.app.state.tile_cache = TileCache()
+    return cache
+
+
+@router.get(
+    "/tiles/{laag}/{z}/{x}/{y}.pbf",
+    response_class=Response,
+    responses={200: {"content": {MVT: {}}}, 204: {"description": "Lege tegel"},
+               304: {"description": "Ongewijzigd"}, 404: {}, 422: {}},
+    summary="Vectortegel (Mapbox Vector Tile) van een kaartlaag",
+)
+def get_tile(
+    request: Request,
+    session: SessionDep,
+    laag: str,
+    z: int,
+    x: int,
+    y: int,
+    v: Annotated[str | None, Query(description="Gegevensversie (zet de kaartpagina)")] = None,
+) -> Response:
+    """Eén tegel (XYZ, web-mercator) van een laag als Mapbox Vector Tile.
+
+    Lagen: `buurten` (score, rang), `koppelkansen` (regel, categorie, actie_nodig, kans_id,
+    buurtcode, start_jaar, riool_due_jaar), `warmtenet`, `riolering` (met riool_due_jaar),
+    `groen`, `boom` (vanaf zoom 14), `leefbaarometer` (laatste jaar, klasse). Op lage zoom
+    worden lijnen en vlakken vereenvoudigd en zeer kleine objecten weggelaten. De ETag volgt de
+    laatste import en analyse; stuur `If-None-Match` voor een 304. Een lege tegel geeft 204.
+    """
+    layer, key = check_tile(laag, z, x, y)
+    version = tile_version(session)
+    headers = {
+        "ETag": f'"kk{version}"',
+        "Cache-Control": f"public, max-age={MAX_AGE_VERSIONED if v == version else MAX_AGE}",
+        "Vary": "Accept-Encoding",
+    }
+    if request.headers.get("if-none-match") in (headers["ETag"], f"W/{headers['ETag']}"):
+        return Response(status_code=304, headers=headers)
+    cache = _cache(request)
+    data = cache.get(version, key)
+    if data is None:
+        data = render_tile(session, layer=layer, key=key)
+        cache.put(version, key, data)
+    if not data:
+        return Response(status_code=204, headers=headers)
+    return Response(content=data, media_type=MVT, headers=headers)
+
+
+@router.get("/tiles", summary="De kaartlagen als vectortegels")
+def list_tile_layers(session: SessionDep) -> dict[str, Any]:
+    """Welke lagen er als vectortegels zijn, vanaf welke zoom, en de huidige gegevensversie."""
+    return {
+        "versie": tile_version(session),
+        "lagen": [
+            {"laag": name, "minzoom": layer.minzoom, "url": f"/tiles/{name}/{{z}}/{{x}}/{{y}}.pbf"}
+            for name, layer in TILE_LAYERS.items()
+        ],
+    }
+
+
+@router.get("/api/v1/punt", tags=["koppelkansen"], responses={422: {}},
+            summary="Wat ligt er op dit punt van de kaart")
+def get_punt(
+    request: Request,
+    session: SessionDep,
+    lon: Annotated[float, Query(ge=2.0, le=8.5, description="Lengtegraad (WGS84)")],
+    lat: Annotated[float, Query(ge=50.0, le=54.5, description="Breedtegraad (WGS84)")],
+    zoom: Annotated[float, Query(ge=0, le=24, description="Zoomniveau van de kaart")],
+    regel: Annotated[list[str] | None, Query(description="Alleen deze regel(s)")] = None,
+    laag: Annotated[list[Bronlaag] | None, Query(description="Bronlagen om te doorzoeken")] = None,
+    tolerantie_px: Annotated[float, Query(ge=0, le=50, description="Zoekstraal in pixels")] = 8,
+    categorie: Annotated[Literal["kans", "knelpunt"] | None, Query()] = None,
+    actie_nodig: Annotated[bool | None, Query()] = None,
+    jaar_van: Annotated[int | None, Query(ge=1800, le=2300, description=JAAR_VAN)] = None,
+    jaar_tot: Annotated[int | None, Query(ge=1800, le=2300, description="… tot en met")] = None,
+) -> dict[str, Any]:
+    """De koppelkansen en knelpunten binnen `tolerantie_px` pixels van het punt (dichtstbijzijnde
+    eerst, met dezelfde filters als de kaart), de objecten van de gevraagde bronlagen daar, en de
+    buurt met haar score. Zo beantwoordt de kaart een klik; de volledige uitleg van een resultaat
+    staat op de `href` ervan (/api/v1/koppelkansen/{kans_id}).
+    """
+    root = str(request.scope.get("root_path", "")).rstrip("/")
+    flt = KansFilter(regel=regel or [], categorie=categorie, actie_nodig=actie_nodig,
+                     jaar_van=jaar_van, jaar_tot=jaar_tot)
+    return query_point(session, lon=lon, lat=lat, zoom=zoom, tolerantie_px=tolerantie_px,
+                       flt=flt, lagen=list(laag or []), api_base=root + "/api/v1")

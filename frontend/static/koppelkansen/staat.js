@@ -1,0 +1,141 @@
+/* Koppelkansen map page: the view, basemap, layers, filters and selection live in the URL
+ * hash, so a link in an e-mail opens the same picture.
+ *
+ *   #kaart=14/52.15500/5.38700&achtergrond=geen&lagen=buurten,koppelkansen
+ *    &regel=vergroenen,afkoppelen&categorie=kans&actie=1&van=2026&tot=2030
+ *    &buurt=BU09990401&kans=5e7c023ec81340f8
+ */
+(function () {
+  "use strict";
+
+  var KK = window.KK;
+  var registry = window.kkLayers;
+  var staat = (KK.staat = {});
+  var started = false;
+  var timer = null;
+
+  function readHash() {
+    var h = window.location.hash.replace(/^#/, "");
+    return new URLSearchParams(h);
+  }
+
+  function intOrNull(v) {
+    if (v === null || v === "") return null;
+    var n = parseInt(v, 10);
+    return isNaN(n) ? null : n;
+  }
+
+  function baseLayers() {
+    var out = {};
+    if (!KK.layerControl) return out;
+    KK.layerControl._layers.forEach(function (l) { if (!l.overlay) out[l.name] = l.layer; });
+    return out;
+  }
+
+  staat.currentBasemap = function (map) {
+    var names = KK.opts.achtergronden, bases = baseLayers();
+    var keys = Object.keys(names).filter(function (k) {
+      return bases[names[k]] && map.hasLayer(bases[names[k]]);
+    });
+    return keys[0] || null;
+  };
+
+  staat.setBasemap = function (map, key) {
+    var names = KK.opts.achtergronden, bases = baseLayers();
+    if (!names[key] || !bases[names[key]]) key = KK.opts.achtergrond;
+    Object.keys(bases).forEach(function (n) { if (map.hasLayer(bases[n])) map.removeLayer(bases[n]); });
+    map.addLayer(bases[names[key]]);
+  };
+
+  staat.setLayers = function (map, kinds) {
+    Object.keys(registry).forEach(function (k) {
+      var e = registry[k], on = kinds.indexOf(k) >= 0;
+      if (on && !map.hasLayer(e.layer)) map.addLayer(e.layer);
+      if (!on && map.hasLayer(e.layer)) map.removeLayer(e.layer);
+    });
+  };
+
+  function serialise(map) {
+    var p = new URLSearchParams();
+    var c = map.getCenter();
+    p.set("kaart", map.getZoom() + "/" + c.lat.toFixed(5) + "/" + c.lng.toFixed(5));
+    var bg = staat.currentBasemap(map);
+    if (bg) p.set("achtergrond", bg);
+    p.set("lagen", Object.keys(registry).filter(function (k) {
+      return map.hasLayer(registry[k].layer);
+    }).join(","));
+    var f = KK.filter;
+    if (f.regels) p.set("regel", f.regels.join(","));
+    if (f.categorie) p.set("categorie", f.categorie);
+    if (f.actie) p.set("actie", "1");
+    if (f.van !== null) p.set("van", String(f.van));
+    if (f.tot !== null) p.set("tot", String(f.tot));
+    var sel = KK.selectie || {};
+    if (sel.buurt) p.set("buurt", sel.buurt);
+    if (sel.kans) p.set("kans", sel.kans);
+    // Commas and slashes stay readable in the link.
+    return p.toString().replace(/%2C/g, ",").replace(/%2F/g, "/");
+  }
+
+  /* Write the state into the URL (debounced; never adds a history entry per pan). */
+  staat.save = function (map) {
+    if (!started) return;
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      var hash = "#" + serialise(map);
+      if (hash !== window.location.hash) {
+        history.replaceState(null, "", window.location.pathname + window.location.search + hash);
+      }
+    }, 150);
+  };
+
+  staat.link = function (map) {
+    return window.location.origin + window.location.pathname + window.location.search + "#" + serialise(map);
+  };
+
+  function applyFilters(p) {
+    var regels = p.get("regel");
+    var known = KK.opts.labels.regels.map(function (r) { return r.regel; });
+    return {
+      regels: regels === null ? null : regels.split(",").filter(function (r) { return known.indexOf(r) >= 0; }),
+      categorie: ["kans", "knelpunt"].indexOf(p.get("categorie")) >= 0 ? p.get("categorie") : "",
+      actie: p.get("actie") === "1",
+      van: intOrNull(p.get("van")),
+      tot: intOrNull(p.get("tot")),
+    };
+  }
+
+  staat.apply = function (map, opts, p) {
+    var view = (p.get("kaart") || "").split("/").map(Number);
+    var hasView = view.length === 3 && view.every(function (v) { return !isNaN(v); });
+    if (hasView) {
+      map.setView([view[1], view[2]], view[0], { animate: false });
+    } else if (opts.bounds) {
+      var b = opts.bounds;
+      map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [20, 20], animate: false });
+    }
+    staat.setBasemap(map, p.get("achtergrond") || opts.achtergrond);
+    Object.assign(KK.filter, applyFilters(p));
+    KK.zijpaneel.syncFilters();
+    var lagen = p.get("lagen");
+    staat.setLayers(map, lagen !== null ? lagen.split(",") : Object.keys(registry).filter(function (k) {
+      return registry[k].opts.visible;
+    }));
+    var buurt = p.get("buurt") || opts.buurtcode;
+    KK.selectie = { buurt: null, kans: null };
+    if (buurt) KK.zijpaneel.selectBuurt(buurt, { zoom: false, show: !p.get("kans") });
+    if (p.get("kans")) KK.zijpaneel.showKans(p.get("kans"), { zoom: false });
+  };
+
+  staat.start = function (map, opts) {
+    staat.apply(map, opts, readHash());
+    started = true;
+    map.on("moveend baselayerchange overlayadd overlayremove", function () { staat.save(map); });
+    KK.onFilter(function () { staat.save(map); });
+    // A link pasted into the same tab: follow it.
+    window.addEventListener("hashchange", function () {
+      if ("#" + serialise(map) !== window.location.hash) staat.apply(map, opts, readHash());
+    });
+    staat.save(map);
+  };
+})();

@@ -1,0 +1,268 @@
+/* Koppelkansen map page: the detail part of the side panel.
+ *
+ *  - a koppelkans or knelpunt: rule, meaning, toelichting, measured quantities, the features
+ *    involved with their years, the parameters used (GET /api/v1/koppelkansen/{id} → uitleg);
+ *  - a buurt: score, rank, the metrics behind it and its results (filtered like the map);
+ *  - source features found by a click.
+ */
+(function () {
+  "use strict";
+
+  var KK = window.KK;
+  var el = KK.util.el;
+  var fmt = KK.util.fmt;
+  var isMissing = KK.util.isMissing;
+  var U = (KK.uitleg = {});
+  var selectie = null;       // highlight of the shown result on the map
+  var buurtKansen = {};      // buurtcode -> promise of its result features
+  var shownBuurt = null;
+
+  function labels() { return KK.opts.labels; }
+  function panel() { return window.kkMap._kkUi.detail; }
+  function regelInfo(regel) {
+    return labels().regels.filter(function (r) { return r.regel === regel; })[0] || { naam: regel, kleur: "#777" };
+  }
+
+  function open(title) {
+    var d = panel();
+    d.hidden = false;
+    d.textContent = "";
+    var nav = d.appendChild(el("div", "kk-detail-nav"));
+    var sel = KK.selectie || {};
+    if (sel.kans && sel.buurt) {
+      var back = nav.appendChild(el("button", "kk-knop", "← Terug naar de buurt"));
+      back.type = "button";
+      back.addEventListener("click", function () {
+        U.clearHighlight();
+        KK.zijpaneel.selectBuurt(sel.buurt, { zoom: false, show: true });
+      });
+    }
+    var close = nav.appendChild(el("button", "kk-knop", "Sluiten"));
+    close.type = "button";
+    close.addEventListener("click", function () { KK.zijpaneel.clear(); });
+    var h = d.appendChild(el("h2", "kk-detail-titel", title));
+    h.tabIndex = -1;
+    return d;
+  }
+
+  function table(parent, rows) {
+    var t = parent.appendChild(el("table", "kk-tabel"));
+    rows.forEach(function (r) {
+      var tr = t.appendChild(el("tr"));
+      tr.appendChild(el("th", null, r[0]));
+      tr.appendChild(el("td", null, r[1]));
+    });
+    return t;
+  }
+
+  function meting(key, v) {
+    if (key === "groen_aandeel") return fmt(100 * v, 1) + " %";
+    if (key === "zwakste_dimensie") return labels().dimensies[v] || v;
+    if (key === "laagste_klasse") return v + " (" + (labels().klassen[String(v)] || "") + ")";
+    if (/_m$/.test(key)) return fmt(v, 1) + " m";
+    return fmt(v);
+  }
+
+  function veld(key, v) {
+    if (key === "status") return labels().warmtenetStatus[v] || fmt(v);
+    if (key === "klasse" && !isMissing(v)) return v + " " + (labels().klassen[String(v)] || "");
+    if (typeof v === "number" && !/jaar/.test(key) && key !== "id") return fmt(v, 1);
+    return fmt(v);
+  }
+
+  U.clearHighlight = function () {
+    if (selectie) window.kkMap.removeLayer(selectie);
+    selectie = null;
+  };
+
+  function highlight(feature, zoom) {
+    U.clearHighlight();
+    if (!feature.geometry) return;
+    var color = regelInfo(feature.properties.regel).kleur;
+    selectie = L.layerGroup([
+      L.geoJSON(feature.geometry, { pane: "kk-selectie", interactive: false,
+        style: { color: "#ffd400", weight: 16, opacity: 0.85, lineCap: "round" } }),
+      L.geoJSON(feature.geometry, { pane: "kk-selectie", interactive: false,
+        style: { color: color, weight: 6, opacity: 1 } }),
+    ]).addTo(window.kkMap);
+    if (zoom) {
+      var b = L.geoJSON(feature.geometry).getBounds();
+      if (b.isValid()) window.kkMap.fitBounds(b, { maxZoom: 17, padding: [60, 60], animate: false });
+    }
+  }
+
+  /* ---- a result ---- */
+
+  U.showKans = function (id, o) {
+    var d = open("Laden…");
+    KK.getJSON(KK.opts.apiBase + "/koppelkansen/" + encodeURIComponent(id)).then(function (f) {
+      var p = f.properties, u = f.uitleg || {};
+      d = open(u.regel_naam || regelInfo(p.regel).naam);
+      d.dataset.kansId = p.kans_id;
+      d.dataset.regel = p.regel;
+      var kop = d.querySelector(".kk-detail-titel");
+      var badge = el("span", "kk-badge kk-badge-" + p.categorie, labels().categorieen[p.categorie] || p.categorie);
+      kop.insertBefore(badge, kop.firstChild);
+      kop.style.borderLeftColor = regelInfo(p.regel).kleur;
+      if (p.actie_nodig) d.appendChild(el("p", "kk-badge kk-badge-actie", "Actie nodig: het werk begint binnen " +
+        fmt((u.parameters || []).filter(function (x) { return x.naam === "signaal_jaren"; }).map(function (x) { return x.waarde; })[0]) +
+        " jaar na het peiljaar"));
+      if (u.betekenis) d.appendChild(el("p", "kk-betekenis", u.betekenis));
+      d.appendChild(el("p", "kk-toelichting", u.toelichting || p.toelichting));
+      if (u.koppeling) d.appendChild(el("p", "kk-koppeling", "Voorgestelde koppeling: " + u.koppeling));
+
+      d.appendChild(el("h3", null, "Gemeten"));
+      var m = u.metingen || {};
+      table(d, Object.keys(m).map(function (k) { return [labels().metingen[k] || k, meting(k, m[k])]; })
+        .concat([["Jaren van het werk", isMissing(p.start_jaar) ? "—" : fmt(p.start_jaar) + "–" + fmt(p.eind_jaar)]]));
+
+      d.appendChild(el("h3", null, "Betrokken objecten"));
+      var bronnen = u.bronnen || [];
+      if (!bronnen.length) d.appendChild(el("p", "kk-klein", "Geen bronobjecten gevonden."));
+      bronnen.forEach(function (b) {
+        d.appendChild(el("h4", null, (labels().lagen[b.laag] || b.laag) + (b.naam ? " ‘" + b.naam + "’" : "")));
+        table(d, Object.keys(b).filter(function (k) { return k !== "laag" && !isMissing(b[k]); })
+          .map(function (k) { return [labels().velden[k] || k, veld(k, b[k])]; }));
+      });
+
+      d.appendChild(el("h3", null, "Parameters van de regel"));
+      table(d, (u.parameters || []).map(function (x) {
+        return [labels().parameters[x.naam] || x.omschrijving || x.naam, fmt(x.waarde)];
+      }));
+      var meta = d.appendChild(el("p", "kk-klein"));
+      meta.textContent = "Buurt " + (p.buurtcode || "buiten de buurten") + " · peiljaar " + fmt(u.peiljaar) +
+        " · analyse " + fmt(u.analyse_id) + " · kans_id " + p.kans_id;
+      var a = d.appendChild(el("a", "kk-api-link", "Bekijk in de API (JSON)"));
+      a.href = KK.opts.apiBase + "/koppelkansen/" + encodeURIComponent(p.kans_id);
+      a.target = "_blank";
+      a.rel = "noopener";
+      var ook = (o.ook || []).filter(function (k) { return k.kans_id !== p.kans_id; });
+      if (ook.length) {
+        d.appendChild(el("h3", null, "Ook op deze plek"));
+        var ul = d.appendChild(el("ul", "kk-resultaten"));
+        ook.forEach(function (k) {
+          ul.appendChild(resultButton(k, function () {
+            KK.zijpaneel.showKans(k.kans_id, { zoom: false, ook: [{ kans_id: p.kans_id, regel: p.regel,
+              categorie: p.categorie, toelichting: p.toelichting, actie_nodig: p.actie_nodig,
+              start_jaar: p.start_jaar, riool_due_jaar: p.riool_due_jaar }].concat(ook) });
+          }));
+        });
+      }
+      highlight(f, o.zoom);
+      if (o.focus !== false) kop.focus({ preventScroll: false });
+    }).catch(function (err) {
+      d = open("Niet gevonden");
+      d.appendChild(el("p", "kk-fout", "Kon de uitleg niet laden: " + err.message));
+    });
+  };
+
+  function resultButton(p, onClick) {
+    var li = el("li");
+    var btn = li.appendChild(el("button", "kk-resultaat"));
+    btn.type = "button";
+    btn.dataset.kansId = p.kans_id;
+    var kop = btn.appendChild(el("span", "kk-resultaat-kop"));
+    kop.appendChild(KK.util.swatch({ shape: "line", color: regelInfo(p.regel).kleur, dash: p.categorie === "knelpunt" }));
+    kop.appendChild(el("strong", null, regelInfo(p.regel).naam));
+    var jaar = KK.jaar(p);
+    if (jaar !== null) kop.appendChild(el("span", "kk-klein", " · " + jaar));
+    if (!isMissing(p.lengte_m)) kop.appendChild(el("span", "kk-klein", " · " + fmt(p.lengte_m, 0) + " m"));
+    if (p.actie_nodig) kop.appendChild(el("span", "kk-badge kk-badge-actie", "Actie nodig"));
+    btn.appendChild(el("span", "kk-toelichting", p.toelichting || ""));
+    btn.addEventListener("click", onClick);
+    return li;
+  }
+
+  /* ---- a buurt ---- */
+
+  U.showBuurt = function (code) {
+    shownBuurt = code;
+    var row = KK.zijpaneel.buurtRow(code);
+    if (!row && KK.zijpaneel.total() === null) {
+      open("Buurt " + code);
+      KK.zijpaneel.onRanking.push(function () { if (shownBuurt === code) U.showBuurt(code); });
+      return;
+    }
+    var d = open("Buurt " + (row && row.buurtnaam ? row.buurtnaam + " (" + code + ")" : code));
+    d.dataset.buurtcode = code;
+    delete d.dataset.kansId;
+    if (row) {
+      d.appendChild(el("p", "kk-rang-regel", "Rang " + row.rang + " van " + KK.zijpaneel.total() +
+        " · score " + fmt(row.score, 1)));
+      table(d, [
+        ["Werk met werk", fmt(row.m_r1, 0) + " m"],
+        ["Vergroenen", fmt(row.m_r2, 0) + " m"],
+        ["Leefbaarheid", fmt(row.m_r3, 0) + " m"],
+        ["Afkoppelen regenwater", fmt(row.m_r4, 0) + " m"],
+        ["Knelpunten (bomen)", fmt(row.n_knelpunt)],
+        ["Deel met lage leefbaarheid", fmt(100 * (row.laag_aandeel || 0), 0) + " %"],
+        ["Riolen zonder bekend jaar", fmt(row.riool_onbekend)],
+      ]);
+    } else {
+      d.appendChild(el("p", "kk-klein", "Deze buurt heeft (nog) geen score."));
+    }
+    var links = d.appendChild(el("p", "kk-links"));
+    var pr = links.appendChild(el("a", "kk-knop", "Printversie (A4)"));
+    pr.href = KK.opts.pageBase + "/buurt/" + encodeURIComponent(code) + "/print";
+    d.appendChild(el("h3", null, "Koppelkansen en knelpunten"));
+    var summary = d.appendChild(el("p", "kk-klein", "Laden…"));
+    var list = d.appendChild(el("ul", "kk-resultaten"));
+    if (!buurtKansen[code]) {
+      buurtKansen[code] = KK.getAllFeatures(KK.opts.apiBase + "/koppelkansen?buurt=" +
+        encodeURIComponent(code) + "&limit=1000");
+    }
+    buurtKansen[code].then(function (features) {
+      renderResults(features, summary, list);
+    }).catch(function (err) {
+      summary.textContent = "Kon de resultaten niet laden: " + err.message;
+    });
+  };
+
+  function renderResults(features, summary, list) {
+    list.textContent = "";
+    var shown = features.filter(function (f) { return KK.passes(f.properties); });
+    var order = labels().regels.map(function (r) { return r.regel; });
+    shown.sort(function (a, b) {
+      var pa = a.properties, pb = b.properties;
+      return order.indexOf(pa.regel) - order.indexOf(pb.regel) ||
+        (pb.actie_nodig ? 1 : 0) - (pa.actie_nodig ? 1 : 0) || (pb.lengte_m || 0) - (pa.lengte_m || 0);
+    });
+    var nKnel = shown.filter(function (f) { return f.properties.categorie === "knelpunt"; }).length;
+    summary.textContent = shown.length
+      ? (shown.length - nKnel) + " koppelkansen en " + nKnel + " knelpunten" +
+        (shown.length < features.length ? " (van " + features.length + "; de rest valt buiten de filters)." : ".")
+      : (features.length ? "Geen resultaten binnen de filters (" + features.length + " in totaal)."
+        : "Geen koppelkansen of knelpunten in deze buurt.");
+    shown.forEach(function (f) {
+      list.appendChild(resultButton(f.properties, function () {
+        KK.zijpaneel.showKans(f.properties.kans_id, { zoom: true });
+      }));
+    });
+  }
+
+  KK.onFilter(function () {
+    var sel = KK.selectie || {};
+    if (sel.buurt && !sel.kans && shownBuurt === sel.buurt && !panel().hidden) U.showBuurt(sel.buurt);
+  });
+
+  /* ---- source features found by a click ---- */
+
+  U.showBronnen = function (res) {
+    KK.selectie = { buurt: null, kans: null };
+    U.clearHighlight();
+    var d = open("Op deze plek");
+    res.bronnen.forEach(function (b) {
+      d.appendChild(el("h3", null, (labels().lagen[b.laag] || b.laag) + " · " + fmt(b.afstand_m, 1) + " m van de klik"));
+      var e = b.eigenschappen;
+      table(d, Object.keys(e).map(function (k) { return [labels().velden[k] || k, veld(k, e[k])]; }));
+    });
+    if (res.buurt) {
+      var btn = d.appendChild(el("button", "kk-knop", "Buurt " + (res.buurt.buurtnaam || res.buurt.buurtcode) + " bekijken"));
+      btn.type = "button";
+      btn.addEventListener("click", function () {
+        KK.zijpaneel.selectBuurt(res.buurt.buurtcode, { zoom: false, show: true });
+      });
+    }
+    KK.staat.save(window.kkMap);
+  };
+})();

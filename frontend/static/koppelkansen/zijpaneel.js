@@ -1,0 +1,271 @@
+/* Koppelkansen map page: the side panel with filters, the buurt ranking, and what a click on
+ * the map finds (answered by /api/v1/punt). Details of a result or a buurt are in uitleg.js.
+ *
+ * Every control is a real button, checkbox or input, so the panel works by keyboard.
+ * Test hook: window.kkLaatsteKlik holds the last /api/v1/punt answer.
+ */
+(function () {
+  "use strict";
+
+  var KK = window.KK;
+  var registry = window.kkLayers;
+  var el = KK.util.el;
+  var fmt = KK.util.fmt;
+  var zp = (KK.zijpaneel = {});
+  var map, opts, ui;
+  var ranking = null;      // rows of /api/v1/buurten, best first
+  var omvang = {};         // buurtcode -> [minlon, minlat, maxlon, maxlat]
+
+  /* ---- the panel ---- */
+
+  zp.build = function (m, o, u) {
+    map = m; opts = o; ui = u;
+    var aside = el("aside", "kk-zijpaneel");
+    aside.setAttribute("aria-label", "Zijpaneel: filters, rangorde en uitleg");
+    var head = aside.appendChild(el("header", "kk-kop"));
+    head.appendChild(el("h1", null, opts.title));
+    if (opts.buurtcode) {
+      var back = head.appendChild(el("a", "kk-terug", "← Hele gebied"));
+      back.href = opts.pageBase;
+    }
+    head.appendChild(el("p", "kk-uitleg", opts.subtitle));
+    ui.status = head.appendChild(el("p", "kk-status"));
+    ui.status.setAttribute("role", "status");
+    aside.appendChild(buildFilters());
+    ui.detail = aside.appendChild(el("section", "kk-detail"));
+    ui.detail.setAttribute("aria-live", "polite");
+    ui.detail.setAttribute("aria-label", "Uitleg");
+    ui.detail.hidden = true;
+    ui.detail.tabIndex = -1;
+    aside.appendChild(buildRanking());
+    document.body.insertBefore(aside, document.body.firstChild);
+    map.on("click", onMapClick);
+    map.getContainer().setAttribute("aria-label", "Kaart; klik voor uitleg van wat er ligt");
+  };
+
+  /* ---- filters ---- */
+
+  function buildFilters() {
+    var box = el("details", "kk-filters");
+    box.open = true;
+    box.appendChild(el("summary", null, "Filters"));
+    var regels = box.appendChild(el("fieldset"));
+    regels.appendChild(el("legend", null, "Regel"));
+    ui.regelBoxes = {};
+    opts.labels.regels.forEach(function (r) {
+      var lab = regels.appendChild(el("label", "kk-check"));
+      var cb = lab.appendChild(el("input"));
+      cb.type = "checkbox";
+      cb.name = "regel";
+      cb.value = r.regel;
+      cb.checked = true;
+      lab.appendChild(KK.util.swatch({ shape: "line", color: r.kleur, dash: r.categorie === "knelpunt" }));
+      lab.appendChild(el("span", null, r.naam));
+      cb.addEventListener("change", readFilters);
+      ui.regelBoxes[r.regel] = cb;
+    });
+    var cat = box.appendChild(el("label", "kk-veld"));
+    cat.appendChild(el("span", null, "Categorie "));
+    ui.categorie = cat.appendChild(el("select"));
+    [["", "Koppelkansen en knelpunten"], ["kans", "Alleen koppelkansen"],
+     ["knelpunt", "Alleen knelpunten"]].forEach(function (o) {
+      var opt = ui.categorie.appendChild(el("option", null, o[1]));
+      opt.value = o[0];
+    });
+    ui.categorie.addEventListener("change", readFilters);
+    var actie = box.appendChild(el("label", "kk-check"));
+    ui.actie = actie.appendChild(el("input"));
+    ui.actie.type = "checkbox";
+    actie.appendChild(el("span", null, "Alleen waar nu actie nodig is"));
+    ui.actie.addEventListener("change", readFilters);
+    var jaren = box.appendChild(el("fieldset", "kk-jaren"));
+    jaren.appendChild(el("legend", null, "Jaar (start warmtenet, anders vervanging riool)"));
+    ui.van = yearInput(jaren, "van");
+    ui.tot = yearInput(jaren, "t/m");
+    var wis = box.appendChild(el("button", "kk-knop", "Filters wissen"));
+    wis.type = "button";
+    wis.addEventListener("click", function () {
+      KK.setFilter({ regels: null, categorie: "", actie: false, van: null, tot: null });
+      zp.syncFilters();
+    });
+    var deel = box.appendChild(el("button", "kk-knop", "Link kopiëren"));
+    deel.type = "button";
+    deel.addEventListener("click", function () {
+      var link = KK.staat.link(map);
+      var done = function () { KK.meld(map, "Link naar dit kaartbeeld gekopieerd."); };
+      if (navigator.clipboard) navigator.clipboard.writeText(link).then(done, function () { window.prompt("Link:", link); });
+      else window.prompt("Link:", link);
+    });
+    return box;
+  }
+
+  function yearInput(parent, label) {
+    var lab = parent.appendChild(el("label", "kk-jaar"));
+    lab.appendChild(el("span", null, label + " "));
+    var input = lab.appendChild(el("input"));
+    input.type = "number";
+    input.min = "1900";
+    input.max = "2200";
+    input.step = "1";
+    input.inputMode = "numeric";
+    input.addEventListener("change", readFilters);
+    return input;
+  }
+
+  function readFilters() {
+    var all = Object.keys(ui.regelBoxes);
+    var on = all.filter(function (r) { return ui.regelBoxes[r].checked; });
+    var num = function (i) { var n = parseInt(i.value, 10); return isNaN(n) ? null : n; };
+    KK.setFilter({
+      regels: on.length === all.length ? null : on,
+      categorie: ui.categorie.value,
+      actie: ui.actie.checked,
+      van: num(ui.van),
+      tot: num(ui.tot),
+    });
+  }
+
+  /* Put KK.filter into the form (after reading the URL or wiping). */
+  zp.syncFilters = function () {
+    var f = KK.filter;
+    Object.keys(ui.regelBoxes).forEach(function (r) {
+      ui.regelBoxes[r].checked = !f.regels || f.regels.indexOf(r) >= 0;
+    });
+    ui.categorie.value = f.categorie || "";
+    ui.actie.checked = !!f.actie;
+    ui.van.value = f.van === null ? "" : String(f.van);
+    ui.tot.value = f.tot === null ? "" : String(f.tot);
+  };
+
+  /* ---- ranking ---- */
+
+  function buildRanking() {
+    var box = el("section", "kk-rangorde");
+    box.appendChild(el("h2", null, "Rangorde van de buurten"));
+    var intro = box.appendChild(el("p", "kk-klein", "Laden…"));
+    var list = box.appendChild(el("ol", "kk-rang-lijst"));
+    Promise.all([
+      KK.getJSON(opts.apiBase + "/buurten"),
+      KK.getJSON(opts.pageBase + "/omvang").catch(function () { return {}; }),
+    ]).then(function (res) {
+      ranking = res[0].buurten || [];
+      omvang = res[1] || {};
+      var run = res[0].analyse || {};
+      intro.textContent = "Score 0–100 uit de meters per regel (analyse " + fmt(run.id) +
+        ", peiljaar " + fmt(run.peiljaar) + "). Kies een buurt om in te zoomen en haar resultaten te zien.";
+      ranking.forEach(function (b) { list.appendChild(rankItem(b)); });
+      zp.onRanking.forEach(function (cb) { cb(); });
+    }).catch(function (err) {
+      intro.textContent = "Kon de rangorde niet laden: " + err.message;
+      intro.className = "kk-klein kk-fout";
+    });
+    return box;
+  }
+  zp.onRanking = [];
+  zp.buurtRow = function (code) {
+    return (ranking || []).filter(function (b) { return b.buurtcode === code; })[0] || null;
+  };
+  zp.total = function () { return ranking ? ranking.length : null; };
+
+  function rankItem(b) {
+    var li = el("li");
+    var btn = li.appendChild(el("button", "kk-rang-item"));
+    btn.type = "button";
+    btn.dataset.buurtcode = b.buurtcode;
+    var top = btn.appendChild(el("span", "kk-rang-kop"));
+    top.appendChild(el("span", "kk-rang-nr", String(b.rang)));
+    top.appendChild(el("span", "kk-rang-naam", b.buurtnaam || b.buurtcode));
+    top.appendChild(el("span", "kk-rang-score", fmt(b.score, 1)));
+    var bar = btn.appendChild(el("span", "kk-balk"));
+    bar.setAttribute("aria-hidden", "true");
+    bar.appendChild(el("span")).style.width = Math.max(0, Math.min(100, b.score || 0)) + "%";
+    btn.appendChild(el("span", "kk-klein", b.n_kansen + " koppelkansen · " + b.n_knelpunt + " knelpunten"));
+    btn.setAttribute("aria-label", "Rang " + b.rang + ": " + (b.buurtnaam || b.buurtcode) +
+      ", score " + fmt(b.score, 1) + ". Zoom naar deze buurt.");
+    btn.addEventListener("click", function () { zp.selectBuurt(b.buurtcode, { zoom: true, show: true }); });
+    return li;
+  }
+
+  zp.zoomToBuurt = function (code) {
+    var b = omvang[code];
+    if (!b) return false;
+    map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [30, 30], animate: false });
+    return true;
+  };
+
+  /* ---- selection ---- */
+
+  var highlighted = null;
+  zp.highlightBuurt = function (code) {
+    var e = registry.buurten;
+    if (!e) return;
+    if (highlighted) e.layer.resetFeatureStyle(highlighted);
+    highlighted = code;
+    if (code) {
+      e.layer.setFeatureStyle(code, function (p) {
+        var s = KK.util.featureStyle(e.opts.style, p);
+        s.color = "#000000";
+        s.weight = 3.5;
+        return s;
+      });
+    }
+  };
+
+  zp.selectBuurt = function (code, o) {
+    KK.selectie = { buurt: code, kans: null };
+    zp.highlightBuurt(code);
+    if (o.zoom && !zp.zoomToBuurt(code)) {
+      zp.onRanking.push(function () { zp.zoomToBuurt(code); });
+    }
+    if (o.show !== false) KK.uitleg.showBuurt(code);
+    KK.staat.save(map);
+  };
+
+  zp.showKans = function (id, o) {
+    KK.selectie = { buurt: (KK.selectie || {}).buurt || null, kans: id };
+    KK.uitleg.showKans(id, o || {});
+    KK.staat.save(map);
+  };
+
+  zp.clear = function () {
+    KK.selectie = { buurt: null, kans: null };
+    zp.highlightBuurt(null);
+    KK.uitleg.clearHighlight();
+    ui.detail.hidden = true;
+    ui.detail.textContent = "";
+    KK.staat.save(map);
+  };
+
+  /* ---- a click on the map ---- */
+
+  function onMapClick(ev) {
+    var params = new URLSearchParams();
+    params.set("lon", ev.latlng.lng.toFixed(6));
+    params.set("lat", ev.latlng.lat.toFixed(6));
+    params.set("zoom", String(map.getZoom()));
+    params.set("tolerantie_px", "8");
+    var kansenAan = !!(registry.koppelkansen && map.hasLayer(registry.koppelkansen.layer));
+    ["warmtenet", "riolering", "groen", "boom", "leefbaarometer"].forEach(function (k) {
+      var e = registry[k];
+      if (e && map.hasLayer(e.layer) && map.getZoom() >= (e.opts.minZoom || 0)) params.append("laag", k);
+    });
+    KK.filterParams(params);
+    KK.meld(map, "Zoeken wat hier ligt…");
+    KK.getJSON(opts.apiBase + "/punt?" + params.toString()).then(function (res) {
+      window.kkLaatsteKlik = res;
+      KK.meld(map, "");
+      var kansen = kansenAan ? res.kansen : [];
+      if (kansen.length) {
+        zp.showKans(kansen[0].kans_id, { zoom: false, ook: kansen.slice(1) });
+      } else if (res.bronnen.length) {
+        KK.uitleg.showBronnen(res);
+      } else if (res.buurt && registry.buurten && map.hasLayer(registry.buurten.layer)) {
+        zp.selectBuurt(res.buurt.buurtcode, { zoom: false, show: true });
+      } else {
+        KK.meld(map, "Hier ligt niets van de zichtbare lagen.");
+      }
+    }).catch(function (err) {
+      KK.meld(map, "Kon niet opvragen wat hier ligt: " + err.message, true);
+    });
+  }
+})();

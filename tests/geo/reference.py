@@ -1,0 +1,331 @@
+"""A deliberately naive reference implementation of RULES.md §2–§5, written from the spec text.
+
+It uses plain Python loops over all pairs and plain shapely calls (no spatial index, no
+vectorisation), so that it shares as little as possible with geo/. It is only used by
+tests/geo/test_reference.py to cross-check geo.analysis.analyse.
+
+Interpretation choices (the same as documented for geo/, see the test module docstring):
+buffers with quad_segs=16, threshold comparisons with a 1e-9 tolerance, kans_id = first 16 hex
+characters of sha1(regel + "|" + ",".join(sorted(source ids))), sections numbered from 0 and
+continuing across the parts of a MultiLineString.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from shapely import LineString, MultiLineString, Point, line_merge
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import substring, unary_union
+
+QUAD_SEGS = 16
+EPS = 1e-9
+DIMS = ("fys", "onv", "soc", "vrz", "won")
+
+
+def _val(v: Any) -> Any:
+    """A cell value with pandas' missing markers turned into None."""
+    if v is None:
+        return None
+    try:
+        if pd.isna(v):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return v
+
+
+def _buffer(geom: BaseGeometry, dist: float) -> BaseGeometry:
+    return geom.buffer(dist, quad_segs=QUAD_SEGS)
+
+
+def _kans_id(regel: str, ids: list[str]) -> str:
+    return hashlib.sha1((regel + "|" + ",".join(sorted(ids))).encode("utf-8")).hexdigest()[:16]
+
+
+def line_parts(geom: BaseGeometry) -> list[LineString]:
+    """Linear parts of a geometry, in order (drops points of a degenerate intersection)."""
+    if geom.is_empty:
+        return []
+    if isinstance(geom, LineString):
+        return [geom]
+    if hasattr(geom, "geoms"):
+        out: list[LineString] = []
+        for g in geom.geoms:
+            out.extend(line_parts(g))
+        return out
+    return []
+
+
+def halfway_point(geom: BaseGeometry) -> Point | None:
+    """The point halfway along a linear geometry, walking its parts in order."""
+    parts = [p for p in line_parts(geom) if p.length > 0]
+    total = sum(p.length for p in parts)
+    if total == 0:
+        return None
+    target = total / 2.0
+    for p in parts:
+        if target <= p.length:
+            return p.interpolate(target)
+        target -= p.length
+    return parts[-1].interpolate(parts[-1].length)
+
+
+def longest_part_midpoint(geom: BaseGeometry) -> Point | None:
+    """geo's reading of "halfway along" for a multi-part result: merge touching parts, then
+    the middle of the longest part. Only used to tolerate that known deviation."""
+    parts = [p for p in line_parts(geom) if p.length > 0]
+    if not parts:
+        return None
+    merged = line_merge(MultiLineString(parts))
+    longest = max(line_parts(merged), key=lambda p: p.length)
+    return longest.interpolate(0.5, normalized=True)
+
+
+def buurt_at(point: Point | None, buurt: Any) -> str | None:
+    """§4: the buurt containing the point, the lowest buurtcode on a boundary, else None."""
+    if point is None:
+        return None
+    codes = [str(row["buurtcode"]) for row in _rows(buurt) if row["geometry"].intersects(point)]
+    return min(codes) if codes else None
+
+
+def due_year(row: dict[str, Any], params: Any) -> int | None:
+    """§2: vervangingsjaar, else aanlegjaar + lifetime of the material, else unknown."""
+    if row["vervangingsjaar"] is not None:
+        return int(row["vervangingsjaar"])
+    if row["aanlegjaar"] is None:
+        return None
+    mat = row["materiaal"]
+    life = params.levensduur.get(mat, params.levensduur_overig) if mat is not None else (
+        params.levensduur_overig)
+    return int(row["aanlegjaar"]) + int(life)
+
+
+@dataclass
+class Section:
+    sectie_id: str
+    warmtenet_id: str
+    geometry: LineString
+    start_jaar: int
+    eind_jaar: int
+
+
+@dataclass
+class Result:
+    regel: str
+    kans_id: str
+    geometry: BaseGeometry
+    bron_ids: list[str]
+    attrs: dict[str, Any] = field(default_factory=dict)
+    buurtcode: str | None = None
+    lengte_m: float = 0.0
+    actie_nodig: bool = False
+
+
+def _rows(gdf: Any) -> list[dict[str, Any]]:
+    out = []
+    for _, row in gdf.iterrows():
+        d = {k: _val(row[k]) for k in gdf.columns if k != "geometry"}
+        d["geometry"] = row.geometry
+        out.append(d)
+    return out
+
+
+def make_sections(warmtenet: Any, params: Any) -> list[Section]:
+    """§2 Heat works (gepland / in_uitvoering) cut into equal sections of at most sectie_m."""
+    sections: list[Section] = []
+    for w in _rows(warmtenet):
+        if w["status"] not in ("gepland", "in_uitvoering"):
+            continue
+        start = int(w["start_jaar"])
+        eind = int(w["eind_jaar"]) if w["eind_jaar"] is not None else start
+        geom = w["geometry"]
+        parts = list(geom.geoms) if isinstance(geom, MultiLineString) else [geom]
+        n_id = 0
+        for part in parts:
+            length = part.length
+            if length <= 0:
+                continue
+            count = max(1, math.ceil(length / params.sectie_m - EPS))
+            step = length / count
+            for i in range(count):
+                piece = substring(part, i * step, (i + 1) * step if i < count - 1 else length)
+                sections.append(Section(f"{w['id']}#{n_id}", str(w["id"]), piece, start, eind))
+                n_id += 1
+    return sections
+
+
+def green_share(corridor: BaseGeometry, green_polys: list[BaseGeometry]) -> float:
+    """area(corridor ∩ ⋃groen) / area(corridor), with a plain union of all green polygons."""
+    if corridor.area == 0:
+        return 0.0
+    if not green_polys:
+        return 0.0
+    green = unary_union(green_polys)
+    return corridor.intersection(green).area / corridor.area
+
+
+def reference(*, buurt: Any, warmtenet: Any, riolering: Any, groen: Any, boom: Any,
+              leefbaarometer: Any, params: Any, peiljaar: int) -> dict[str, Any]:
+    """All results, keyed by (regel, kans_id), the sections and the buurt scores."""
+    P = peiljaar
+    sections = make_sections(warmtenet, params)
+    pipes = _rows(riolering)
+    for p in pipes:
+        p["due"] = due_year(p, params)
+    green_polys = [g["geometry"] for g in _rows(groen)]
+    trees = _rows(boom)
+    cells_all = _rows(leefbaarometer)
+    latest = max((int(c["jaar"]) for c in cells_all), default=None)
+    cells = [c for c in cells_all if latest is not None and int(c["jaar"]) == latest]
+    low_cells = [c for c in cells if int(c["klasse"]) <= params.klasse_max]
+    low_union = unary_union([c["geometry"] for c in low_cells]) if low_cells else None
+    buurten = _rows(buurt)
+
+    results: list[Result] = []
+
+    # R1 werk_met_werk
+    for s in sections:
+        for r in pipes:
+            due = r["due"]
+            if due is None:
+                continue
+            dist = s.geometry.distance(r["geometry"])
+            if dist > params.afstand_m + EPS:
+                continue
+            if not (s.start_jaar - params.marge_jaar <= due <= s.eind_jaar + params.marge_jaar):
+                continue
+            shared = s.geometry.intersection(_buffer(r["geometry"], params.afstand_m))
+            shared_len = shared.length
+            if shared_len < params.min_lengte_m - EPS:
+                continue
+            ids = [s.sectie_id, str(r["id"])]
+            results.append(Result(
+                "werk_met_werk", _kans_id("werk_met_werk", ids), shared, sorted(ids),
+                {"gedeelde_lengte_m": shared_len, "start_jaar": s.start_jaar,
+                 "eind_jaar": s.eind_jaar, "riool_due_jaar": due,
+                 "jaarverschil": due - s.start_jaar, "materiaal": r["materiaal"],
+                 "stelseltype": r["stelseltype"], "afstand_m": dist,
+                 "sectie_id": s.sectie_id, "riool_id": str(r["id"])},
+                actie_nodig=min(s.start_jaar, due) <= P + params.signaal_jaren))
+
+    # R2 vergroenen
+    for s in sections:
+        corridor = _buffer(s.geometry, params.groen_buffer_m)
+        share = green_share(corridor, green_polys)
+        if share < params.groen_drempel - EPS:
+            ids = [s.sectie_id]
+            results.append(Result(
+                "vergroenen", _kans_id("vergroenen", ids), s.geometry, ids,
+                {"groen_aandeel": share, "start_jaar": s.start_jaar, "eind_jaar": s.eind_jaar,
+                 "sectie_id": s.sectie_id},
+                actie_nodig=s.start_jaar <= P + params.signaal_jaren))
+
+    # R2b boomconflict
+    for s in sections:
+        near = [t for t in trees
+                if t["geometry"].distance(s.geometry) <= params.boom_afstand_m + EPS]
+        if near:
+            ids = [s.sectie_id]
+            results.append(Result(
+                "boomconflict", _kans_id("boomconflict", ids), s.geometry, ids,
+                {"aantal_bomen": len(near), "start_jaar": s.start_jaar,
+                 "eind_jaar": s.eind_jaar, "sectie_id": s.sectie_id,
+                 "boom_ids": sorted(str(t["id"]) for t in near)},
+                actie_nodig=s.start_jaar <= P + params.signaal_jaren))
+
+    # R3 leefbaarheid
+    for s in sections:
+        if low_union is None:
+            continue
+        low_len = s.geometry.intersection(low_union).length
+        if low_len < params.laag_aandeel_min * s.geometry.length - EPS:
+            continue
+        touched = [c for c in cells if c["geometry"].intersects(s.geometry)]
+        laagste = min(int(c["klasse"]) for c in touched)
+        weights = []
+        for c in low_cells:
+            w = s.geometry.intersection(c["geometry"]).length
+            if w > 0:
+                weights.append((w, c))
+        total_w = sum(w for w, _ in weights)
+        means = {}
+        for d in DIMS:
+            means[d] = sum(w * float(c[d]) for w, c in weights) / total_w
+        zwakste = min(DIMS, key=lambda d: means[d])  # first dimension on a tie
+        ids = [s.sectie_id]
+        results.append(Result(
+            "leefbaarheid", _kans_id("leefbaarheid", ids), s.geometry, ids,
+            {"laagste_klasse": laagste, "zwakste_dimensie": zwakste,
+             "start_jaar": s.start_jaar, "eind_jaar": s.eind_jaar, "sectie_id": s.sectie_id,
+             "dim_means": means},
+            actie_nodig=s.start_jaar <= P + params.signaal_jaren))
+
+    # R4 afkoppelen
+    for r in pipes:
+        due = r["due"]
+        if due is None or r["stelseltype"] not in ("gemengd", "onbekend"):
+            continue
+        if not (P <= due <= P + params.horizon_jaar):
+            continue
+        corridor = _buffer(r["geometry"], params.groen_buffer_m)
+        share = green_share(corridor, green_polys)
+        if share < params.groen_drempel - EPS:
+            ids = [str(r["id"])]
+            results.append(Result(
+                "afkoppelen", _kans_id("afkoppelen", ids), r["geometry"], ids,
+                {"riool_due_jaar": due, "groen_aandeel": share,
+                 "stelseltype": r["stelseltype"], "riool_id": str(r["id"])},
+                actie_nodig=due <= P + params.signaal_jaren))
+
+    # §4 per result
+    def buurt_of(point: Point | None) -> str | None:
+        return buurt_at(point, buurt)
+
+    for res in results:
+        res.buurtcode = buurt_of(halfway_point(res.geometry))
+        res.lengte_m = res.geometry.length
+
+    # §5 buurt ranking
+    rule_of = {"m_r1": "werk_met_werk", "m_r2": "vergroenen", "m_r3": "leefbaarheid",
+               "m_r4": "afkoppelen"}
+    scores: dict[str, dict[str, Any]] = {}
+    for b in buurten:
+        bgeom = b["geometry"]
+        row: dict[str, Any] = {"buurtcode": b["buurtcode"]}
+        for metric, regel in rule_of.items():
+            clipped = [res.geometry.intersection(bgeom) for res in results if res.regel == regel]
+            row[metric] = unary_union(clipped).length if clipped else 0.0
+        row["n_knelpunt"] = sum(1 for res in results
+                                if res.regel == "boomconflict" and res.buurtcode == b["buurtcode"])
+        row["laag_aandeel"] = (bgeom.intersection(low_union).area / bgeom.area
+                               if low_union is not None and bgeom.area > 0 else 0.0)
+        row["riool_onbekend"] = sum(
+            1 for p in pipes
+            if p["due"] is None and buurt_of(halfway_point(p["geometry"])) == b["buurtcode"])
+        row["n_kansen"] = sum(1 for res in results if res.buurtcode == b["buurtcode"])
+        scores[b["buurtcode"]] = row
+    maxima = {m: max((row[m] for row in scores.values()), default=0.0) for m in rule_of}
+    weights = params.gewichten
+    wsum = sum(weights[m] for m in rule_of)
+    for row in scores.values():
+        acc = 0.0
+        for m in rule_of:
+            if maxima[m] > 0:
+                acc += weights[m] * row[m] / maxima[m]
+        row["score"] = 100.0 * acc / wsum if wsum > 0 else 0.0
+    order = sorted(scores.values(), key=lambda r: (-r["score"], r["buurtcode"]))
+    for i, row in enumerate(order, start=1):
+        row["rang"] = i
+
+    return {
+        "results": {(res.regel, res.kans_id): res for res in results},
+        "sections": sections,
+        "scores": scores,
+    }
