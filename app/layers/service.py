@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -12,11 +13,14 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 import geopandas as gpd
 
-from app.bulk import copy_frame
+from app.bulk import copy_frame, prefetch
 from app.errors import BadRequest
-from data.importers import ImportReport, read_layer
+from data.importers import ImportReport
+from data.importers.stream import iter_layer
 from geo.params import RuleParams
 from geo.schema import CRS, LAYER_COLUMNS, LAYERS
+
+BATCH_ROWS = 100_000
 
 # Key columns that make a feature "already there" (RULES: same source id is not added twice).
 _CONFLICT_KEYS = {"buurt": "buurtcode", "leefbaarometer": "grid_id, jaar"}
@@ -62,27 +66,60 @@ def import_file(
     replace: bool = False,
     bestandsnaam: str | None = None,
     progress: Callable[[str], None] | None = None,
+    batch_size: int = BATCH_ROWS,
 ) -> ImportReport:
-    """Read, check and store one file as layer laag; refused files change nothing."""
+    """Read, check and store one file as layer laag in one transaction; refusals change nothing.
+
+    The file is read in batches; each batch is copied into a staging table and moved into the
+    layer while the next one is read, so memory stays bounded by the batch size.
+    """
     check_layer(laag)
-    frame, report = read_layer(
-        laag, path, source_layer=source_layer, mapping=mapping, values=values, crs=crs,
-        progress=progress,
+    stream = iter_layer(
+        laag, path, batch_size=batch_size, source_layer=source_layer, mapping=mapping,
+        values=values, crs=crs, progress=progress,
     )
-    if bestandsnaam:
-        report.bestand = bestandsnaam
-    if progress:
-        progress(f"opslaan in de database ({len(frame)} objecten)")
     with engine.begin() as conn:
-        store_frame(conn, laag=laag, frame=frame, report=report, replace=replace)
+        _prepare(conn, laag)
+        chunks = prefetch(stream)
+        first = next(chunks, None)  # starts reading: the report (checksum) exists from here on
+        report = stream.report
+        assert report is not None
+        if bestandsnaam:
+            report.bestand = bestandsnaam
+        import_id = _begin_import(conn, laag=laag, report=report, replace=replace)
+        if import_id is None:
+            chunks.close()
+            return report
+        inserted = 0
+        for chunk in itertools.chain([first] if first is not None else [], chunks):
+            inserted += _insert_chunk(conn, laag, chunk, import_id)
+            if progress:
+                progress(f"opgeslagen in de database: {inserted} objecten")
+        _finish_import(conn, report=report, import_id=import_id, inserted=inserted)
     return report
 
 
 def store_frame(
     conn: Connection, *, laag: str, frame: gpd.GeoDataFrame, report: ImportReport, replace: bool
 ) -> None:
-    """Store a canonical frame in one transaction; the report's counts are updated."""
+    """Store one canonical frame within the caller's transaction; the report's counts are updated."""
+    _prepare(conn, laag)
+    report.geladen = len(frame)
+    import_id = _begin_import(conn, laag=laag, report=report, replace=replace)
+    if import_id is not None:
+        inserted = _insert_chunk(conn, laag, frame, import_id)
+        _finish_import(conn, report=report, import_id=import_id, inserted=inserted)
+
+
+def _prepare(conn: Connection, laag: str) -> None:
+    """Lock the layer against concurrent imports and make an empty staging table."""
     conn.execute(text(f"LOCK TABLE {laag} IN SHARE ROW EXCLUSIVE MODE"))
+    conn.execute(text(f"CREATE TEMP TABLE incoming (LIKE {laag} INCLUDING DEFAULTS) "
+                      "ON COMMIT DROP"))
+
+
+def _begin_import(conn: Connection, *, laag: str, report: ImportReport, replace: bool) -> int | None:
+    """Record the import and empty the layer when replacing; None when the file is known."""
     if not replace:
         earlier = conn.execute(
             text("SELECT id, created_at FROM import_run WHERE laag = :laag AND sha256 = :sha "
@@ -96,38 +133,48 @@ def store_frame(
                 f"{earlier.created_at:%d-%m-%Y %H:%M}); er is niets toegevoegd. Gebruik --replace "
                 "om de laag te vervangen."
             )
-            return
-    removed = 0
+            return None
     if replace:
-        removed = conn.execute(text(f"DELETE FROM {laag}")).rowcount or 0
+        removed = conn.execute(text(f"SELECT count(*) FROM {laag}")).scalar_one()
+        # TRUNCATE is transactional in PostgreSQL and far faster than DELETE on a big layer.
+        conn.execute(text(f"TRUNCATE {laag}"))
         report.meldingen.append(f"Laag '{laag}' vervangen: {removed} bestaande objecten verwijderd.")
-    import_id = conn.execute(
+    return int(conn.execute(
         text("INSERT INTO import_run (laag, bestand, sha256, preset, gelezen, geladen, "
-             "overgeslagen, vervangen, rapport) VALUES (:laag, :bestand, :sha, :preset, :gelezen, "
-             "0, 0, :vervangen, '{}') RETURNING id"),
+             "overgeslagen, vervangen, rapport) VALUES (:laag, :bestand, :sha, :preset, 0, 0, 0, "
+             ":vervangen, '{}') RETURNING id"),
         {"laag": laag, "bestand": report.bestand, "sha": report.sha256, "preset": report.preset,
-         "gelezen": report.gelezen, "vervangen": replace},
-    ).scalar_one()
-    columns = list(LAYER_COLUMNS[laag])
-    conn.execute(text(f"CREATE TEMP TABLE incoming (LIKE {laag} INCLUDING DEFAULTS) ON COMMIT DROP"))
-    staged = frame.assign(import_id=import_id)
-    copy_frame(conn, "incoming", staged, [*columns, "import_id"])
+         "vervangen": replace},
+    ).scalar_one())
+
+
+def _insert_chunk(conn: Connection, laag: str, chunk: gpd.GeoDataFrame, import_id: int) -> int:
+    """Stage one chunk and move it into the layer; features already there are left out."""
+    copy_frame(conn, "incoming", chunk, LAYER_COLUMNS[laag])
+    names = ", ".join(LAYER_COLUMNS[laag])
     key = _CONFLICT_KEYS.get(laag, "id")
-    names = ", ".join([*columns, "import_id", "geom"])
     inserted = conn.execute(
-        text(f"INSERT INTO {laag} ({names}) SELECT {names} FROM incoming "
-             f"ON CONFLICT ({key}) DO NOTHING")
+        text(f"INSERT INTO {laag} ({names}, import_id, geom) "
+             f"SELECT {names}, :import_id, geom FROM incoming ON CONFLICT ({key}) DO NOTHING"),
+        {"import_id": import_id},
     ).rowcount or 0
-    duplicates = len(frame) - inserted
-    if duplicates:
-        reason = "al aanwezig (zelfde bron-id) of dubbel in het bestand"
-        report.overgeslagen[reason] = report.overgeslagen.get(reason, 0) + duplicates
+    conn.execute(text("TRUNCATE incoming"))
+    return int(inserted)
+
+
+def _finish_import(conn: Connection, *, report: ImportReport, import_id: int, inserted: int) -> None:
+    """Put the final counts in the report and the provenance row."""
+    if report.geladen - inserted:
+        report.skip("al aanwezig (zelfde bron-id) of dubbel in het bestand",
+                    report.geladen - inserted)
     report.geladen = inserted
     conn.execute(
-        text("UPDATE import_run SET geladen = :geladen, overgeslagen = :overgeslagen, "
-             "rapport = :rapport WHERE id = :id").bindparams(bindparam("rapport", type_=JSONB)),
-        {"geladen": inserted, "overgeslagen": sum(report.overgeslagen.values()),
-         "rapport": report.to_dict(), "id": import_id},
+        text("UPDATE import_run SET gelezen = :gelezen, geladen = :geladen, "
+             "overgeslagen = :overgeslagen, rapport = :rapport WHERE id = :id")
+        .bindparams(bindparam("rapport", type_=JSONB)),
+        {"gelezen": report.gelezen, "geladen": inserted,
+         "overgeslagen": sum(report.overgeslagen.values()), "rapport": report.to_dict(),
+         "id": import_id},
     )
 
 

@@ -65,7 +65,8 @@ def inspect_zip(path: Path, limits: Limits | None = None) -> ZipListing:
         ) from exc
     if bad is not None:
         raise ImportRefused(f"Zip-bestand {path.name} is beschadigd: '{bad}' is niet leesbaar.")
-    names, ignored = [], []
+    names: list[str] = []
+    ignored: list[str] = []
     for info in infos:
         usable = (Path(info.filename).suffix.lower() in ALLOWED_SUFFIXES
                   and "__MACOSX" not in info.filename

@@ -31,6 +31,8 @@ def drop_empty(frame: gpd.GeoDataFrame, report: ImportReport) -> gpd.GeoDataFram
 
 def check_types(laag: str, frame: gpd.GeoDataFrame, report: ImportReport) -> gpd.GeoDataFrame:
     """Refuse a file of the wrong geometry type; skip stray features of another type."""
+    if frame.empty:
+        return frame  # nothing left to judge; the caller refuses an empty result
     frame = frame.set_geometry(shapely.force_2d(frame.geometry.values))
     types = frame.geometry.geom_type
     families = types.map(FAMILY_OF).fillna("verzameling")

@@ -94,9 +94,10 @@ class LayerStream:
             return None
         layers: list[str | None] = [self.source_layer]
         if self.source_layer is None and len(source.layers) > 1:
-            layers = list(bgt_layers_for(self.laag, source.layers)) or layers
-            if layers != [None]:
-                report.meldingen.append(f"BGT-lagen gekozen: {', '.join(map(str, layers))}.")
+            bgt_layers = bgt_layers_for(self.laag, source.layers)
+            if bgt_layers:
+                layers = list(bgt_layers)
+                report.meldingen.append(f"BGT-lagen gekozen: {', '.join(bgt_layers)}.")
         counts = [count_features(source, layer) for layer in layers]
         if any(n is None for n in counts):
             return None

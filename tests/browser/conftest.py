@@ -78,8 +78,8 @@ def recorder(live_server: str) -> Recorder:
 
 @pytest.fixture
 def page(browser: Browser, recorder: Recorder) -> Iterator[Page]:
-    """A fresh 1280×800 page whose requests are recorded and kept on this machine."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="nl-NL")
+    """A fresh 1366×768 (laptop) page whose requests are recorded and kept on this machine."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="nl-NL")
     page = context.new_page()
     page.route("**/*", recorder.handle)
     page.on("pageerror", lambda exc: recorder.errors.append(str(exc)))

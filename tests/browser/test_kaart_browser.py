@@ -1,4 +1,4 @@
-"""The map pages in headless Chromium against the live server with the demo data."""
+"""The map page in headless Chromium against the live server with the demo data."""
 
 from __future__ import annotations
 
@@ -11,66 +11,55 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import Recorder
+from tests.browser.helpers import click_lonlat, stats, wait_drawn
 
 pytestmark = pytest.mark.browser
-
-SETTLED = (
-    "(kinds) => kinds.every((k) => window.kkLayers && kkLayers[k]"
-    " && ['loaded', 'error'].includes(kkLayers[k].status))"
-)
 Shot = Callable[[str], Path]
 
 
-def _wait_loaded(page: Page, *kinds: str) -> None:
-    page.wait_for_function(SETTLED, arg=list(kinds), timeout=30_000)
-    for kind in kinds:
-        layer = _layer(page, kind)
-        assert layer["status"] == "loaded", (kind, layer["error"])
+def _line_midpoint(geometry: dict[str, Any]) -> tuple[float, float]:
+    coords = geometry["coordinates"]
+    while isinstance(coords[0][0], list):
+        coords = coords[0]
+    (x0, y0), (x1, y1) = coords[0][:2], coords[1][:2]
+    return (x0 + x1) / 2, (y0 + y1) / 2
 
 
-def _layer(page: Page, kind: str) -> dict[str, Any]:
-    return page.evaluate(
-        "(k) => ({status: kkLayers[k].status, count: kkLayers[k].count, error: kkLayers[k].error,"
-        " drawn: kkLayers[k].layer.getLayers().length})",
-        kind,
-    )
+def _clickable_kans(page: Page, base: str, zoom: int = 17) -> tuple[dict[str, Any], float, float]:
+    """A result whose midpoint answers, by the point query, with that result first."""
+    kansen = page.request.get(base + "/api/v1/koppelkansen?limit=1000").json()["features"]
+    for regel in ("werk_met_werk", "afkoppelen", "boomconflict", "vergroenen", "leefbaarheid"):
+        for f in (f for f in kansen if f["properties"]["regel"] == regel):
+            lon, lat = _line_midpoint(f["geometry"])
+            hit = page.request.get(
+                f"{base}/api/v1/punt?lon={lon}&lat={lat}&zoom={zoom}&tolerantie_px=8").json()
+            if hit["kansen"] and hit["kansen"][0]["kans_id"] == f["properties"]["kans_id"]:
+                return f, lon, lat
+    raise AssertionError("geen aanklikbare koppelkans in de demo")
 
 
-def _svg_paths(page: Page, pane: str) -> int:
-    return page.locator(f".leaflet-{pane}-pane path").count()
-
-
-def _api_features(page: Page, base: str, url: str) -> list[dict[str, Any]]:
-    features: list[dict[str, Any]] = []
-    next_url: str | None = base + url
-    while next_url:
-        body = page.request.get(next_url).json()
-        features += body["features"]
-        nxt = [link["href"] for link in body.get("links", []) if link["rel"] == "next"]
-        next_url = nxt[0] if nxt else None
-    return features
-
-
-def test_whole_map_loads_only_from_the_app(
+def test_map_draws_tiles_from_the_app_only(
     page: Page, live_server: str, recorder: Recorder, screenshot: Shot
 ) -> None:
     page.goto(live_server + "/kaart?achtergrond=geen")
-    _wait_loaded(page, "buurten", "warmtenet", "kansen")
+    wait_drawn(page, "buurten", "warmtenet", "koppelkansen")
     page.wait_for_load_state("networkidle")
     screenshot("kaart-geen-achtergrond")
 
     assert recorder.foreign() == []
     assert recorder.errors == []
-    for kind in ("buurten", "warmtenet", "kansen"):
-        layer = _layer(page, kind)
-        assert layer["count"] > 0 and layer["drawn"] == layer["count"], (kind, layer)
-    assert _svg_paths(page, "kk-buurten") == _layer(page, "buurten")["count"]
-    assert _svg_paths(page, "kk-kansen") > 0
-    assert _svg_paths(page, "kk-bron-lijn") > 0
-    for kind in ("riolering", "groen", "boom", "leefbaarometer"):
-        assert _layer(page, kind)["status"] == "idle"
-    expect(page.locator(".kk-info h1")).to_have_text("Koppelkansen — waar werk met werk kan")
-    expect(page.locator(".kk-legend")).to_contain_text("Score per buurt (0–100)")
+    tiles = [u for u in recorder.urls if "/tiles/" in u]
+    for laag in ("buurten", "warmtenet", "koppelkansen"):
+        assert any(f"/tiles/{laag}/" in u and ".pbf?v=" in u for u in tiles), laag
+        assert stats(page, laag)["features"] > 0
+    for laag in ("riolering", "groen", "boom", "leefbaarometer"):
+        assert not any(f"/tiles/{laag}/" in u for u in tiles), laag
+    # Nothing is drawn as SVG or GeoJSON: the layers are canvas tiles.
+    assert page.locator(".leaflet-kk-kansen-pane canvas").count() > 0
+    expect(page.locator(".kk-zijpaneel h1")).to_have_text("Koppelkansen — waar werk met werk kan")
+    legend = page.locator(".kk-legend")
+    for title in ("Score per buurt (0–100)", "Warmtenet", "Koppelkansen en knelpunten"):
+        expect(legend).to_contain_text(title)
     expect(page.locator(".leaflet-control-layers")).to_contain_text("Geen achtergrond")
 
 
@@ -78,103 +67,90 @@ def test_default_basemap_asks_only_pdok(
     page: Page, live_server: str, recorder: Recorder, screenshot: Shot
 ) -> None:
     page.goto(live_server + "/kaart")
-    _wait_loaded(page, "buurten", "kansen")
+    wait_drawn(page, "buurten", "koppelkansen")
     screenshot("kaart-pdok-geblokkeerd")
     hosts = {urlsplit(u).netloc for u in recorder.foreign()}
-    assert hosts <= {"service.pdok.nl"}
+    assert hosts == {"service.pdok.nl"}
     assert any("/achtergrondkaart/wmts/v2_0/grijs/" in u for u in recorder.foreign())
     expect(page.locator(".leaflet-control-attribution")).to_contain_text("Kadaster")
+    page.get_by_label("Luchtfoto (PDOK)").check()
+    page.wait_for_timeout(300)
+    assert any("/luchtfotorgb/" in u for u in recorder.foreign())
+    expect(page.locator(".leaflet-control-attribution")).to_contain_text("Beeldmateriaal")
 
 
-def test_clicking_a_koppelkans_shows_its_toelichting(
+def test_clicking_a_koppelkans_opens_its_explanation(
     page: Page, live_server: str, recorder: Recorder, screenshot: Shot
 ) -> None:
     page.goto(live_server + "/kaart?achtergrond=geen")
-    _wait_loaded(page, "buurten", "warmtenet", "kansen")
-    target = page.evaluate(
-        """() => {
-          const layer = kkLayers.kansen.layer.getLayers().find((l) => l.getLatLngs);
-          kkMap.fitBounds(layer.getBounds(), {padding: [300, 300], animate: false, maxZoom: 18});
-          let ll = layer.getLatLngs();
-          while (Array.isArray(ll[0])) ll = ll[0];
-          const a = kkMap.latLngToContainerPoint(ll[0]);
-          const b = kkMap.latLngToContainerPoint(ll[1]);
-          const box = kkMap.getContainer().getBoundingClientRect();
-          return {x: box.left + (a.x + b.x) / 2, y: box.top + (a.y + b.y) / 2};
-        }"""
-    )
-    page.mouse.click(target["x"], target["y"])
-    popup = page.locator(".leaflet-popup-content .kk-popup-kans")
-    expect(popup).to_be_visible()
-    toelichtingen = page.evaluate(
-        "() => kkLayers.kansen.layer.getLayers().map((l) => l.feature.properties.toelichting)"
-    )
-    shown = popup.locator(".kk-toelichting").inner_text()
-    assert shown and shown in toelichtingen
-    expect(popup).to_contain_text("Actie nodig")
-    expect(popup).to_contain_text("Regel")
-    href = popup.locator("a.kk-api-link").get_attribute("href")
-    assert href and href.startswith("/api/v1/koppelkansen/")
+    wait_drawn(page, "koppelkansen")
+    kans, lon, lat = _clickable_kans(page, live_server)
+    props = kans["properties"]
+    page.evaluate("([lon, lat]) => kkMap.setView([lat, lon], 17, {animate: false})", [lon, lat])
+    wait_drawn(page, "koppelkansen")
+    click_lonlat(page, lon, lat)
+
+    detail = page.locator(".kk-detail")
+    expect(detail).to_have_attribute("data-kans-id", props["kans_id"])
+    expect(detail).to_have_attribute("data-regel", props["regel"])
+    uitleg = page.request.get(f"{live_server}/api/v1/koppelkansen/{props['kans_id']}").json()
+    expect(detail.locator("h2")).to_contain_text(uitleg["uitleg"]["regel_naam"])
+    expect(detail).to_contain_text(uitleg["uitleg"]["toelichting"])
+    expect(detail).to_contain_text("Parameters van de regel")
+    expect(detail).to_contain_text("Betrokken objecten")
+    for bron in uitleg["uitleg"]["bronnen"]:
+        expect(detail).to_contain_text(str(bron["id"]))
+    link = detail.locator("a.kk-api-link")
+    href = link.get_attribute("href")
+    assert href == f"/api/v1/koppelkansen/{props['kans_id']}"
     assert page.request.get(live_server + href).ok
-    page.wait_for_timeout(300)
-    screenshot("kaart-popup-koppelkans")
-    assert recorder.foreign() == []
-
-
-def test_switching_a_layer_on_loads_it(
-    page: Page, live_server: str, recorder: Recorder, screenshot: Shot
-) -> None:
-    page.goto(live_server + "/kaart?achtergrond=geen")
-    _wait_loaded(page, "buurten", "warmtenet", "kansen")
-    assert not any("/api/v1/lagen/riolering" in u for u in recorder.urls)
-
-    page.get_by_label("Riolering (jaar van vervanging)").check()
-    _wait_loaded(page, "riolering")
-    page.get_by_label("Leefbaarometer").check()
-    _wait_loaded(page, "leefbaarometer")
-    screenshot("kaart-riolering-leefbaarometer")
-
-    assert any("/api/v1/lagen/riolering?bbox=" in u for u in recorder.urls)
-    assert _layer(page, "riolering")["count"] > 0
-    assert _layer(page, "leefbaarometer")["count"] > 0
-    legend = page.locator(".kk-legend")
-    expect(legend).to_contain_text("Riolering (jaar van vervanging)")
-    expect(legend).to_contain_text("Leefbaarometer (klasse)")
-
-    page.get_by_label("Riolering (jaar van vervanging)").uncheck()
-    expect(legend).not_to_contain_text("Riolering (jaar van vervanging)")
-    assert recorder.foreign() == []
-
-
-def test_buurt_page_lists_its_results(
-    page: Page, live_server: str, recorder: Recorder, screenshot: Shot
-) -> None:
-    buurten = _api_features(page, live_server, "/api/v1/buurten?format=geojson")
-    best = min(buurten, key=lambda f: f["properties"]["rang"])["properties"]
-    code = best["buurtcode"]
-    expected = _api_features(page, live_server, f"/api/v1/koppelkansen?buurt={code}&limit=1000")
-    assert expected, "de demo heeft in de best scorende buurt resultaten"
-
-    page.goto(f"{live_server}/kaart/buurt/{code}?achtergrond=geen")
-    _wait_loaded(page, "buurten", "kansen")
-    items = page.locator(".kk-lijst .kk-lijst-item")
-    expect(items).to_have_count(len(expected))
-    expect(page.locator(".kk-lijst h2")).to_contain_text(code)
-    expect(page.locator(".kk-lijst")).to_contain_text("rang 1")
-    groups = page.locator(".kk-lijst .kk-lijst-groep summary").all_text_contents()
-    regels = {f["properties"]["regel"] for f in expected}
-    assert len(groups) == len(regels)
-    listed = items.locator(".kk-toelichting").all_text_contents()
-    assert sorted(listed) == sorted(f["properties"]["toelichting"] for f in expected)
-    assert all(f["properties"]["buurtcode"] == code for f in expected)
-    screenshot("buurt-lijst")
-
-    items.first.click()
-    expect(page.locator(".leaflet-popup-content .kk-popup-kans")).to_be_visible()
-    page.wait_for_timeout(300)
-    screenshot("buurt-lijst-popup")
+    # The clicked result is highlighted on the map and kept in the URL.
+    assert page.locator(".leaflet-kk-selectie-pane path").count() == 2
+    assert f"kans={props['kans_id']}" in page.evaluate("() => location.hash")
+    page.wait_for_timeout(200)
+    screenshot("kaart-klik-koppelkans")
     assert recorder.foreign() == []
     assert recorder.errors == []
+
+
+def test_clicking_a_source_feature_shows_its_attributes(
+    page: Page, live_server: str, screenshot: Shot
+) -> None:
+    page.goto(live_server + "/kaart?achtergrond=geen")
+    wait_drawn(page, "koppelkansen")
+    page.get_by_label("Koppelkansen en knelpunten", exact=True).uncheck()
+    page.get_by_label("Riolering (jaar van vervanging)").check()
+    pipe = page.request.get(live_server + "/api/v1/lagen/riolering?limit=1").json()["features"][0]
+    lon, lat = _line_midpoint(pipe["geometry"])
+    page.evaluate("([lon, lat]) => kkMap.setView([lat, lon], 18, {animate: false})", [lon, lat])
+    wait_drawn(page, "riolering")
+    click_lonlat(page, lon, lat)
+    detail = page.locator(".kk-detail")
+    expect(detail).to_contain_text("Op deze plek")
+    expect(detail).to_contain_text(pipe["properties"]["id"])
+    expect(detail).to_contain_text("Jaar van vervanging")
+    screenshot("kaart-klik-riool")
+
+
+def test_switching_a_layer_on_loads_its_tiles_and_legend(
+    page: Page, live_server: str, recorder: Recorder, screenshot: Shot
+) -> None:
+    page.goto(live_server + "/kaart?achtergrond=geen")
+    wait_drawn(page, "buurten", "koppelkansen")
+    page.get_by_label("Riolering (jaar van vervanging)").check()
+    page.get_by_label("Leefbaarometer").check()
+    wait_drawn(page, "riolering", "leefbaarometer")
+    screenshot("kaart-riolering-leefbaarometer")
+    legend = page.locator(".kk-legend")
+    expect(legend).to_contain_text("vervanging t/m 2028")  # peiljaar 2026 of the demo + 2
+    expect(legend).to_contain_text("1 zeer onvoldoende")
+    expect(legend).to_contain_text("9 uitstekend")
+    page.get_by_label("Riolering (jaar van vervanging)").uncheck()
+    expect(legend).not_to_contain_text("Riolering (jaar van vervanging)")
+    page.get_by_role("checkbox", name="Bomen").check()
+    page.evaluate("() => kkMap.setZoom(12, {animate: false})")
+    expect(legend).to_contain_text("zichtbaar vanaf zoomniveau 14")
+    assert recorder.foreign() == []
 
 
 @pytest.mark.parametrize("code", ["BU99999999", "geen-buurt"])
@@ -193,14 +169,9 @@ def test_unknown_buurt_gives_dutch_404_page(
 
 def test_api_failure_is_shown_in_dutch(page: Page, live_server: str, screenshot: Shot) -> None:
     detail = "De database is niet bereikbaar."
-    page.route(
-        "**/api/v1/koppelkansen?*",
-        lambda route: route.fulfill(status=503, json={"detail": detail}),
-    )
+    page.route("**/api/v1/buurten", lambda route: route.fulfill(status=503, json={"detail": detail}))
     page.goto(live_server + "/kaart?achtergrond=geen")
-    page.wait_for_function(SETTLED, arg=["buurten", "kansen"], timeout=30_000)
-    status = page.locator(".kk-status")
-    expect(status).to_contain_text("Kon Koppelkansen en knelpunten niet laden")
-    expect(status).to_contain_text(detail)
-    assert _layer(page, "buurten")["status"] == "loaded"
+    ranking = page.locator(".kk-rangorde")
+    expect(ranking).to_contain_text("Kon de rangorde niet laden")
+    expect(ranking).to_contain_text(detail)
     screenshot("kaart-api-fout")

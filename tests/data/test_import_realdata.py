@@ -136,16 +136,54 @@ def test_nijmegen_heat_network_needs_status_then_loads(realdata: Path) -> None:
     frame, report = read_layer("warmtenet", path,
                                values={"status": "Gepland", "start_jaar": "2027"})
     source = pyogrio.read_dataframe(path)
-    assert len(frame) == (source.geom_type == "LineString").sum() == 22
+    assert report.gelezen == len(source) == 41
     assert report.preset == "esdl"
     assert report.overgeslagen == {"geometrietype Point hoort niet in laag warmtenet": 19}
+    # 11 supply pipes and their 11 return twins on the same route: merged, counted once
+    assert len(frame) < (source.geom_type == "LineString").sum() == 22
     assert set(frame["status"]) <= set(WARMTENET_STATUSES) and set(frame["status"]) == {"gepland"}
     assert frame["start_jaar"].eq(2027).all() and frame["eind_jaar"].isna().all()
     assert report.mapping["status"] == "=Gepland"
     assert set(frame.geom_type) == {"MultiLineString"}
 
 
-def test_sufrib_rib_file_refused_clearly(realdata: Path) -> None:
-    rib = next((realdata / "almere_riolering_sufrib" / "raw_sufrib").glob("*.RIB"))
-    with pytest.raises(ImportRefused, match="SUFRIB"):
-        read_layer("riolering", rib)
+def test_friesland_buurten_empty_geometries_reported(realdata: Path) -> None:
+    path = realdata / "friesland_warmtenet_model" / "buurt_potentie_extraqt.geojson"
+    source = pyogrio.read_dataframe(path)
+    empty = int((source.geometry.isna() | source.geometry.is_empty).sum())
+    frame, report = read_layer("buurt", path)
+    _columns_ok("buurt", frame)
+    assert (report.gelezen, empty) == (949, 42)
+    assert report.overgeslagen == {"lege geometrie": 42}
+    assert len(frame) == report.geladen == 949 - 42
+    assert report.preset == "cbs"
+    assert frame["buurtcode"].str.match(r"^BU\d{8}$").all()
+    assert frame["inwoners"].isna().all()  # the file has no inhabitants
+    assert frame["gemeentecode"].str.match(r"^GM\d{4}$").all()  # derived from the buurtcode
+
+
+@pytest.mark.filterwarnings("ignore:Normalized/laundered field name")
+def test_almere_as_gwsw_shapefile_with_truncated_names(realdata: Path, tmp_path: Path) -> None:
+    """GWSW names cut to 10 characters by the Shapefile format are still recognised."""
+    source = pyogrio.read_dataframe(
+        realdata / "almere_riolering_sufrib" / "almere_rioolstrengen.geojson")
+    gwsw = source.rename(columns={"strengref": "GUID", "materiaal": "MateriaalLeiding",
+                                  "breedte_mm": "BreedteLeiding", "stelseltype": "StelselType",
+                                  "jaar_ingebruikname_raw": "Begindatum", "vorm": "VormLeiding",
+                                  "lengte_m": "LengteLeiding"})
+    gwsw = gwsw[["GUID", "MateriaalLeiding", "BreedteLeiding", "StelselType", "Begindatum",
+                 "VormLeiding", "LengteLeiding", "geometry"]]
+    pyogrio.write_dataframe(gwsw, tmp_path / "almere_gwsw.shp")
+    fields = pyogrio.read_info(tmp_path / "almere_gwsw.shp")["fields"].tolist()
+    assert {"MateriaalL", "BreedteLei", "StelselTyp", "VormLeidin"} <= set(fields)
+    frame, report = read_layer("riolering", tmp_path / "almere_gwsw.shp")
+    assert report.preset == "gwsw"
+    assert report.mapping["materiaal"] == "MateriaalL"
+    assert report.mapping["diameter_mm"] == "BreedteLei"
+    assert report.mapping["stelseltype"] == "StelselTyp"
+    assert report.mapping["aanlegjaar"] == "Begindatum"
+    assert len(frame) == len(source) == 968
+    assert frame["id"].tolist() == source["strengref"].tolist()
+    assert frame["aanlegjaar"].tolist() == source["jaar_ingebruikname"].astype(int).tolist()
+    assert frame["diameter_mm"].tolist() == source["breedte_mm"].tolist()
+    assert set(frame["materiaal"]) == {"pvc", "pe"}

@@ -143,6 +143,8 @@
     };
     var layer = L.vectorGrid.protobuf(opts.url, {
       pane: opts.pane,
+      // Canvas draws thousands of features per tile far faster than SVG (VectorGrid's default).
+      rendererFactory: L.canvas.tile,
       interactive: false,
       minZoom: opts.minZoom || 0,
       maxZoom: 21,

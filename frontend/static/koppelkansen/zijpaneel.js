@@ -47,8 +47,9 @@
 
   function buildFilters() {
     var box = el("details", "kk-filters");
-    box.open = true;
-    box.appendChild(el("summary", null, "Filters"));
+    // On a laptop the filters start folded, so an explanation is in view without scrolling.
+    box.open = window.innerHeight >= 900;
+    ui.filterKop = box.appendChild(el("summary", null, "Filters"));
     var regels = box.appendChild(el("fieldset"));
     regels.appendChild(el("legend", null, "Regel"));
     ui.regelBoxes = {};
@@ -123,9 +124,19 @@
       van: num(ui.van),
       tot: num(ui.tot),
     });
+    filterSummary();
   }
 
   /* Put KK.filter into the form (after reading the URL or wiping). */
+  function filterSummary() {
+    var f = KK.filter, n = 0;
+    if (f.regels) n++;
+    if (f.categorie) n++;
+    if (f.actie) n++;
+    if (f.van !== null || f.tot !== null) n++;
+    ui.filterKop.textContent = n ? "Filters (" + n + " actief)" : "Filters";
+  }
+
   zp.syncFilters = function () {
     var f = KK.filter;
     Object.keys(ui.regelBoxes).forEach(function (r) {
@@ -135,6 +146,7 @@
     ui.actie.checked = !!f.actie;
     ui.van.value = f.van === null ? "" : String(f.van);
     ui.tot.value = f.tot === null ? "" : String(f.tot);
+    filterSummary();
   };
 
   /* ---- ranking ---- */

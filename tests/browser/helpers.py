@@ -1,0 +1,65 @@
+"""Small helpers shared by the browser tests: waiting for tiles, clicking on a coordinate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import Page
+
+DRAWN = (
+    "(kinds) => window.KK && kinds.every((k) => kkLayers[k] && kkLayers[k].status === 'loaded'"
+    " && KK.stats(k).features > 0)"
+)
+
+
+def wait_drawn(page: Page, *kinds: str, timeout: int = 20_000) -> None:
+    """Wait until every layer in `kinds` has loaded its tiles and drawn features."""
+    page.wait_for_function(DRAWN, arg=list(kinds), timeout=timeout)
+
+
+def stats(page: Page, kind: str) -> dict[str, Any]:
+    """{tiles, features, visible} of a vector-tile layer."""
+    return dict(page.evaluate("(k) => KK.stats(k)", kind))
+
+
+def drawn_properties(page: Page, kind: str) -> list[dict[str, Any]]:
+    """The properties of every feature drawn in the layer's current tiles."""
+    return list(page.evaluate(
+        """(k) => {
+          const out = [];
+          const tiles = kkLayers[k].layer._vectorTiles || {};
+          Object.values(tiles).forEach((r) => Object.values(r._features || {})
+            .forEach((f) => out.push(f.feature.properties)));
+          return out;
+        }""",
+        kind,
+    ))
+
+
+def settle(page: Page, *kinds: str) -> None:
+    """Wait for the tiles of `kinds` after a redraw (status back to loaded)."""
+    page.wait_for_timeout(200)
+    page.wait_for_function(
+        "(kinds) => kinds.every((k) => kkLayers[k].status === 'loaded')", arg=list(kinds),
+        timeout=20_000,
+    )
+
+
+def click_lonlat(page: Page, lon: float, lat: float) -> None:
+    """Click the map at a WGS84 coordinate (it must be in view)."""
+    pt = page.evaluate(
+        """([lon, lat]) => {
+          const p = kkMap.latLngToContainerPoint([lat, lon]);
+          const box = kkMap.getContainer().getBoundingClientRect();
+          return {x: box.left + p.x, y: box.top + p.y};
+        }""",
+        [lon, lat],
+    )
+    page.mouse.click(pt["x"], pt["y"])
+
+
+def hash_params(page: Page) -> dict[str, str]:
+    """The URL hash of the page as a dict."""
+    return dict(page.evaluate(
+        "() => Object.fromEntries(new URLSearchParams(location.hash.slice(1)))"
+    ))
