@@ -77,14 +77,14 @@ def _stages(url: str, path: Path, n: int) -> None:
 def _peak_memory(url: str, path: Path) -> tuple[float, float]:
     """Run one end-to-end import in a fresh process; (seconds, peak RSS in MB)."""
     code = (
-        "import sys, time, resource; sys.path.insert(0, %r)\n"
+        f"import sys, time, resource; sys.path.insert(0, {str(ROOT)!r})\n"
         "from sqlalchemy import create_engine\n"
         "from app.layers.service import import_file\n"
         "t = time.perf_counter()\n"
-        "import_file(create_engine(%r), laag='riolering', path=__import__('pathlib').Path(%r), "
-        "source_layer='leidingen', replace=True)\n"
+        f"import_file(create_engine({url!r}), laag='riolering', "
+        f"path=__import__('pathlib').Path({str(path)!r}), source_layer='leidingen', replace=True)\n"
         "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
-    ) % (str(ROOT), url, str(path))
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     seconds, rss_kb = out.stdout.split()
     return float(seconds), int(rss_kb) / 1024

@@ -16,7 +16,6 @@ from geo._common import (
     RULE_COLUMNS,
     check_layer,
     empty_frame,
-    line_parts,
     text_or_none,
     usable,
     valid_polygons,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse
@@ -22,8 +23,8 @@ _MEDIA = {"gpkg": "application/geopackage+sqlite3", "shp": "application/zip",
 @router.get("/export", response_class=FileResponse, responses={404: {}, 409: {}, 422: {}})
 def export(
     request: Request,
-    format: ExportFormat = Query("gpkg", description="gpkg, shp (zip), geojson (zip) of csv (zip)"),
-    buurt: list[str] = Query([], description="Alleen deze buurtcode(s); herhaal voor meer."),
+    format: Annotated[ExportFormat, Query(description="gpkg, shp (zip), geojson (zip), csv (zip)")] = "gpkg",
+    buurt: Annotated[list[str], Query(description="Alleen deze buurtcode(s); herhaal voor meer.")] = [],  # noqa: B006
 ) -> FileResponse:
     """De resultaten als download, om te openen in QGIS of ArcGIS.
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
@@ -25,11 +25,11 @@ def list_kansen(
     session: SessionDep,
     bbox: BBoxDep,
     page: PageDep,
-    buurt: list[str] = Query([], description="Alleen deze buurtcode(s); herhaal voor meer."),
-    regel: list[str] = Query([], description="Alleen deze regel(s): werk_met_werk, vergroenen, "
-                             "boomconflict, leefbaarheid, afkoppelen."),
-    categorie: Literal["kans", "knelpunt"] | None = Query(None, description="kans of knelpunt"),
-    actie_nodig: bool | None = Query(None, description="true: alleen wat binnen het signaal valt"),
+    buurt: Annotated[list[str], Query(description="Alleen deze buurtcode(s); herhaal voor meer.")] = [],  # noqa: B006
+    regel: Annotated[list[str], Query(description="Alleen deze regel(s): werk_met_werk, vergroenen, "
+                                      "boomconflict, leefbaarheid, afkoppelen.")] = [],  # noqa: B006
+    categorie: Annotated[Literal["kans", "knelpunt"] | None, Query(description="kans of knelpunt")] = None,
+    actie_nodig: Annotated[bool | None, Query(description="true: alleen wat binnen het signaal valt")] = None,
 ) -> Any:
     """Koppelkansen en knelpunten van de laatste analyse als GeoJSON (EPSG:4326).
 
