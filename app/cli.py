@@ -106,7 +106,7 @@ def import_(
         report = import_file(
             _engine(), laag=laag, path=path, source_layer=source_layer,
             mapping=parse_pairs(map_, "--map"), values=parse_pairs(set_, "--set"), crs=crs,
-            replace=replace, progress=progress,
+            replace=replace, progress=progress, batch_size=Settings().import_batch_rows,
         )
     typer.echo(report.to_text())
 

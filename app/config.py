@@ -17,6 +17,7 @@ class Settings(BaseSettings):
     max_page_size: int = 100_000
     default_page_size: int = 1_000
     read_requires_key: bool = False
+    import_batch_rows: int = 100_000
     upload_max_bytes: int = 500 * 1024 * 1024
     zip_max_unpacked_bytes: int = 2 * 1024**3
     zip_max_files: int = 1_000

@@ -61,7 +61,7 @@ def import_layer(
         report = import_file(
             request.app.state.engine, laag=laag, path=path, source_layer=source_layer,
             mapping=parse_pairs(map, "map"), values=parse_pairs(set, "set"), crs=crs,
-            replace=replace, bestandsnaam=path.name,
+            replace=replace, bestandsnaam=path.name, batch_size=settings.import_batch_rows,
         )
     finally:
         shutil.rmtree(path.parent, ignore_errors=True)

@@ -142,8 +142,18 @@ def read_layer(
     say = progress or (lambda _text: None)
     limits = Limits(max_unpacked_bytes=max_unpacked_bytes, max_files=max_files)
     report, source = start_import(laag, path, grid=grid, limits=limits)
-    say(f"lezen: {report.bestand}")
     options = Options(mapping=mapping, values=values, crs=crs, klassegrenzen=klassegrenzen)
+    out = read_all(laag, report, source, options, source_layer=source_layer, grid=grid,
+                   limits=limits, say=say)
+    return out, report
+
+
+def read_all(
+    laag: str, report: ImportReport, source: Source, options: Options, *,
+    source_layer: str | None, grid: Path | None, limits: Limits, say: Say,
+) -> gpd.GeoDataFrame:
+    """The whole of an opened source as one canonical frame (read_layer after start_import)."""
+    say(f"lezen: {report.bestand}")
     tables = load_tables(laag, source, source_layer, grid, limits, report)
     frames = [process_table(laag, table, report, options, say) for table in tables]
     out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
@@ -152,7 +162,7 @@ def read_layer(
     report.geladen = len(out)
     refuse_if_empty(report)
     say(f"klaar: {report.geladen} van {report.gelezen} objecten")
-    return out, report
+    return out
 
 
 def refuse_if_empty(report: ImportReport) -> None:

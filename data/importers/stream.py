@@ -26,7 +26,7 @@ from data.importers.core import (
     finish_frame,
     note_ids,
     process_table,
-    read_layer,
+    read_all,
     refuse_if_empty,
     start_import,
 )
@@ -58,7 +58,11 @@ class LayerStream:
         self.report = report
         units = self._units(source, report)
         if units is None:
-            yield from self._whole(say)
+            frame = read_all(self.laag, report, source, self.options,
+                             source_layer=self.source_layer, grid=self.grid,
+                             limits=self.limits, say=say)
+            for start in range(0, len(frame), self.batch_size):
+                yield frame.iloc[start:start + self.batch_size].reset_index(drop=True)
             return
         hashes: list[np.ndarray] = []
         generated = 0
@@ -102,17 +106,6 @@ class LayerStream:
         if any(n is None for n in counts):
             return None
         return [(layer, int(n or 0)) for layer, n in zip(layers, counts, strict=True)]
-
-    def _whole(self, say: Say) -> Iterator[gpd.GeoDataFrame]:
-        frame, report = read_layer(
-            self.laag, self.path, source_layer=self.source_layer, mapping=self.options.mapping,
-            values=self.options.values, crs=self.options.crs, progress=say,
-            klassegrenzen=self.options.klassegrenzen, grid=self.grid,
-            max_unpacked_bytes=self.limits.max_unpacked_bytes, max_files=self.limits.max_files,
-        )
-        self.report = report
-        for start in range(0, len(frame), self.batch_size):
-            yield frame.iloc[start:start + self.batch_size].reset_index(drop=True)
 
 
 def iter_layer(

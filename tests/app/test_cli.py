@@ -112,3 +112,24 @@ def test_bad_rules_file_is_explained(scratch_url: str, tmp_path: Path) -> None:
     result = run("analyse", "--rules", str(rules), url=scratch_url)
     assert result.returncode == 2
     assert "Onbekende parameter" in result.stderr and "afstand_m" in result.stderr
+
+
+def test_import_killed_halfway_leaves_the_database_unchanged(
+    scratch_url: str, scratch_engine: Engine, tmp_path: Path
+) -> None:
+    from benchmarks.make_pipes import make_pipes
+
+    path = tmp_path / "leidingen.gpkg"
+    pyogrio.write_dataframe(make_pipes(20_000), path, layer="leidingen", driver="GPKG")
+    env = {**os.environ, "DATABASE_URL": scratch_url, "KOPPELKANSEN_IMPORT_BATCH_ROWS": "500"}
+    process = subprocess.Popen([str(BIN), "import", "riolering", str(path)], env=env,
+                               stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    assert process.stderr is not None
+    for line in process.stderr:
+        if "opgeslagen in de database: 1000 " in line:
+            process.kill()
+            break
+    process.wait(timeout=60)
+    assert process.returncode == -9, "import was klaar voordat hij afgebroken kon worden"
+    assert count(scratch_engine, "riolering") == 0
+    assert count(scratch_engine, "import_run") == 0
