@@ -94,6 +94,7 @@ def import_(
     set_: Annotated[list[str], typer.Option("--set", metavar="CANONIEK=WAARDE", help="Waarde voor het hele bestand: CANONIEK=WAARDE, bv. start_jaar=2027")] = [],  # noqa: B006
     crs: Annotated[str | None, typer.Option("--crs", metavar="EPSG:NNNN", help="Coördinatenstelsel van het bestand, bv. EPSG:28992")] = None,
     replace: Annotated[bool, typer.Option("--replace", help="Vervang de hele laag in plaats van aanvullen")] = False,
+    grid: Annotated[Path | None, typer.Option("--grid", metavar="GRID.gpkg", help="Leefbaarometer: grid-bestand bij een CSV met alleen grid_id")] = None,
 ) -> None:
     """Importeer een bestand als laag; alles of niets, met een rapport."""
     from app.layers.service import import_file, parse_pairs
@@ -106,7 +107,7 @@ def import_(
         report = import_file(
             _engine(), laag=laag, path=path, source_layer=source_layer,
             mapping=parse_pairs(map_, "--map"), values=parse_pairs(set_, "--set"), crs=crs,
-            replace=replace, progress=progress, batch_size=Settings().import_batch_rows,
+            replace=replace, progress=progress, batch_size=Settings().import_batch_rows, grid=grid,
         )
     typer.echo(report.to_text())
 

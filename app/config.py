@@ -5,6 +5,8 @@ from __future__ import annotations
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from data.importers.archive import MAX_FILES, MAX_UNPACKED_BYTES
+
 DEFAULT_DATABASE_URL = "postgresql://koppelkansen:koppelkansen@127.0.0.1:5432/koppelkansen"
 
 
@@ -19,8 +21,8 @@ class Settings(BaseSettings):
     read_requires_key: bool = False
     import_batch_rows: int = 100_000
     upload_max_bytes: int = 500 * 1024 * 1024
-    zip_max_unpacked_bytes: int = 2 * 1024**3
-    zip_max_files: int = 1_000
+    zip_max_unpacked_bytes: int = MAX_UNPACKED_BYTES
+    zip_max_files: int = MAX_FILES
 
     @property
     def sqlalchemy_url(self) -> str:

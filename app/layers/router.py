@@ -62,6 +62,7 @@ def import_layer(
             request.app.state.engine, laag=laag, path=path, source_layer=source_layer,
             mapping=parse_pairs(map, "map"), values=parse_pairs(set, "set"), crs=crs,
             replace=replace, bestandsnaam=path.name, batch_size=settings.import_batch_rows,
+            max_unpacked_bytes=settings.zip_max_unpacked_bytes, max_files=settings.zip_max_files,
         )
     finally:
         shutil.rmtree(path.parent, ignore_errors=True)

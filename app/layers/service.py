@@ -16,6 +16,7 @@ import geopandas as gpd
 from app.bulk import copy_frame, prefetch
 from app.errors import BadRequest
 from data.importers import ImportReport
+from data.importers.archive import MAX_FILES, MAX_UNPACKED_BYTES
 from data.importers.stream import iter_layer
 from geo.params import RuleParams
 from geo.schema import CRS, LAYER_COLUMNS, LAYERS
@@ -67,6 +68,9 @@ def import_file(
     bestandsnaam: str | None = None,
     progress: Callable[[str], None] | None = None,
     batch_size: int = BATCH_ROWS,
+    grid: Path | None = None,
+    max_unpacked_bytes: int = MAX_UNPACKED_BYTES,
+    max_files: int = MAX_FILES,
 ) -> ImportReport:
     """Read, check and store one file as layer laag in one transaction; refusals change nothing.
 
@@ -76,7 +80,8 @@ def import_file(
     check_layer(laag)
     stream = iter_layer(
         laag, path, batch_size=batch_size, source_layer=source_layer, mapping=mapping,
-        values=values, crs=crs, progress=progress,
+        values=values, crs=crs, progress=progress, grid=grid,
+        max_unpacked_bytes=max_unpacked_bytes, max_files=max_files,
     )
     with engine.begin() as conn:
         _prepare(conn, laag)

@@ -126,3 +126,17 @@ def test_import_failing_halfway_leaves_the_database_unchanged(scratch_engine: En
         store_frame(conn, laag="riolering", frame=frame, report=report, replace=False)
     assert _count(scratch_engine, "riolering") == 0
     assert _count(scratch_engine, "import_run") == 0
+
+
+def test_zip_with_path_traversal_is_refused(api: TestClient, scratch_engine: Engine,
+                                            realdata: Path, tmp_path: Path) -> None:
+    import zipfile
+
+    archive = tmp_path / "buurten.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.write(realdata / BAARN, "../../buiten/baarn_buurten.geojson")
+    response = _upload(api, archive, _key(scratch_engine, "editor"))
+    assert response.status_code == 422
+    assert "niets veranderd" in response.json()["detail"]
+    assert not (tmp_path.parent.parent / "buiten").exists()
+    assert _count(scratch_engine, "buurt") == 0
