@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import queue
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Sequence
 from typing import TypeVar
 
 import pandas as pd
@@ -48,7 +48,7 @@ def copy_frame(
     return len(frame)
 
 
-def prefetch(items: Iterable[T], depth: int = 2) -> Iterator[T]:
+def prefetch(items: Iterable[T], depth: int = 2) -> Generator[T, None, None]:
     """Produce items in a background thread while the caller consumes the previous ones.
 
     Reading the next batch (GDAL releases the GIL) then overlaps with PostgreSQL taking in the

@@ -49,11 +49,12 @@ def create_key(session: Session, *, naam: str, rol: str) -> tuple[int, str]:
 
 def revoke_key(session: Session, *, key_id: int) -> None:
     """Revoke a key by its number; it stops working at once."""
-    done = session.execute(
-        text("UPDATE api_key SET revoked_at = now() WHERE id = :id AND revoked_at IS NULL"),
+    revoked = session.execute(
+        text("UPDATE api_key SET revoked_at = now() WHERE id = :id AND revoked_at IS NULL "
+             "RETURNING id"),
         {"id": key_id},
-    ).rowcount
-    if not done:
+    ).first()
+    if revoked is None:
         raise NotFound(f"Er is geen geldige sleutel met nummer {key_id}.")
     session.commit()
 
