@@ -60,7 +60,8 @@ def kans_conditions(flt: KansFilter) -> tuple[str, dict[str, Any]]:
     unknown = [r for r in flt.regel if r not in REGELS]
     if unknown:
         raise BadRequest(f"Onbekende regel {', '.join(unknown)}. Kies uit: {', '.join(REGELS)}.")
-    sql, params = "", {}
+    sql = ""
+    params: dict[str, Any] = {}
     if flt.regel:
         sql += " AND t.regel = ANY(:regels)"
         params["regels"] = list(flt.regel)

@@ -63,3 +63,13 @@ def hash_params(page: Page) -> dict[str, str]:
     return dict(page.evaluate(
         "() => Object.fromEntries(new URLSearchParams(location.hash.slice(1)))"
     ))
+
+
+def wait_hash(page: Page, **expected: str | None) -> dict[str, str]:
+    """Wait until the URL hash (written 150 ms after a change) has these values (None: absent)."""
+    page.wait_for_function(
+        """(exp) => { const p = new URLSearchParams(location.hash.slice(1));
+          return Object.entries(exp).every(([k, v]) => v === null ? !p.has(k) : p.get(k) === v); }""",
+        arg=expected, timeout=5_000,
+    )
+    return hash_params(page)

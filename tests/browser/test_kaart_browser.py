@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import Recorder
-from tests.browser.helpers import click_lonlat, stats, wait_drawn
+from tests.browser.helpers import click_lonlat, stats, wait_drawn, wait_hash
 
 pytestmark = pytest.mark.browser
 Shot = Callable[[str], Path]
@@ -106,7 +106,7 @@ def test_clicking_a_koppelkans_opens_its_explanation(
     assert page.request.get(live_server + href).ok
     # The clicked result is highlighted on the map and kept in the URL.
     assert page.locator(".leaflet-kk-selectie-pane path").count() == 2
-    assert f"kans={props['kans_id']}" in page.evaluate("() => location.hash")
+    wait_hash(page, kans=props["kans_id"])
     page.wait_for_timeout(200)
     screenshot("kaart-klik-koppelkans")
     assert recorder.foreign() == []

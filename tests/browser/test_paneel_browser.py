@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import CHROMIUM_ARGS, Recorder
-from tests.browser.helpers import drawn_properties, hash_params, settle, stats, wait_drawn
+from tests.browser.conftest import Recorder
+from tests.browser.helpers import drawn_properties, settle, wait_drawn, wait_hash
 
 pytestmark = pytest.mark.browser
 Shot = Callable[[str], Path]
@@ -54,7 +54,7 @@ def test_ranking_zooms_to_a_buurt_and_lists_its_results(
     assert view["e"] >= omvang[2] and view["n"] >= omvang[3]
     expected = _results(page, live_server, second["buurtcode"])
     expect(detail.locator(".kk-resultaat")).to_have_count(len(expected))
-    assert hash_params(page)["buurt"] == second["buurtcode"]
+    wait_hash(page, buurt=second["buurtcode"])
     wait_drawn(page, "koppelkansen")
     screenshot("rangorde-buurt")
 
@@ -94,8 +94,7 @@ def test_filters_change_what_is_drawn_and_listed(
     r1 = drawn_properties(page, "koppelkansen")
     assert r1 and {p["regel"] for p in r1} == {"werk_met_werk"}
     assert all(p["start_jaar"] >= 2029 for p in r1)
-    assert hash_params(page)["regel"] == "werk_met_werk"
-    assert hash_params(page)["van"] == "2029"
+    wait_hash(page, regel="werk_met_werk", van="2029")
 
     # The buurt list follows the same filters.
     code = str(page.locator(".kk-rang-item").first.get_attribute("data-buurtcode"))
@@ -111,7 +110,7 @@ def test_filters_change_what_is_drawn_and_listed(
     page.get_by_role("button", name="Filters wissen").click()
     settle(page, "koppelkansen")
     assert len(drawn_properties(page, "koppelkansen")) >= len(r1)
-    assert "regel" not in hash_params(page)
+    wait_hash(page, regel=None, van=None)
 
 
 def test_shared_url_restores_the_view(
@@ -124,10 +123,9 @@ def test_shared_url_restores_the_view(
     page.get_by_label("Alleen waar nu actie nodig is").check()
     page.get_by_role("checkbox", name="Leefbaarheid").uncheck()
     wait_drawn(page, "riolering")
-    page.wait_for_timeout(400)  # the URL is written 150 ms after the last change
+    state = wait_hash(page, actie="1", regel="werk_met_werk,vergroenen,boomconflict,afkoppelen")
+    assert "riolering" in state["lagen"].split(",")
     shared = page.url
-    state = hash_params(page)
-    assert state["actie"] == "1" and "riolering" in state["lagen"].split(",")
     view = page.evaluate("() => [kkMap.getZoom(), kkMap.getCenter().lat, kkMap.getCenter().lng]")
 
     context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="nl-NL")

@@ -11,7 +11,7 @@ import pytest
 from jinja2.utils import htmlsafe_json_dumps
 
 from frontend import styles
-from frontend.elements import ApiLayer, EmptyBaseLayer
+from frontend.elements import EmptyBaseLayer, VectorTileLayer
 from frontend.kaart import ACHTERGRONDEN, TITLE, build_kaart
 
 FRONTEND = Path(__file__).resolve().parents[2] / "frontend"
@@ -78,25 +78,26 @@ def test_linked_assets_exist_on_disk() -> None:
         assert path.is_file(), f"{path} ontbreekt; draai scripts/vendor-assets"
 
 
-def test_html_names_the_api_urls() -> None:
-    html = _render()
-    assert _js("/api/v1/buurten?format=geojson") in html
-    assert _js("/api/v1/koppelkansen?limit=1000&offset=0") in html
-    for laag in ("warmtenet", "riolering", "groen", "boom", "leefbaarometer"):
-        assert _js(f"/api/v1/lagen/{laag}?bbox=4.850000,52.350000,4.950000,52.400000") in html
-    assert "limit=100000" in html
+def test_html_names_the_tile_urls_with_the_data_version() -> None:
+    html = _render(versie="1-7-12")
+    for laag in ("buurten", "koppelkansen", "warmtenet", "riolering", "groen", "boom",
+                 "leefbaarometer"):
+        assert _js(f"/tiles/{laag}/{{z}}/{{x}}/{{y}}.pbf?v=1-7-12") in html
+    assert _js("/api/v1") in html
+    assert "/api/v1/lagen/" not in html  # no GeoJSON of whole layers any more
 
 
-def test_api_base_is_configurable() -> None:
-    html = _render(api_base="/proxy/api/v1/")
-    assert _js("/proxy/api/v1/buurten?format=geojson") in html
-    assert "/proxy/api/v1/koppelkansen?" in html
+def test_api_and_tiles_bases_are_configurable() -> None:
+    html = _render(api_base="/proxy/api/v1/", tiles_base="/proxy/tiles/")
+    assert _js("/proxy/api/v1") in html
+    assert _js("/proxy/tiles/koppelkansen/{z}/{x}/{y}.pbf?v=0") in html
 
 
-def test_without_bounds_layers_take_the_map_view() -> None:
+def test_view_is_decided_by_the_page_script() -> None:
     html = build_kaart(bounds=None).get_root().render()
-    assert '"bboxFromMap": true' in html
     assert "fitBounds" not in html
+    assert '"bounds": null' in html
+    assert '"bounds": [4.85, 52.35, 4.95, 52.4]' in _render()
 
 
 def test_dutch_labels_are_present() -> None:
@@ -132,18 +133,10 @@ def test_html_stays_small() -> None:
     assert len(_render(buurtcode="BU03630000").encode()) < 500_000
 
 
-def test_buurt_mode_filters_the_results_and_lists_them() -> None:
+def test_buurt_mode_selects_the_buurt() -> None:
     html = _render(buurtcode="BU03630000")
-    assert _js("/api/v1/koppelkansen?limit=1000&offset=0&buurt=BU03630000") in html
-    assert "KK.buurtLijst(" in html
-    assert "fitBounds" in html
-    assert '"highlight": "BU03630000"' in html
-
-
-def test_whole_area_has_no_buurt_list() -> None:
-    html = _render()
-    assert "KK.buurtLijst(" not in html
-    assert "buurt=" not in html
+    assert '"buurtcode": "BU03630000"' in html
+    assert '"buurtcode": null' in _render()
 
 
 def test_options_are_escaped() -> None:
@@ -154,11 +147,14 @@ def test_options_are_escaped() -> None:
 
 
 @pytest.mark.parametrize("achtergrond", sorted(ACHTERGRONDEN))
-def test_one_basemap_is_shown_at_start(achtergrond: str) -> None:
+def test_basemap_is_chosen_by_the_page_not_by_folium(achtergrond: str) -> None:
+    # folium adds no layer itself: the script adds the basemap of the URL or this option,
+    # so a shared link without a basemap never asks PDOK for a tile first.
     m = build_kaart(bounds=BOUNDS, achtergrond=achtergrond)
     bases = [c for c in m._children.values() if isinstance(c, folium.TileLayer | EmptyBaseLayer)]
-    shown = [c.layer_name for c in bases if c.show]
-    assert shown == [ACHTERGRONDEN[achtergrond]]
+    assert len(bases) == len(ACHTERGRONDEN)
+    assert not any(c.show for c in bases)
+    assert f'"achtergrond": "{achtergrond}"' in m.get_root().render()
 
 
 def test_unknown_basemap_is_refused() -> None:
@@ -168,11 +164,37 @@ def test_unknown_basemap_is_refused() -> None:
 
 def test_only_buurten_warmtenet_and_kansen_are_on_at_start() -> None:
     m = build_kaart(bounds=BOUNDS)
-    layers = {c.options["kind"]: c.show for c in m._children.values() if isinstance(c, ApiLayer)}
+    layers = {c.options["kind"]: c.options["visible"] for c in m._children.values()
+              if isinstance(c, VectorTileLayer)}
     assert layers == {
-        "buurten": True, "kansen": True, "warmtenet": True,
+        "buurten": True, "koppelkansen": True, "warmtenet": True,
         "riolering": False, "groen": False, "boom": False, "leefbaarometer": False,
     }
+    assert not any(c.show for c in m._children.values() if isinstance(c, VectorTileLayer))
+
+
+def test_only_koppelkansen_follow_the_filters() -> None:
+    m = build_kaart(bounds=BOUNDS, minzoom={"boom": 14})
+    tiles = {c.options["kind"]: c.options for c in m._children.values()
+             if isinstance(c, VectorTileLayer)}
+    assert [k for k, o in tiles.items() if o["filtered"]] == ["koppelkansen"]
+    assert tiles["boom"]["minZoom"] == 14
+    assert tiles["koppelkansen"]["idField"] == "kans_id"
+
+
+def test_vectorgrid_is_served_by_the_app() -> None:
+    links = _links(_render())
+    assert "/static/vendor/leaflet.vectorgrid/Leaflet.VectorGrid.bundled.min.js" in links.scripts
+    assert "unpkg" not in _render()
+
+
+def test_panel_labels_reuse_the_rule_texts() -> None:
+    from geo.regels import KLASSE_NAMEN, REGEL_INFO
+
+    labels = styles.panel_labels()
+    assert [r["naam"] for r in labels["regels"]] == [i.naam for i in REGEL_INFO.values()]
+    assert labels["klassen"]["4"] == KLASSE_NAMEN[4] == "zwak"
+    assert styles.LBM_KLASSEN == KLASSE_NAMEN
 
 
 def test_riool_classes_follow_the_peiljaar() -> None:

@@ -164,10 +164,13 @@
     var kop = btn.appendChild(el("span", "kk-resultaat-kop"));
     kop.appendChild(KK.util.swatch({ shape: "line", color: regelInfo(p.regel).kleur, dash: p.categorie === "knelpunt" }));
     kop.appendChild(el("strong", null, regelInfo(p.regel).naam));
+    var meta = btn.appendChild(el("span", "kk-resultaat-meta"));
+    var bits = [labels().categorieen[p.categorie] || p.categorie];
     var jaar = KK.jaar(p);
-    if (jaar !== null) kop.appendChild(el("span", "kk-klein", " · " + jaar));
-    if (!isMissing(p.lengte_m)) kop.appendChild(el("span", "kk-klein", " · " + fmt(p.lengte_m, 0) + " m"));
-    if (p.actie_nodig) kop.appendChild(el("span", "kk-badge kk-badge-actie", "Actie nodig"));
+    if (jaar !== null) bits.push(String(jaar));
+    if (!isMissing(p.lengte_m)) bits.push(fmt(p.lengte_m, 0) + " m");
+    meta.appendChild(el("span", "kk-klein", bits.join(" · ")));
+    if (p.actie_nodig) meta.appendChild(el("span", "kk-badge kk-badge-actie", "Actie nodig"));
     btn.appendChild(el("span", "kk-toelichting", p.toelichting || ""));
     btn.addEventListener("click", onClick);
     return li;
