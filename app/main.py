@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import RedirectResponse
 
 from app import health
@@ -42,6 +43,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="Koppelkansen", version="1.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.settings = settings
+    # Tiles and GeoJSON compress well (a dense riolering tile shrinks to about a third).
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
     install_error_handlers(app)
     for router in (health.router, buurten_router, kansen_router, layers_router, export_router,
                    kaart_router, tiles_router):
