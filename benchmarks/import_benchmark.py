@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -75,15 +74,19 @@ def _stages(url: str, path: Path, n: int) -> None:
 
 
 def _peak_memory(url: str, path: Path) -> tuple[float, float]:
-    """Run one end-to-end import in a fresh process; (seconds, peak RSS in MB)."""
+    """Run one end-to-end import in a fresh process; (seconds, peak RSS in MB).
+
+    VmHWM, not ru_maxrss: Linux carries ru_maxrss over an exec from the forking parent.
+    """
     code = (
-        f"import sys, time, resource; sys.path.insert(0, {str(ROOT)!r})\n"
+        f"import sys, time; sys.path.insert(0, {str(ROOT)!r})\n"
         "from sqlalchemy import create_engine\n"
         "from app.layers.service import import_file\n"
         "t = time.perf_counter()\n"
         f"import_file(create_engine({url!r}), laag='riolering', "
         f"path=__import__('pathlib').Path({str(path)!r}), source_layer='leidingen', replace=True)\n"
-        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]\n"
+        "print(time.perf_counter() - t, hwm)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     seconds, rss_kb = out.stdout.split()
@@ -108,7 +111,6 @@ def main() -> None:
     for n, path in paths.items():
         seconds, rss = _peak_memory(url, path)
         print(f"{path.name:<24} {seconds:>9.1f} {n / seconds:>10,.0f} {rss:>16,.0f}")
-    print(f"(dit proces: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB)")
 
 
 if __name__ == "__main__":
