@@ -64,7 +64,11 @@ def valid_polygons(geoms: np.ndarray) -> np.ndarray:
 
 
 def line_parts(geom: shapely.Geometry | None) -> shapely.Geometry:
-    """Only the linear parts of a geometry (an intersection may add stray points), merged."""
+    """Only the linear parts of a geometry (an intersection may add stray points), in order.
+
+    Parts are not merged: merging may reorder them, and the point halfway along a result
+    (RULES.md §4) walks the parts in the order the intersection gives them.
+    """
     if geom is None or geom.is_empty:
         return shapely.MultiLineString()
     parts = [
@@ -77,7 +81,7 @@ def line_parts(geom: shapely.Geometry | None) -> shapely.Geometry:
     if len(lines) == 1:
         return lines[0]
     flat = [q for line in lines for q in shapely.get_parts(line)]
-    return shapely.line_merge(shapely.MultiLineString(flat))
+    return shapely.MultiLineString(flat)
 
 
 def empty_frame(columns: Sequence[str], dtypes: dict[str, str]) -> gpd.GeoDataFrame:

@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from shapely import LineString, MultiLineString, Point, line_merge
+from shapely import LineString, MultiLineString, Point
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import substring, unary_union
 
@@ -74,17 +74,6 @@ def halfway_point(geom: BaseGeometry) -> Point | None:
             return p.interpolate(target)
         target -= p.length
     return parts[-1].interpolate(parts[-1].length)
-
-
-def longest_part_midpoint(geom: BaseGeometry) -> Point | None:
-    """geo's reading of "halfway along" for a multi-part result: merge touching parts, then
-    the middle of the longest part. Only used to tolerate that known deviation."""
-    parts = [p for p in line_parts(geom) if p.length > 0]
-    if not parts:
-        return None
-    merged = line_merge(MultiLineString(parts))
-    longest = max(line_parts(merged), key=lambda p: p.length)
-    return longest.interpolate(0.5, normalized=True)
 
 
 def buurt_at(point: Point | None, buurt: Any) -> str | None:

@@ -11,7 +11,6 @@ import math
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from shapely import LineString, MultiLineString, MultiPolygon, Point, box
@@ -20,7 +19,8 @@ from shapely.affinity import rotate
 from geo.analysis import analyse
 from geo.params import RuleParams
 from tests.geo.builders import buurt_row, empty, layer, pijp, werk
-from tests.geo.reference import buurt_at, line_parts, longest_part_midpoint, reference
+from tests.geo.reference import _val as _none
+from tests.geo.reference import reference
 
 P = 2026
 SIZE = 800.0  # buurten tile [0, SIZE]²; features spill a little outside
@@ -178,17 +178,6 @@ def municipality(seed: int) -> dict[str, Any]:
     }
 
 
-def _none(v: Any) -> Any:
-    if v is None:
-        return None
-    try:
-        if pd.isna(v):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return v
-
-
 def _close(a: Any, b: Any, rel: float = REL, abs_: float = 1e-9) -> bool:
     if a is None or b is None:
         return a is None and b is None
@@ -200,7 +189,6 @@ def compare(layers: dict[str, Any], params: RuleParams) -> list[str]:
     got = analyse(**layers, params=params, peiljaar=P)
     ref = reference(**layers, params=params, peiljaar=P)
     problems: list[str] = []
-    tolerated: list[str] = []
 
     # Sections
     ref_secs = {s.sectie_id: s for s in ref["sections"]}
@@ -229,15 +217,7 @@ def compare(layers: dict[str, Any], params: RuleParams) -> list[str]:
         if g["bron_ids"] != ",".join(r.bron_ids):
             problems.append(f"{tag}: bron_ids {g['bron_ids']!r}")
         if _none(g["buurtcode"]) != r.buurtcode:
-            alt = buurt_at(longest_part_midpoint(r.geometry), layers["buurt"])
-            if len(line_parts(r.geometry)) > 1 and _none(g["buurtcode"]) == alt:
-                # Known deviation (see test_r1_multipart_buurtcode_follows_whole_geometry):
-                # geo takes the middle of the longest merged part. Tolerated here so that the
-                # random comparison keeps checking everything else; counted per buurt below.
-                r.buurtcode = alt
-                tolerated.append(tag)
-            else:
-                problems.append(f"{tag}: buurtcode ref {r.buurtcode} geo {g['buurtcode']}")
+            problems.append(f"{tag}: buurtcode ref {r.buurtcode} geo {g['buurtcode']}")
         if not _close(g["lengte_m"], r.lengte_m):
             problems.append(f"{tag}: lengte_m ref {r.lengte_m} geo {g['lengte_m']}")
         if bool(g["actie_nodig"]) != r.actie_nodig:
@@ -289,8 +269,6 @@ def compare(layers: dict[str, Any], params: RuleParams) -> list[str]:
             tied = [o for o in by_rank if abs(o["score"] - r["score"]) < 1e-6]
             if len(tied) < 2:
                 problems.append(f"buurt {code}: rang ref {r['rang']} geo {g['rang']}")
-    if problems and tolerated:
-        problems.append(f"(tolerated multi-part R1 midpoint deviations: {tolerated})")
     return problems
 
 
