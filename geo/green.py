@@ -46,3 +46,11 @@ def green_areas(corridors: np.ndarray, green: np.ndarray) -> np.ndarray:
         else:
             areas[ci[group[0]]] = shapely.area(shapely.union_all(pieces))
     return areas
+
+
+def corridor_green(
+    lines: np.ndarray, groen: gpd.GeoDataFrame, buffer_m: float, quad_segs: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Area of each line's corridor (buffer, round caps) and of the green in it (m², EPSG:28992)."""
+    corridors = shapely.buffer(lines, buffer_m, quad_segs=quad_segs)
+    return shapely.area(corridors), green_areas(corridors, green_polygons(groen))

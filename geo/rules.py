@@ -20,7 +20,7 @@ from geo._common import (
     usable,
     valid_polygons,
 )
-from geo.green import green_areas, green_polygons
+from geo.green import corridor_green
 from geo.params import RuleParams
 from geo.riool import due_explanations, due_years
 from geo.schema import DIMENSIONS, LAYER_COLUMNS
@@ -112,10 +112,8 @@ def r2_vergroenen(secties: gpd.GeoDataFrame, groen: gpd.GeoDataFrame,
     rows: list[dict[str, object]] = []
     if len(sec) == 0:
         return rule_frame(rows)
-    corridors = shapely.buffer(sec.geometry.to_numpy(), params.groen_buffer_m,
-                               quad_segs=QUAD_SEGS)
-    strook = shapely.area(corridors)
-    groen_m2 = green_areas(corridors, green_polygons(groen))
+    strook, groen_m2 = corridor_green(sec.geometry.to_numpy(), groen, params.groen_buffer_m,
+                                      QUAD_SEGS)
     for i in np.flatnonzero(groen_m2 / strook < params.groen_drempel - EPS):
         s = sec.iloc[i]
         rows.append({
@@ -242,10 +240,8 @@ def r4_afkoppelen(riolering: gpd.GeoDataFrame, groen: gpd.GeoDataFrame, params: 
                   & (due <= peiljaar + params.horizon_jaar)).fillna(False).to_numpy(dtype=bool)]
     if len(cand) == 0:
         return rule_frame(rows)
-    corridors = shapely.buffer(cand.geometry.to_numpy(), params.groen_buffer_m,
-                               quad_segs=QUAD_SEGS)
-    strook = shapely.area(corridors)
-    groen_m2 = green_areas(corridors, green_polygons(groen))
+    strook, groen_m2 = corridor_green(cand.geometry.to_numpy(), groen, params.groen_buffer_m,
+                                      QUAD_SEGS)
     for i in np.flatnonzero(groen_m2 / strook < params.groen_drempel - EPS):
         p = cand.iloc[i]
         materiaal = text_or_none(p["materiaal"])
