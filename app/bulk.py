@@ -55,26 +55,29 @@ def prefetch(items: Iterable[T], depth: int = 2) -> Generator[T, None, None]:
 
     Reading the next batch (GDAL releases the GIL) then overlaps with PostgreSQL taking in the
     current one. An error in the producer is raised in the consumer; when the consumer stops
-    early the producer is told to stop too.
+    early the producer is told to stop too, and nothing is left waiting.
     """
     slots: queue.Queue[object] = queue.Queue(maxsize=depth)
     stop = threading.Event()
     done = object()
 
+    def offer(item: object) -> bool:
+        while not stop.is_set():
+            try:
+                slots.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
     def produce() -> None:
         try:
             for item in items:
-                while not stop.is_set():
-                    try:
-                        slots.put(item, timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
+                if not offer(item):
                     return
-            slots.put(done)
+            offer(done)
         except BaseException as exc:  # handed to the consumer, which raises it
-            slots.put(exc)
+            offer(exc)
 
     worker = threading.Thread(target=produce, name="prefetch", daemon=True)
     worker.start()
@@ -88,4 +91,9 @@ def prefetch(items: Iterable[T], depth: int = 2) -> Generator[T, None, None]:
             yield item  # type: ignore[misc]
     finally:
         stop.set()
+        while True:  # free a producer blocked on a full queue
+            try:
+                slots.get_nowait()
+            except queue.Empty:
+                break
         worker.join(timeout=5)

@@ -74,8 +74,9 @@ def import_file(
 ) -> ImportReport:
     """Read, check and store one file as layer laag in one transaction; refusals change nothing.
 
-    The file is read in batches; each batch is copied into a staging table and moved into the
-    layer while the next one is read, so memory stays bounded by the batch size.
+    The file is read in batches that are copied into a staging table while the next batch is
+    read, so memory stays bounded by the batch size. Only when the whole file has been read and
+    checked does the layer itself change: readers of the layer are not held up meanwhile.
     """
     check_layer(laag)
     stream = iter_layer(
@@ -91,16 +92,17 @@ def import_file(
         assert report is not None
         if bestandsnaam:
             report.bestand = bestandsnaam
-        import_id = _begin_import(conn, laag=laag, report=report, replace=replace)
-        if import_id is None:
+        if not replace and _known_file(conn, laag=laag, report=report):
             chunks.close()
             return report
-        inserted = 0
+        staged = 0
         for chunk in itertools.chain([first] if first is not None else [], chunks):
-            inserted += _insert_chunk(conn, laag, chunk, import_id)
+            staged += copy_frame(conn, "incoming", chunk, LAYER_COLUMNS[laag])
             if progress:
-                progress(f"opgeslagen in de database: {inserted} objecten")
-        _finish_import(conn, laag=laag, report=report, import_id=import_id, inserted=inserted)
+                progress(f"klaargezet voor de database: {staged} objecten")
+        if progress:
+            progress(f"opslaan in laag '{laag}'")
+        _store_staged(conn, laag=laag, report=report, replace=replace)
     return report
 
 
@@ -109,36 +111,38 @@ def store_frame(
 ) -> None:
     """Store one canonical frame within the caller's transaction; the report's counts are updated."""
     _prepare(conn, laag)
-    report.geladen = len(frame)
-    import_id = _begin_import(conn, laag=laag, report=report, replace=replace)
-    if import_id is not None:
-        inserted = _insert_chunk(conn, laag, frame, import_id)
-        _finish_import(conn, laag=laag, report=report, import_id=import_id, inserted=inserted)
+    if replace or not _known_file(conn, laag=laag, report=report):
+        report.geladen = copy_frame(conn, "incoming", frame, LAYER_COLUMNS[laag])
+        _store_staged(conn, laag=laag, report=report, replace=replace)
 
 
 def _prepare(conn: Connection, laag: str) -> None:
-    """Lock the layer against concurrent imports and make an empty staging table."""
+    """Lock the layer against concurrent imports (readers go on) and make a staging table."""
     conn.execute(text(f"LOCK TABLE {laag} IN SHARE ROW EXCLUSIVE MODE"))
     conn.execute(text(f"CREATE TEMP TABLE incoming (LIKE {laag} INCLUDING DEFAULTS) "
                       "ON COMMIT DROP"))
 
 
-def _begin_import(conn: Connection, *, laag: str, report: ImportReport, replace: bool) -> int | None:
-    """Record the import and empty the layer when replacing; None when the file is known."""
-    if not replace:
-        earlier = conn.execute(
-            text("SELECT id, created_at FROM import_run WHERE laag = :laag AND sha256 = :sha "
-                 "ORDER BY id LIMIT 1"),
-            {"laag": laag, "sha": report.sha256},
-        ).first()
-        if earlier is not None:
-            report.geladen = 0
-            report.meldingen.append(
-                f"Dit bestand is al eerder als laag '{laag}' geïmporteerd (import {earlier.id}, "
-                f"{earlier.created_at:%d-%m-%Y %H:%M}); er is niets toegevoegd. Gebruik --replace "
-                "om de laag te vervangen."
-            )
-            return None
+def _known_file(conn: Connection, *, laag: str, report: ImportReport) -> bool:
+    """True (and a note in the report) when this very file was imported into laag before."""
+    earlier = conn.execute(
+        text("SELECT id, created_at FROM import_run WHERE laag = :laag AND sha256 = :sha "
+             "ORDER BY id LIMIT 1"),
+        {"laag": laag, "sha": report.sha256},
+    ).first()
+    if earlier is None:
+        return False
+    report.geladen = 0
+    report.meldingen.append(
+        f"Dit bestand is al eerder als laag '{laag}' geïmporteerd (import {earlier.id}, "
+        f"{earlier.created_at:%d-%m-%Y %H:%M}); er is niets toegevoegd. Gebruik --replace "
+        "om de laag te vervangen."
+    )
+    return True
+
+
+def _store_staged(conn: Connection, *, laag: str, report: ImportReport, replace: bool) -> None:
+    """Move the staged rows into the layer (no duplicates) and record the provenance."""
     present = conn.execute(text(f"SELECT count(*) FROM {laag}")).scalar_one()
     if replace:
         # TRUNCATE is transactional in PostgreSQL and far faster than DELETE on a big layer.
@@ -146,20 +150,15 @@ def _begin_import(conn: Connection, *, laag: str, report: ImportReport, replace:
         report.meldingen.append(f"Laag '{laag}' vervangen: {present} bestaande objecten verwijderd.")
     if replace or present == 0:
         # Filling an empty layer: building the spatial index once at the end beats updating
-        # it row by row; _finish_import builds it again in the same transaction.
+        # it row by row; it is built again below, in the same transaction.
         conn.execute(text(f"DROP INDEX IF EXISTS idx_{laag}_geom"))
-    return int(conn.execute(
+    import_id = conn.execute(
         text("INSERT INTO import_run (laag, bestand, sha256, preset, gelezen, geladen, "
              "overgeslagen, vervangen, rapport) VALUES (:laag, :bestand, :sha, :preset, 0, 0, 0, "
              ":vervangen, '{}') RETURNING id"),
         {"laag": laag, "bestand": report.bestand, "sha": report.sha256, "preset": report.preset,
          "vervangen": replace},
-    ).scalar_one())
-
-
-def _insert_chunk(conn: Connection, laag: str, chunk: gpd.GeoDataFrame, import_id: int) -> int:
-    """Stage one chunk and move it into the layer; features already there are left out."""
-    copy_frame(conn, "incoming", chunk, LAYER_COLUMNS[laag])
+    ).scalar_one()
     names = ", ".join(LAYER_COLUMNS[laag])
     key = _CONFLICT_KEYS.get(laag, "id")
     inserted = conn.execute(
@@ -167,14 +166,6 @@ def _insert_chunk(conn: Connection, laag: str, chunk: gpd.GeoDataFrame, import_i
              f"SELECT {names}, :import_id, geom FROM incoming ON CONFLICT ({key}) DO NOTHING"),
         {"import_id": import_id},
     ).rowcount or 0
-    conn.execute(text("TRUNCATE incoming"))
-    return int(inserted)
-
-
-def _finish_import(
-    conn: Connection, *, laag: str, report: ImportReport, import_id: int, inserted: int
-) -> None:
-    """Put the final counts in the report and the provenance row; make sure the index exists."""
     conn.execute(text(f"CREATE INDEX IF NOT EXISTS idx_{laag}_geom ON {laag} USING gist (geom)"))
     if report.geladen - inserted:
         report.skip("al aanwezig (zelfde bron-id) of dubbel in het bestand",

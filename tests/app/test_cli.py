@@ -126,7 +126,7 @@ def test_import_killed_halfway_leaves_the_database_unchanged(
                                stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
     assert process.stderr is not None
     for line in process.stderr:
-        if "opgeslagen in de database: 1000 " in line:
+        if "klaargezet voor de database: 1000 " in line:
             process.kill()
             break
     process.wait(timeout=60)
