@@ -19,6 +19,7 @@ from app.kaart.router import mount_static
 from app.kaart.router import router as kaart_router
 from app.kansen.router import router as kansen_router
 from app.layers.router import router as layers_router
+from app.layers.upload import UploadGuard
 from app.tiles.router import router as tiles_router
 
 DESCRIPTION = """
@@ -45,6 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     # Tiles and GeoJSON compress well (a dense riolering tile shrinks to about a third).
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(UploadGuard)
     install_error_handlers(app)
     for router in (health.router, buurten_router, kansen_router, layers_router, export_router,
                    kaart_router, tiles_router):

@@ -79,12 +79,13 @@ def role_of(session: Session, key: str | None) -> str | None:
 
 def check_role(session: Session, key: str | None, *, needed: Rol) -> None:
     """Raise Unauthorized/Forbidden unless key has the needed role (editor may also read)."""
+    what = "schrijven (importeren, besluiten vastleggen)" if needed == "editor" else "lezen"
+    ask = (f"Vraag een beheerder om een sleutel met rol '{needed}' "
+           f"(koppelkansen sleutel maak NAAM --rol {needed}).")
+    if not key:
+        raise Unauthorized(f"Voor {what} is een API-sleutel nodig in de header 'X-API-Key'. {ask}")
     rol = role_of(session, key)
     if rol is None:
-        what = "schrijven" if needed == "editor" else "lezen"
-        raise Unauthorized(
-            f"Voor {what} is een API-sleutel nodig (header 'X-API-Key'). Vraag een beheerder om "
-            f"een sleutel met rol '{needed}' (koppelkansen sleutel maak)."
-        )
+        raise Unauthorized(f"Deze API-sleutel is onbekend of ingetrokken. {ask}")
     if needed == "editor" and rol != "editor":
-        raise Forbidden("Deze sleutel mag alleen lezen; voor importeren is rol 'editor' nodig.")
+        raise Forbidden(f"Deze sleutel mag alleen lezen; voor {what} is rol 'editor' nodig.")

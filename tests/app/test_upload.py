@@ -140,3 +140,26 @@ def test_zip_with_path_traversal_is_refused(api: TestClient, scratch_engine: Eng
     assert "niets veranderd" in response.json()["detail"]
     assert not (tmp_path.parent.parent / "buiten").exists()
     assert _count(scratch_engine, "buurt") == 0
+
+
+def test_upload_is_refused_before_the_body_is_read(scratch_url: str, scratch_engine: Engine) -> None:
+    settings = Settings(DATABASE_URL=scratch_url, upload_max_bytes=1000)
+    with TestClient(create_app(settings)) as api:
+        sent: list[int] = []
+
+        def body() -> Iterator[bytes]:
+            for _ in range(100):
+                sent.append(1)
+                yield b"x" * 100_000
+
+        big = {"Content-Length": str(10_000_000), "Content-Type": "multipart/form-data; boundary=x"}
+        response = api.post("/api/v1/lagen/buurt/import", content=b"x" * 10, headers=big)
+        assert response.status_code == 413 and "groter" in response.json()["detail"]
+        anonymous = api.post("/api/v1/lagen/buurt/import", content=body(),
+                             headers={"Content-Type": "multipart/form-data; boundary=x"})
+        assert anonymous.status_code == 401
+        assert len(sent) < 100
+        streamed = api.post("/api/v1/lagen/buurt/import", content=body(),
+                            headers={"Content-Type": "multipart/form-data; boundary=x",
+                                     "X-API-Key": _key(scratch_engine, "editor")})
+        assert streamed.status_code == 413
