@@ -70,10 +70,10 @@ def load_params(path: Path | None = None, **overrides: Any) -> RuleParams:
 
 
 def params_from_dict(values: dict[str, Any]) -> RuleParams:
-    """Build RuleParams from a dict, refusing unknown keys and wrong types with a Dutch message."""
+    """Build RuleParams from a dict, refusing unknown keys and wrong values with a Dutch message."""
     base = RuleParams()
-    known = {f.name: f for f in fields(RuleParams)}
-    unknown = sorted(set(values) - set(known))
+    known = {f.name for f in fields(RuleParams)}
+    unknown = sorted(set(values) - known)
     if unknown:
         raise RulesFileError(
             f"Onbekende parameter(s) {', '.join(unknown)}. Bekend zijn: {', '.join(sorted(known))}."
@@ -82,21 +82,41 @@ def params_from_dict(values: dict[str, Any]) -> RuleParams:
     for key, value in values.items():
         default = getattr(base, key)
         if isinstance(default, dict):
-            if not isinstance(value, dict):
-                raise RulesFileError(f"Parameter '{key}' moet een tabel zijn, bijvoorbeeld [{key}].")
-            merged = dict(default)
-            if key == "gewichten":
-                unknown_w = sorted(set(value) - set(default))
-                if unknown_w:
-                    raise RulesFileError(
-                        f"Onbekende gewicht(en) {', '.join(unknown_w)}; gebruik m_r1, m_r2, m_r3, m_r4."
-                    )
-            merged.update({str(k).lower(): v for k, v in value.items()})
-            clean[key] = merged
-            continue
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise RulesFileError(f"Parameter '{key}' moet een getal zijn, niet '{value}'.")
-        if value < 0:
-            raise RulesFileError(f"Parameter '{key}' mag niet negatief zijn ({value}).")
-        clean[key] = type(default)(value)
+            clean[key] = _table(key, value, default)
+        else:
+            clean[key] = _number(key, value, whole=isinstance(default, int),
+                                 positive=key in _POSITIVE)
+    if sum(clean.get("gewichten", base.gewichten).values()) <= 0:
+        raise RulesFileError("De gewichten moeten samen meer dan 0 zijn.")
     return replace(base, **clean)
+
+
+# Parameters for which 0 makes no sense (a section of 0 m, a lifetime of 0 years).
+_POSITIVE = {"sectie_m", "groen_buffer_m"}
+
+
+def _number(name: str, value: Any, *, whole: bool, positive: bool = False) -> int | float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise RulesFileError(f"Parameter '{name}' moet een getal zijn, niet '{value}'.")
+    if value < 0 or (positive and value == 0):
+        limit = "groter dan 0" if positive else "0 of meer"
+        raise RulesFileError(f"Parameter '{name}' moet {limit} zijn, niet {value}.")
+    if whole and value != int(value):
+        raise RulesFileError(f"Parameter '{name}' moet een geheel getal zijn, niet {value}.")
+    return int(value) if whole else float(value)
+
+
+def _table(name: str, value: Any, default: dict[str, Any]) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise RulesFileError(f"Parameter '{name}' moet een tabel zijn, bijvoorbeeld [{name}].")
+    entries = {str(k).lower(): v for k, v in value.items()}
+    if name == "gewichten":
+        unknown = sorted(set(entries) - set(default))
+        if unknown:
+            raise RulesFileError(
+                f"Onbekende gewicht(en) {', '.join(unknown)}; gebruik m_r1, m_r2, m_r3, m_r4."
+            )
+        return {**default, **{k: _number(f"gewichten.{k}", v, whole=False)
+                              for k, v in entries.items()}}
+    return {**default, **{k: _number(f"{name}.{k}", v, whole=True, positive=True)
+                          for k, v in entries.items()}}
