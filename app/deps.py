@@ -77,7 +77,7 @@ def page_query(
     limit: Annotated[
         int | None, Query(ge=1, description="Hoeveel objecten per pagina (maximaal 100 000).")
     ] = None,
-    offset: Annotated[int, Query(ge=0, description="Hoeveel objecten overslaan.")] = 0,
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1, description="Hoeveel objecten overslaan.")] = 0,
 ) -> Page:
     """The limit/offset query parameters, bounded by the configured maximum."""
     settings = request.app.state.settings

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from data.importers import ImportRefused
@@ -44,6 +44,8 @@ DB_UNAVAILABLE_MESSAGE = (
     "DATABASE_URL klopt."
 )
 
+DB_BUSY_MESSAGE = "De database is even te druk bezig; probeer het over een ogenblik opnieuw."
+
 _FIELD_NAMES_NL = {"query": "parameter", "path": "pad", "body": "inhoud"}
 
 
@@ -56,26 +58,41 @@ def _validation_message(exc: RequestValidationError) -> str:
     return "Ongeldige invoer: " + "; ".join(parts)
 
 
+_MESSAGES = {
+    "missing": "ontbreekt",
+    "int_parsing": "moet een geheel getal zijn",
+    "int_type": "moet een geheel getal zijn",
+    "int_from_float": "moet een geheel getal zijn",
+    "float_parsing": "moet een getal zijn",
+    "float_type": "moet een getal zijn",
+    "bool_parsing": "moet true of false zijn",
+    "bool_type": "moet true of false zijn",
+    "string_type": "moet tekst zijn",
+    "string_pattern_mismatch": "heeft niet de juiste vorm",
+    "json_invalid": "is geen geldige JSON",
+    "model_attributes_type": "moet een JSON-object zijn",
+    "dict_type": "moet een JSON-object zijn",
+    "list_type": "moet een lijst zijn",
+}
+
+
 def _translate(error: dict) -> str:  # type: ignore[type-arg]
     kind = str(error.get("type", ""))
     ctx = error.get("ctx") or {}
-    if kind == "missing":
-        return "ontbreekt"
-    if kind in ("int_parsing", "int_type"):
-        return "moet een geheel getal zijn"
-    if kind in ("float_parsing", "float_type"):
-        return "moet een getal zijn"
-    if kind in ("bool_parsing", "bool_type"):
-        return "moet true of false zijn"
-    if kind == "greater_than_equal":
-        return f"moet minstens {ctx.get('ge')} zijn"
-    if kind == "less_than_equal":
-        return f"mag hoogstens {ctx.get('le')} zijn"
-    if kind == "enum" or kind == "literal_error":
-        return f"moet een van deze waarden zijn: {ctx.get('expected', '')}"
-    if kind == "string_pattern_mismatch":
-        return "heeft niet de juiste vorm"
-    return str(error.get("msg", "ongeldig"))
+    if kind in _MESSAGES:
+        return _MESSAGES[kind]
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"moet minstens {ctx.get('ge', ctx.get('gt'))} zijn"
+    if kind in ("less_than_equal", "less_than"):
+        return f"mag hoogstens {ctx.get('le', ctx.get('lt'))} zijn"
+    if kind in ("enum", "literal_error"):
+        expected = str(ctx.get("expected", "")).replace(" or ", " of ")
+        return f"moet een van deze waarden zijn: {expected}"
+    if kind == "string_too_long":
+        return f"mag hoogstens {ctx.get('max_length')} tekens lang zijn"
+    if kind == "string_too_short":
+        return f"moet minstens {ctx.get('min_length')} tekens lang zijn"
+    return "heeft een ongeldige waarde"
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -103,7 +120,16 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(OperationalError)
     async def _db(_: Request, exc: OperationalError) -> JSONResponse:
-        return JSONResponse(status_code=503, content={"detail": DB_UNAVAILABLE_MESSAGE})
+        # No SQLSTATE: the connection itself failed. Otherwise a lock, deadlock or timeout.
+        busy = getattr(exc.orig, "sqlstate", None) is not None
+        return JSONResponse(status_code=503, content={
+            "detail": DB_BUSY_MESSAGE if busy else DB_UNAVAILABLE_MESSAGE})
+
+    @app.exception_handler(DataError)
+    async def _data(_: Request, exc: DataError) -> JSONResponse:
+        return JSONResponse(status_code=422, content={
+            "detail": "Ongeldige invoer: een waarde in het verzoek kan de database niet lezen "
+                      "(te groot getal of een verboden teken)."})
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
