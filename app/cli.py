@@ -16,6 +16,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from app import cli_nl
 from app.config import Settings
 from app.errors import DB_UNAVAILABLE_MESSAGE, DomainError
+from geo.schema import LAYERS
 
 cli_nl.install()
 
@@ -29,7 +30,9 @@ app.add_typer(db_app, name="db")
 key_app = typer.Typer(help="API-sleutels maken, tonen en intrekken.", no_args_is_help=True)
 app.add_typer(key_app, name="sleutel")
 
-LAYER_CHOICES = ("buurt", "warmtenet", "riolering", "groen", "boom", "leefbaarometer")
+
+
+DEMO_PREFIX = "demo: "
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -87,7 +90,7 @@ def db_upgrade() -> None:
 
 @app.command("import")
 def import_(
-    laag: Annotated[str, typer.Argument(metavar="LAAG", help="Laag: " + ", ".join(LAYER_CHOICES))],
+    laag: Annotated[str, typer.Argument(metavar="LAAG", help="Laag: " + ", ".join(LAYERS))],
     path: Annotated[Path, typer.Argument(metavar="BESTAND", help="Bestand: GeoPackage, Shapefile (of zip), GeoJSON, CSV")],
     source_layer: Annotated[str | None, typer.Option("--source-layer", metavar="NAAM", help="Laagnaam in het bestand (GeoPackage)")] = None,
     map_: Annotated[list[str], typer.Option("--map", metavar="CANONIEK=BRON", help="Koppel een veld: CANONIEK=BRON, bv. status=Fase")] = [],  # noqa: B006
@@ -99,8 +102,8 @@ def import_(
     """Importeer een bestand als laag; alles of niets, met een rapport."""
     from app.layers.service import import_file, parse_pairs
 
-    if laag not in LAYER_CHOICES:
-        fail(f"Onbekende laag '{laag}'. Kies uit: {', '.join(LAYER_CHOICES)}.")
+    if laag not in LAYERS:
+        fail(f"Onbekende laag '{laag}'. Kies uit: {', '.join(LAYERS)}.")
     if not path.exists():
         fail(f"Bestand '{path}' bestaat niet.")
     with friendly_errors():
@@ -167,24 +170,34 @@ def serve(
 @app.command("demo")
 def demo(
     seed: Annotated[int, typer.Option("--seed", metavar="GETAL", help="Startgetal van de generator")] = 42,
-    scale: Annotated[float, typer.Option("--schaal", metavar="FACTOR", help="Grootte van de gemeente (1 = ca. 14 buurten)")] = 1.0,
+    scale: Annotated[float, typer.Option("--schaal", metavar="FACTOR", help="Grootte van de gemeente (1 = ca. 12 buurten)")] = 1.0,
+    vervang: Annotated[bool, typer.Option("--vervang", help="Ook als er eigen gegevens geladen zijn: die worden vervangen")] = False,
 ) -> None:
-    """Maak een fictieve gemeente, importeer haar met de gewone importers en analyseer."""
+    """Maak een fictieve gemeente, importeer haar met de gewone importers en analyseer.
+
+    Vervangt alle lagen. Zijn er eigen (niet-demo) gegevens geladen, dan weigert de opdracht,
+    tenzij --vervang is gegeven.
+    """
     from app.analyse.service import run_analysis
+    from app.layers.query import layers_with_own_data
     from app.layers.service import import_file
     from data.demo import generate_demo
     from geo.params import RuleParams
 
     year = dt.date.today().year
     with friendly_errors(), tempfile.TemporaryDirectory(prefix="koppelkansen-demo-") as tmp:
+        engine = _engine()
+        own = layers_with_own_data(engine, demo_prefix=DEMO_PREFIX)
+        if own and not vervang:
+            fail(f"Er zijn eigen gegevens geladen in: {', '.join(own)}. De demo zou die vervangen. "
+                 "Gebruik een andere database (DATABASE_URL), of geef --vervang.")
         progress("demogemeente maken")
         files = generate_demo(Path(tmp), seed=seed, scale=scale, peiljaar=year)
-        engine = _engine()
         for laag, path in files.paths.items():
             progress(f"importeren: {laag} ({path.name})")
             report = import_file(engine, laag=laag, path=path,
                                  source_layer=files.source_layers.get(laag), replace=True,
-                                 progress=progress)
+                                 bestandsnaam=DEMO_PREFIX + path.name, progress=progress)
             typer.echo(f"  {laag}: {report.geladen} geladen van {report.gelezen} gelezen")
         summary = run_analysis(engine, params=RuleParams(), peiljaar=year, progress=progress)
     typer.echo(f"Demo klaar: {summary.aantallen['kansen']} koppelkansen en "

@@ -7,6 +7,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from data.importers.archive import MAX_FILES, MAX_UNPACKED_BYTES
 
+IMPORT_BATCH_ROWS = 100_000
+
 DEFAULT_DATABASE_URL = "postgresql://koppelkansen:koppelkansen@127.0.0.1:5432/koppelkansen"
 
 
@@ -19,7 +21,7 @@ class Settings(BaseSettings):
     max_page_size: int = 100_000
     default_page_size: int = 1_000
     read_requires_key: bool = False
-    import_batch_rows: int = 100_000
+    import_batch_rows: int = IMPORT_BATCH_ROWS
     upload_max_bytes: int = 500 * 1024 * 1024
     zip_max_unpacked_bytes: int = MAX_UNPACKED_BYTES
     zip_max_files: int = MAX_FILES

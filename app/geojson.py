@@ -9,13 +9,15 @@ from sqlalchemy.orm import Session
 
 from app.deps import BBox
 
-BBOX_CONDITION = (
-    "ST_Intersects(geom, ST_Transform(ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4326), 28992))"
-)
+
+def bbox_condition(column: str = "geom") -> str:
+    """SQL condition: column (EPSG:28992) intersects the WGS84 box of bbox_params."""
+    return (f"ST_Intersects({column}, "
+            "ST_Transform(ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4326), 28992))")
 
 
 def bbox_params(bbox: BBox | None) -> dict[str, float]:
-    """Bound values for BBOX_CONDITION."""
+    """Bound values for bbox_condition."""
     if bbox is None:
         return {}
     return {"minx": bbox.minx, "miny": bbox.miny, "maxx": bbox.maxx, "maxy": bbox.maxy}

@@ -16,6 +16,8 @@ from geo.analysis import analyse
 from geo.params import RuleParams
 from geo.schema import BUURTSCORE_COLUMNS, KANS_COLUMNS
 
+ANALYSE_LOCK = 0x6B6B_616E  # advisory lock key: "kkan"
+
 
 @dataclass(frozen=True)
 class AnalyseSummary:
@@ -38,7 +40,11 @@ def run_analysis(
     say = progress or (lambda _: None)
     started = time.perf_counter()
     say("lagen lezen uit de database")
-    layers = read_layers(engine)
+    # One snapshot for the layers and the list of imports they came from.
+    with engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn, \
+            conn.begin():
+        layers = read_layers(conn)
+        import_ids = imported_ids(conn)
     say("regels toepassen (" + ", ".join(f"{len(f)} {k}" for k, f in layers.items()) + ")")
     result = analyse(**layers, params=params, peiljaar=peiljaar)
     kansen, scores = result.kansen, result.buurtscores
@@ -52,6 +58,8 @@ def run_analysis(
     }
     say("resultaten opslaan")
     with engine.begin() as conn:
+        # Runs at the same time take turns here, so the last one's results stand whole.
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ANALYSE_LOCK})
         conn.execute(text("DELETE FROM koppelkans"))
         conn.execute(text("DELETE FROM buurtscore"))
         run_id = conn.execute(
@@ -60,7 +68,7 @@ def run_analysis(
             .bindparams(bindparam("parameters", type_=JSONB), bindparam("import_ids", type_=JSONB),
                         bindparam("aantallen", type_=JSONB)),
             {"peiljaar": peiljaar, "parameters": params.to_dict(),
-             "import_ids": imported_ids(conn), "aantallen": counts},
+             "import_ids": import_ids, "aantallen": counts},
         ).scalar_one()
         copy_frame(conn, "koppelkans", kansen.assign(run_id=run_id), [*KANS_COLUMNS, "run_id"])
         copy_frame(conn, "buurtscore", scores.assign(run_id=run_id),

@@ -102,7 +102,7 @@ def _write_shapefile_zip(kansen: gpd.GeoDataFrame, scores: gpd.GeoDataFrame, pat
             for layer, fields in (("koppelkansen", KANS_FIELDS), ("buurtscores", BUURT_FIELDS)):
                 for full, (short_name, label) in fields.items():
                     writer.writerow([layer, short_name, full, label])
-            writer.writerow(["", "", "", f"Teksten langer dan {SHP_TEXT_MAX} tekens zijn in de "
+            writer.writerow(["", "", "", f"Teksten langer dan {SHP_TEXT_MAX} bytes zijn in de "
                              "shapefile afgekapt met '…'; de GeoPackage-export bevat ze volledig."])
         files.append(legend)
         _zip(files, path)
@@ -112,7 +112,7 @@ def _write_shapefile_zip(kansen: gpd.GeoDataFrame, scores: gpd.GeoDataFrame, pat
 def _shorten(frame: gpd.GeoDataFrame, fields: dict[str, tuple[str, str]]) -> gpd.GeoDataFrame:
     out = frame.rename(columns={full: short for full, (short, _) in fields.items()})
     for column in out.columns:
-        if column != out.geometry.name and out[column].dtype == object:
+        if column != out.geometry.name and pd.api.types.is_string_dtype(out[column]):
             out[column] = out[column].map(_cut)
         if out[column].dtype == bool:
             out[column] = out[column].astype("int32")
@@ -120,8 +120,10 @@ def _shorten(frame: gpd.GeoDataFrame, fields: dict[str, tuple[str, str]]) -> gpd
 
 
 def _cut(value: object) -> object:
-    if isinstance(value, str) and len(value) > SHP_TEXT_MAX:
-        return value[: SHP_TEXT_MAX - 1] + "…"
+    """Fit text into a DBF field, whose width counts UTF-8 bytes, not characters."""
+    if isinstance(value, str) and len(value.encode("utf-8")) > SHP_TEXT_MAX:
+        room = SHP_TEXT_MAX - len("…".encode())
+        return value.encode("utf-8")[:room].decode("utf-8", "ignore") + "…"
     return value
 
 

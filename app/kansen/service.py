@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from app.analyse.service import latest_run
 from app.deps import BBox, Page
 from app.errors import BadRequest, NotFound
-from app.geojson import BBOX_CONDITION, bbox_params, features
+from app.geojson import bbox_condition, bbox_params, features
 from geo.regels import KLASSE_NAMEN, PARAMETER_LABELS, REGEL_INFO
 from geo.schema import KANS_COLUMNS, REGELS
 
@@ -35,12 +35,10 @@ class KansFilter:
 
 
 def check_filter(flt: KansFilter) -> None:
-    """Refuse unknown rules and categories with a Dutch message."""
+    """Refuse unknown rules with a Dutch message (the router checks the category)."""
     unknown = [r for r in flt.regel if r not in REGELS]
     if unknown:
         raise BadRequest(f"Onbekende regel {', '.join(unknown)}. Kies uit: {', '.join(REGELS)}.")
-    if flt.categorie not in (None, "kans", "knelpunt"):
-        raise BadRequest(f"Onbekende categorie '{flt.categorie}'. Kies 'kans' of 'knelpunt'.")
 
 
 def _where(flt: KansFilter) -> tuple[str, dict[str, Any]]:
@@ -59,7 +57,7 @@ def _where(flt: KansFilter) -> tuple[str, dict[str, Any]]:
         conditions.append("k.actie_nodig = :actie_nodig")
         params["actie_nodig"] = flt.actie_nodig
     if flt.bbox:
-        conditions.append(BBOX_CONDITION.replace("(geom", "(k.geom"))
+        conditions.append(bbox_condition("k.geom"))
         params.update(bbox_params(flt.bbox))
     return (" WHERE " + " AND ".join(conditions)) if conditions else "", params
 

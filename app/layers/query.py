@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from app.analyse.service import latest_run
 from app.deps import BBox, Page
-from app.geojson import BBOX_CONDITION, bbox_params, features
+from app.geojson import bbox_condition, bbox_params, features
 from app.layers.service import check_layer, due_year_sql
 from geo.params import RuleParams, params_from_dict
-from geo.schema import LAYER_COLUMNS
+from geo.schema import LAYER_COLUMNS, LAYERS
 
 
 def _params(session: Session) -> RuleParams:
@@ -31,7 +31,7 @@ def layer_page(
         due, due_params = due_year_sql(_params(session))
         extra = f", {due} AS riool_due_jaar"
         params.update(due_params)
-    where = f" WHERE {BBOX_CONDITION}" if bbox else ""
+    where = f" WHERE {bbox_condition()}" if bbox else ""
     order = "buurtcode" if laag == "buurt" else ("grid_id, jaar" if laag == "leefbaarometer" else "id")
     total = session.execute(text(f"SELECT count(*) FROM {laag}{where}"), params).scalar_one()
     select = (f"SELECT {columns}{extra}, ST_Transform(geom, 4326) AS geom FROM {laag}{where} "
@@ -41,9 +41,23 @@ def layer_page(
 
 
 def list_imports(session: Session) -> list[dict[str, Any]]:
-    """Every import, newest first, with the number of its features still loaded."""
+    """Every import, newest first: file, checksum, time, counts, CRS and mapping."""
     rows = session.execute(text(
         "SELECT id, laag, bestand, sha256, preset, created_at, gelezen, geladen, overgeslagen, "
         "vervangen, rapport -> 'crs_bron' AS crs_bron, rapport -> 'mapping' AS mapping "
         "FROM import_run ORDER BY id DESC")).mappings()
     return [dict(r) for r in rows]
+
+
+def layers_with_own_data(engine: Engine, *, demo_prefix: str) -> list[str]:
+    """Layers holding features that did not come from a demo import (file name prefix)."""
+    own: list[str] = []
+    with engine.connect() as conn:
+        for laag in LAYERS:
+            found = conn.execute(text(
+                f"SELECT 1 FROM {laag} l LEFT JOIN import_run i ON i.id = l.import_id "
+                "WHERE i.bestand IS NULL OR i.bestand NOT LIKE :prefix LIMIT 1"),
+                {"prefix": demo_prefix + "%"}).first()
+            if found:
+                own.append(laag)
+    return own

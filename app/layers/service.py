@@ -14,6 +14,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 import geopandas as gpd
 
 from app.bulk import copy_frame, prefetch
+from app.config import IMPORT_BATCH_ROWS
 from app.errors import BadRequest
 from data.importers import ImportReport
 from data.importers.archive import MAX_FILES, MAX_UNPACKED_BYTES
@@ -21,19 +22,8 @@ from data.importers.stream import iter_layer
 from geo.params import RuleParams
 from geo.schema import CRS, LAYER_COLUMNS, LAYERS
 
-BATCH_ROWS = 100_000
-
 # Key columns that make a feature "already there" (RULES: same source id is not added twice).
 _CONFLICT_KEYS = {"buurt": "buurtcode", "leefbaarometer": "grid_id, jaar"}
-
-LAYER_LABELS = {
-    "buurt": "buurten",
-    "warmtenet": "warmtenet-tracés",
-    "riolering": "rioolleidingen",
-    "groen": "groenvlakken",
-    "boom": "bomen",
-    "leefbaarometer": "Leefbaarometer-cellen",
-}
 
 
 def parse_pairs(values: list[str], option: str) -> dict[str, str]:
@@ -67,7 +57,7 @@ def import_file(
     replace: bool = False,
     bestandsnaam: str | None = None,
     progress: Callable[[str], None] | None = None,
-    batch_size: int = BATCH_ROWS,
+    batch_size: int = IMPORT_BATCH_ROWS,
     grid: Path | None = None,
     max_unpacked_bytes: int = MAX_UNPACKED_BYTES,
     max_files: int = MAX_FILES,
@@ -181,16 +171,15 @@ def _store_staged(conn: Connection, *, laag: str, report: ImportReport, replace:
     )
 
 
-def read_layers(engine: Engine) -> dict[str, gpd.GeoDataFrame]:
+def read_layers(conn: Connection) -> dict[str, gpd.GeoDataFrame]:
     """All canonical layers as GeoDataFrames in EPSG:28992, for the analysis."""
     frames: dict[str, gpd.GeoDataFrame] = {}
-    with engine.connect() as conn:
-        for laag in LAYERS:
-            columns = ", ".join(LAYER_COLUMNS[laag])
-            frame = gpd.read_postgis(
-                text(f"SELECT {columns}, geom FROM {laag}"), conn, geom_col="geom", crs=CRS
-            )
-            frames[laag] = _canonical_types(laag, frame.rename_geometry("geometry"))
+    for laag in LAYERS:
+        columns = ", ".join(LAYER_COLUMNS[laag])
+        frame = gpd.read_postgis(
+            text(f"SELECT {columns}, geom FROM {laag}"), conn, geom_col="geom", crs=CRS
+        )
+        frames[laag] = _canonical_types(laag, frame.rename_geometry("geometry"))
     return frames
 
 
