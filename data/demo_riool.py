@@ -10,6 +10,7 @@ import shapely
 
 from data.demo_routes import Route
 from data.demo_town import BEDRIJF, BERM, KAAL, LAAN, NAOORLOGS, NIEUW, OUD, WATER, Town
+from geo.params import RuleParams
 
 MAX_PIPE_M = 80.0  # manholes at junctions and at most this far apart
 
@@ -51,10 +52,10 @@ def _materials(rng: np.random.Generator, years: np.ndarray) -> np.ndarray:
     return np.asarray(np.array(MATERIALEN)[_pick(rng, probs)])
 
 
-def lifetime(materiaal: np.ndarray) -> np.ndarray:
-    """Default lifetimes of RULES.md §2 for canonical materials."""
-    table = {"gres": 80, "gietijzer": 80, "metselwerk": 100}
-    return np.array([table.get(m, 60) for m in materiaal])
+def lifetime(materiaal: np.ndarray, params: RuleParams | None = None) -> np.ndarray:
+    """Lifetimes (years) of canonical materials: the rules' own table (RULES.md §2)."""
+    params = params or RuleParams()
+    return np.array([params.lifetime(m) for m in materiaal], dtype=np.int64)
 
 
 def riolering_frame(rng: np.random.Generator, town: Town, routes: list[Route],

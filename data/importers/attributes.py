@@ -10,6 +10,7 @@ import pandas as pd
 from data.importers import normalise as nm
 from data.importers.errors import ImportRefused
 from data.importers.presets import (
+    DIMENSION_CLASSES,
     GREEN_SUPPORT,
     LBM_FOREIGN,
     derive_klasse,
@@ -214,6 +215,16 @@ def _leefbaarometer_klasse(
             "(totaalscore) "
             "gebruikt. Controleer of dat klopt."
         )
+    classes = [f"{found[d]} → {d}" for d, k in DIMENSION_CLASSES.items()
+               if d in found and key(found[d]) == k]
+    if classes:
+        melding = (
+            "Geen dimensiescores in het bestand: de klassen van de dimensies zijn gebruikt "
+            f"({', '.join(classes)}; 1–9, lager is slechter). Zo blijft de zwakste dimensie te "
+            "bepalen, maar de waarden zijn klassen, geen scores."
+        )
+        if melding not in report.meldingen:
+            report.meldingen.append(melding)
     if out["klasse"].notna().any():
         return
     source = "lbm" if out["lbm"].notna().any() else "afw"

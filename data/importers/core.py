@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -20,7 +20,7 @@ from data.importers.attributes import (
     check_required,
     resolve_mapping,
 )
-from data.importers.crs import CrsDecision, decide_crs, to_rd
+from data.importers.crs import CrsDecision, check_later_part, decide_crs, to_rd
 from data.importers.errors import ImportRefused
 from data.importers.network import merge_overlapping
 from data.importers.presets import (
@@ -31,7 +31,7 @@ from data.importers.presets import (
     refuse_lbm2,
 )
 from data.importers.readers import Source, Table, open_source, read_table
-from data.importers.readers_csv import grid_cells
+from data.importers.readers_csv import grid_cells, grid_codes
 from data.importers.readers_lbm import attach_grid, grid_pair
 from data.importers.report import ImportReport
 from geo.schema import CRS, LAYER_COLUMNS, LAYERS
@@ -48,6 +48,7 @@ class Options:
     crs: str | None = None
     klassegrenzen: list[float] | None = None
     decision: CrsDecision | None = None  # set by the first table (or chunk), reused after
+    tally: gm.TypeTally = field(default_factory=gm.TypeTally)  # geometry types, whole import
 
 
 def file_sha256(path: Path) -> str:
@@ -157,6 +158,7 @@ def read_all(
     tables = load_tables(laag, source, source_layer, grid, limits, report)
     frames = [process_table(laag, table, report, options, say) for table in tables]
     out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    gm.finish_types(laag, options.tally, report)
     say("ids en laatste controles")
     out = finish_frame(laag, gpd.GeoDataFrame(out, geometry="geometry", crs=CRS), report)
     report.geladen = len(out)
@@ -207,16 +209,11 @@ def process_table(
     gdf.index = attrs.index
     say("geometrie controleren")
     gdf = gm.drop_empty(gdf, report)
-    gdf = gm.check_types(laag, gdf, report)
-    if options.decision is None:
-        options.decision = decide_crs(gdf.geometry, declared, options.crs)
-        decision = options.decision
-        report.crs_bron = report.crs_bron or decision.declared
-        report.crs_afgeleid = report.crs_afgeleid or decision.inferred
-        if decision.melding and decision.melding not in report.meldingen:
-            report.meldingen.append(decision.melding)
+    gdf = gm.check_types(laag, gdf, report, options.tally)
+    decision = _decide_crs(gdf, declared, options, report)
     say(f"projecteren naar {CRS}")
-    gdf = gdf.set_geometry(to_rd(gdf.geometry, options.decision.source))
+    if decision is not None:  # None: no usable feature yet, so nothing to project
+        gdf = gdf.set_geometry(to_rd(gdf.geometry, decision.source))
     gdf = gdf.set_crs(CRS, allow_override=True)
     say("herstellen en controleren in EPSG:28992")
     gdf = gm.repair(laag, gdf, report)
@@ -225,6 +222,24 @@ def process_table(
         say("overlappende tracés samenvoegen")
         gdf = merge_overlapping(gdf, report)
     return gm.to_layer_type(laag, gdf, report)
+
+
+def _decide_crs(
+    gdf: gpd.GeoDataFrame, declared: str | None, options: Options, report: ImportReport,
+) -> CrsDecision | None:
+    """The CRS decided on the first table or chunk with features; later ones are checked
+    against it (a contradiction is refused), so chunked and whole reads decide alike."""
+    if options.decision is not None:
+        check_later_part(options.decision, gdf.geometry)
+        return options.decision
+    if gdf.empty:
+        return None
+    decision = options.decision = decide_crs(gdf.geometry, declared, options.crs)
+    report.crs_bron = report.crs_bron or decision.declared
+    report.crs_afgeleid = report.crs_afgeleid or decision.inferred
+    if decision.melding and decision.melding not in report.meldingen:
+        report.meldingen.append(decision.melding)
+    return decision
 
 
 def _geometry(
@@ -257,7 +272,9 @@ def _geometry(
 def finish_frame(
     laag: str, gdf: gpd.GeoDataFrame, report: ImportReport, *, with_ids: bool = True,
 ) -> gpd.GeoDataFrame:
-    """Ids (unless the caller made them), Leefbaarometer checks, exact column order."""
+    """Exact geometry type of the layer's column, ids (unless the caller made them),
+    Leefbaarometer checks, exact column order."""
+    gdf = gm.enforce_layer_type(laag, gdf, report)
     if with_ids and "id" in LAYER_COLUMNS[laag]:
         ids, generated = assign_ids(gdf)
         gdf["id"] = ids
@@ -300,11 +317,7 @@ def note_ids(report: ImportReport, generated: int, duplicates: int, distinct: in
 def _check_cells(gdf: gpd.GeoDataFrame, report: ImportReport) -> None:
     if gdf["grid_id"].isna().any():
         missing = gdf["grid_id"].isna()
-        b = gdf.geometry[missing].bounds
-        gdf.loc[missing, "grid_id"] = [
-            f"E{int(round(x / 100)):04d}N{int(round(y / 100)):04d}"
-            for x, y in zip(b["minx"], b["miny"], strict=True)
-        ]
+        gdf.loc[missing, "grid_id"] = grid_codes(gdf.geometry[missing])
         report.meldingen.append(f"{int(missing.sum())} grid_id's afgeleid uit de hoekpunten van "
                                 "de cellen.")
     b = gdf.geometry.bounds

@@ -29,6 +29,7 @@ class CrsDecision:
     declared: str | None
     inferred: bool
     melding: str | None = None
+    overridden: bool = False  # the user named the CRS: the coordinates are not checked
 
 
 def _within(bounds: np.ndarray, box: tuple[float, float, float, float]) -> bool:
@@ -65,7 +66,8 @@ def decide_crs(geoms: gpd.GeoSeries, declared: str | None, override: str | None)
         melding = None
         if declared and not _same(declared, override):
             melding = f"CRS van het bestand ({declared}) vervangen door opgegeven {override}."
-        return CrsDecision(source=override, declared=declared, inferred=False, melding=melding)
+        return CrsDecision(source=override, declared=declared, inferred=False, melding=melding,
+                           overridden=True)
     if bounds is None:
         return CrsDecision(source=declared or CRS, declared=declared, inferred=declared is None)
     guess = _guess(bounds)
@@ -82,15 +84,64 @@ def decide_crs(geoms: gpd.GeoSeries, declared: str | None, override: str | None)
             source=guess, declared=None, inferred=True,
             melding=f"Geen CRS in het bestand; afgeleid uit de coördinaten: {name}.",
         )
-    parsed = _parse(declared, "CRS van het bestand")
-    if guess is not None and not _same(declared, guess):
-        if parsed.is_geographic and guess == CRS:
-            raise _contradiction(declared, "RD New (EPSG:28992)", bounds)
-        if _same(declared, CRS) and guess == "EPSG:4326":
-            raise _contradiction(declared, "WGS84 (EPSG:4326)", bounds)
-    if parsed.is_geographic and (abs(bounds[[0, 2]]).max() > 180 or abs(bounds[[1, 3]]).max() > 90):
-        raise _contradiction(declared, "geen geldige lengte-/breedtegraden", bounds)
+    _check_declared(declared, present)
     return CrsDecision(source=declared, declared=declared, inferred=False)
+
+
+def _rows_within(bounds: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarray:
+    return np.asarray((bounds[:, 0] >= box[0]) & (bounds[:, 1] >= box[1])
+                      & (bounds[:, 2] <= box[2]) & (bounds[:, 3] <= box[3]))
+
+
+def _check_declared(declared: str, present: gpd.GeoSeries) -> None:
+    """Refuse when any feature contradicts the declared CRS (judged per feature, so a file read
+    in chunks is judged exactly like the whole file)."""
+    parsed = _parse(declared, "CRS van het bestand")
+    bounds = shapely.bounds(np.asarray(present.values))
+    if parsed.is_geographic:
+        rd = _rows_within(bounds, RD_RANGE)
+        if rd.any():
+            raise _contradiction(declared, "RD New (EPSG:28992)", _union(bounds[rd]))
+        bad = (np.abs(bounds[:, [0, 2]]) > 180).any(axis=1)
+        bad |= (np.abs(bounds[:, [1, 3]]) > 90).any(axis=1)
+        if bad.any():
+            raise _contradiction(declared, "geen geldige lengte-/breedtegraden",
+                                 _union(bounds[bad]))
+    elif _same(declared, CRS):
+        wgs = _rows_within(bounds, WGS84_RANGE)
+        if wgs.any():
+            raise _contradiction(declared, "WGS84 (EPSG:4326)", _union(bounds[wgs]))
+
+
+def _union(bounds: np.ndarray) -> np.ndarray:
+    return np.array([bounds[:, 0].min(), bounds[:, 1].min(), bounds[:, 2].max(),
+                     bounds[:, 3].max()])
+
+
+def check_later_part(decision: CrsDecision, geoms: gpd.GeoSeries) -> None:
+    """Refuse a later chunk or table whose coordinates contradict the CRS decided on the first.
+
+    Together with the decision on the first part this refuses exactly what decide_crs refuses
+    on the whole file: inferred coordinates must all lie in the inferred range, and no feature
+    may contradict a declared CRS.
+    """
+    present = geoms[~(geoms.isna() | geoms.is_empty)]
+    if decision.overridden or not len(present):
+        return
+    bounds = np.asarray(present.total_bounds)
+    if decision.inferred:
+        if _guess(bounds) != decision.source:
+            name = "RD New (EPSG:28992)" if decision.source == CRS else "WGS84 (EPSG:4326)"
+            raise ImportRefused(
+                "Het bestand noemt geen coördinatenstelsel. De eerste objecten zijn gelezen als "
+                f"{name} (afgeleid uit de coördinaten), maar objecten verderop in het bestand "
+                f"hebben coördinaten ({_describe(bounds)}) die daar niet bij passen. Eén bestand "
+                "hoort één stelsel te hebben: controleer de bron, of geef het stelsel op met "
+                "--crs, bijvoorbeeld --crs EPSG:28992."
+            )
+        return
+    if decision.declared is not None:
+        _check_declared(decision.declared, present)
 
 
 def _contradiction(declared: str, looks_like: str, bounds: np.ndarray) -> ImportRefused:

@@ -1,6 +1,10 @@
-"""Geometry checks per layer: empty, type, validity (make_valid), outside the Netherlands."""
+"""Geometry checks per layer: empty, type, collections, validity, outside the Netherlands, and
+the exact geometry type of each layer's database column."""
 
 from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -20,6 +24,21 @@ FAMILY_OF = {
 LAYER_FAMILY = {"buurt": "vlak", "warmtenet": "lijn", "riolering": "lijn", "groen": "vlak",
                 "boom": "punt", "leefbaarometer": "vlak"}
 DIMENSION = {"punt": 0, "lijn": 1, "vlak": 2}
+# The geometry type of each layer's database column (POINT, LINESTRING, MULTIPOLYGON, …).
+LAYER_TYPE = {"buurt": "MultiPolygon", "warmtenet": "MultiLineString", "riolering": "LineString",
+              "groen": "MultiPolygon", "boom": "Point", "leefbaarometer": "Polygon"}
+_TYPE_ID = {"Point": 0, "LineString": 1, "Polygon": 3, "MultiLineString": 5, "MultiPolygon": 6}
+_PROMOTE = {"MultiLineString": (1, shapely.multilinestrings),
+            "MultiPolygon": (3, shapely.multipolygons)}  # single type id, builder
+
+
+@dataclass
+class TypeTally:
+    """Geometry types over a whole import (every table and chunk), to judge the file as a whole."""
+
+    usable: int = 0
+    wrong: Counter[str] = field(default_factory=Counter)
+    collections: int = 0  # GeometryCollections reduced to their parts of the layer's kind
 
 
 def drop_empty(frame: gpd.GeoDataFrame, report: ImportReport) -> gpd.GeoDataFrame:
@@ -29,14 +48,21 @@ def drop_empty(frame: gpd.GeoDataFrame, report: ImportReport) -> gpd.GeoDataFram
     return frame.loc[~empty]
 
 
-def check_types(laag: str, frame: gpd.GeoDataFrame, report: ImportReport) -> gpd.GeoDataFrame:
-    """Refuse a file of the wrong geometry type; skip stray features of another type."""
+def check_types(
+    laag: str, frame: gpd.GeoDataFrame, report: ImportReport, tally: TypeTally,
+) -> gpd.GeoDataFrame:
+    """Keep features of the layer's kind: collections reduced to those parts, others skipped.
+
+    A whole file of the wrong kind is refused by `finish_types` once every table or chunk has
+    been seen, so a chunked read and a whole read decide alike.
+    """
     if frame.empty:
-        return frame  # nothing left to judge; the caller refuses an empty result
+        return frame
     frame = frame.set_geometry(shapely.force_2d(frame.geometry.values))
-    types = frame.geometry.geom_type
-    families = types.map(FAMILY_OF).fillna("verzameling")
     want = LAYER_FAMILY[laag]
+    frame = _reduce_collections(laag, frame, report, tally)
+    types = frame.geometry.geom_type
+    families = types.map(FAMILY_OF).fillna("anders")
     if laag == "warmtenet" and (families == "vlak").any():
         raise ImportRefused(
             f"Laag warmtenet verwacht lijnen (tracés), maar het bestand bevat "
@@ -44,31 +70,90 @@ def check_types(laag: str, frame: gpd.GeoDataFrame, report: ImportReport) -> gpd
             "worden in deze versie niet omgezet naar hartlijnen: lever de tracés als "
             "(Multi)LineString aan."
         )
-    if not (families == want).any() and not (families == "verzameling").any():
-        found = ", ".join(f"{t} ({n})" for t, n in types.value_counts().items())
+    wrong = families != want
+    for geom_type, n in types[wrong].value_counts().items():
+        report.skip(f"geometrietype {geom_type} hoort niet in laag {laag}", int(n))
+        tally.wrong[str(geom_type)] += int(n)
+    tally.usable += int((~wrong).sum())
+    return frame.loc[~wrong]
+
+
+def _reduce_collections(
+    laag: str, frame: gpd.GeoDataFrame, report: ImportReport, tally: TypeTally,
+) -> gpd.GeoDataFrame:
+    """GeometryCollections become their parts of the layer's dimension; none usable: skipped."""
+    values = np.array(frame.geometry.values, dtype=object)
+    collection = shapely.get_type_id(values) == 7
+    if not collection.any():
+        return frame
+    want = LAYER_FAMILY[laag]
+    dim = DIMENSION[want]
+    keep = np.ones(len(values), dtype=bool)
+    for i in np.flatnonzero(collection):
+        parts = parts_of_dimension(values[i], dim)
+        if not parts:
+            keep[i] = False
+            continue
+        values[i] = parts[0] if len(parts) == 1 else _multi(parts, dim)
+    reduced, unusable = int(keep[collection].sum()), int((~keep).sum())
+    report.skip(f"geometrieverzameling zonder {_want_text(want)}", unusable)
+    if unusable:  # counts towards refusing a file without any usable feature
+        tally.wrong["GeometryCollection"] += unusable
+    report.normalised({f"geometrieverzameling teruggebracht tot {_want_text(want)}": reduced})
+    tally.collections += reduced
+    out = frame.set_geometry(gpd.GeoSeries(values, index=frame.index, crs=frame.crs))
+    return out.loc[keep]
+
+
+def finish_types(laag: str, tally: TypeTally, report: ImportReport) -> None:
+    """After the last table or chunk: refuse a file without any feature of the layer's kind."""
+    want = LAYER_FAMILY[laag]
+    if tally.usable == 0 and tally.wrong:
+        found = ", ".join(f"{t} ({n})" for t, n in tally.wrong.most_common())
         raise ImportRefused(
             f"Laag {laag} verwacht {_want_text(want)}, maar het bestand bevat {found}. "
             "Kies de juiste laag of het juiste bestand."
         )
-    wrong = (families != want) & (families != "verzameling")
-    for geom_type, n in types[wrong].value_counts().items():
-        report.skip(f"geometrietype {geom_type} hoort niet in laag {laag}", int(n))
-    if wrong.any():
+    if tally.wrong:
         report.meldingen.append(
-            f"{int(wrong.sum())} objecten met een ander geometrietype overgeslagen; alleen "
-            f"{_want_text(want)} worden geladen."
+            f"{sum(tally.wrong.values())} objecten met een ander geometrietype overgeslagen; "
+            f"alleen {_want_text(want)} worden geladen."
         )
-    return frame.loc[~wrong]
+    if tally.collections:
+        report.meldingen.append(
+            f"{tally.collections} geometrieverzamelingen (GeometryCollection) teruggebracht tot "
+            f"hun {_want_text(want)}; andere delen zijn weggelaten."
+        )
 
 
 def _want_text(family: str) -> str:
     return {"punt": "punten", "lijn": "lijnen", "vlak": "vlakken"}[family]
 
 
+def single_parts(geom: shapely.Geometry) -> list[shapely.Geometry]:
+    """The non-empty single parts of `geom`, also inside nested collections."""
+    if geom is None or geom.is_empty:
+        return []
+    if shapely.get_type_id(geom) in (4, 5, 6, 7):
+        return [p for part in shapely.get_parts(geom) for p in single_parts(part)]
+    if shapely.get_type_id(geom) == 2:  # LinearRing: the columns know LineStrings
+        return [shapely.LineString(geom.coords)]
+    return [geom]
+
+
+def parts_of_dimension(geom: shapely.Geometry, dim: int) -> list[shapely.Geometry]:
+    """The single parts of `geom` with dimension `dim` (0 points, 1 lines, 2 polygons)."""
+    return [p for p in single_parts(geom) if shapely.get_dimensions(p) == dim]
+
+
+def _multi(parts: list[shapely.Geometry], dim: int) -> shapely.Geometry:
+    build = {0: shapely.MultiPoint, 1: shapely.MultiLineString, 2: shapely.MultiPolygon}[dim]
+    return build(parts)
+
+
 def _same_dimension(geom: shapely.Geometry, dim: int) -> shapely.Geometry | None:
     """Parts of `geom` with dimension `dim` (from a GeometryCollection), or None."""
-    parts = [p for p in shapely.get_parts(geom) if shapely.get_dimensions(p) == dim
-             and not p.is_empty]
+    parts = parts_of_dimension(geom, dim)
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else shapely.union_all(parts)
@@ -111,38 +196,64 @@ def drop_outside(frame: gpd.GeoDataFrame, report: ImportReport) -> gpd.GeoDataFr
     return frame.loc[inside]
 
 
-def to_layer_type(laag: str, frame: gpd.GeoDataFrame, report: ImportReport) -> gpd.GeoDataFrame:
-    """One geometry type per layer (the database columns): Multi* for buurt, groen, warmtenet."""
-    geoms = frame.geometry
-    promote = {"buurt": ("Polygon", shapely.MultiPolygon),
-               "groen": ("Polygon", shapely.MultiPolygon),
-               "warmtenet": ("LineString", shapely.MultiLineString)}
-    if laag in promote:
-        single_type, multi = promote[laag]
-        single = (geoms.geom_type == single_type).to_numpy()
-        values = np.array(geoms.values, dtype=object)
+def conform(laag: str, values: np.ndarray) -> np.ndarray:
+    """Geometries as the exact type of the layer's column; None where that is impossible.
+
+    Single parts are promoted to Multi* (buurt, groen, warmtenet); a Multi* of one part becomes
+    that part (boom, leefbaarometer, riolering); a geometry with parts of another kind, or with
+    several parts for a single-part column, gives None.
+    """
+    target = LAYER_TYPE[laag]
+    dim = DIMENSION[LAYER_FAMILY[laag]]
+    out = np.array(values, dtype=object)
+    type_id = shapely.get_type_id(out)
+    done = type_id == _TYPE_ID[target]
+    if target in _PROMOTE:
+        single_id, build = _PROMOTE[target]
+        single = type_id == single_id
         if single.any():
-            build = shapely.multipolygons if multi is shapely.MultiPolygon else \
-                shapely.multilinestrings
-            values[single] = build(values[single], indices=np.arange(int(single.sum())))
-        return frame.set_geometry(gpd.GeoSeries(values, index=frame.index, crs=frame.crs))
+            out[single] = build(out[single], indices=np.arange(int(single.sum())))
+        done |= single
+    for i in np.flatnonzero(~done):
+        parts = single_parts(out[i])
+        same = [p for p in parts if shapely.get_dimensions(p) == dim]
+        if not same or len(same) != len(parts):
+            out[i] = None
+        elif target in _PROMOTE:
+            out[i] = _multi(same, dim)
+        else:
+            out[i] = same[0] if len(same) == 1 else None
+    return out
+
+
+def to_layer_type(laag: str, frame: gpd.GeoDataFrame, report: ImportReport) -> gpd.GeoDataFrame:
+    """One geometry type per layer (the database column): see LAYER_TYPE; riolen are split."""
     if laag == "riolering":
         return _single_lines(frame, report)
-    if laag in ("boom", "leefbaarometer"):
-        n_parts = pd.Series(shapely.get_num_geometries(geoms.values), index=frame.index)
-        multi = geoms.geom_type.str.startswith("Multi")
-        report.skip(f"meerdelige geometrie in laag {laag}", int((multi & (n_parts > 1)).sum()))
-        frame = frame.loc[~(multi & (n_parts > 1))]
-        values = np.array(frame.geometry.values, dtype=object)
-        is_multi = frame.geometry.geom_type.str.startswith("Multi").to_numpy()
-        values[is_multi] = shapely.get_geometry(values[is_multi], 0)
-        return frame.set_geometry(gpd.GeoSeries(values, index=frame.index, crs=frame.crs))
-    return frame
+    values = conform(laag, frame.geometry.values)
+    bad = pd.isna(pd.Series(values, index=frame.index, dtype=object))
+    report.skip(f"meerdelige geometrie in laag {laag}", int(bad.sum()))
+    out = frame.set_geometry(gpd.GeoSeries(values, index=frame.index, crs=frame.crs))
+    return out.loc[~bad]
+
+
+def enforce_layer_type(
+    laag: str, frame: gpd.GeoDataFrame, report: ImportReport,
+) -> gpd.GeoDataFrame:
+    """Last guard before loading: every geometry exactly LAYER_TYPE[laag]; others skipped."""
+    values = conform(laag, frame.geometry.values)
+    ok = (shapely.get_type_id(values) >= 0) & ~shapely.is_empty(values)
+    report.skip(f"geometrie past niet in de kolom van laag {laag} ({LAYER_TYPE[laag]})",
+                int((~ok).sum()))
+    out = frame.set_geometry(gpd.GeoSeries(values, index=frame.index, crs=frame.crs))
+    return out.loc[ok]
 
 
 def _single_lines(frame: gpd.GeoDataFrame, report: ImportReport) -> gpd.GeoDataFrame:
     """Pipes are LineStrings: merge touching parts; split what stays multi-part (id#n)."""
     values = np.array(frame.geometry.values, dtype=object)
+    ring = shapely.get_type_id(values) == 2  # LinearRing
+    values[ring] = [shapely.LineString(g.coords) for g in values[ring]]
     multi = shapely.get_type_id(values) == 5  # MultiLineString
     if multi.any():
         merged = shapely.line_merge(values[multi])

@@ -4,8 +4,10 @@ Model output often routes every connection from the source over the street netwo
 street shared by 300 connections appears 300 times. Before sections are made the paths are cut
 into their straight segments, identical segments (coordinates rounded to `ROUND_M`) kept once,
 the rest noded (shapely.union_all, which also catches partial overlaps) and merged into edges
-between junctions (shapely.line_merge). Paths are merged per combination of the canonical
-attributes (status, years, name), so a planned and an existing route are never mixed.
+between junctions (shapely.line_merge). Paths are merged per (status, start_jaar, eind_jaar), so
+a planned and an existing route are never mixed; the name is not part of that key: paths with
+different names that share a street become one edge, which takes the most common name of the
+paths through it.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from data.importers.report import ImportReport
 
 ROUND_M = 0.001
 OVERLAP_SHARE = 0.01  # merge when the paths are > 1 % longer than their union
-GROUP_COLUMNS = ("status", "start_jaar", "eind_jaar", "naam")
+GROUP_COLUMNS = ("status", "start_jaar", "eind_jaar")  # merged per these; naam is not a key
 
 
 def unique_segments(geoms: np.ndarray, decimals: int = 3) -> np.ndarray:
@@ -91,7 +93,7 @@ def merge_overlapping(gdf: gpd.GeoDataFrame, report: ImportReport) -> gpd.GeoDat
             f"vereniging {_km(union)} (verschil ≤ 1 %): niet samengevoegd."
         )
         return gdf
-    group_cols = list(GROUP_COLUMNS[:3])
+    group_cols = list(GROUP_COLUMNS)
     groups = gdf[group_cols].astype(object).where(gdf[group_cols].notna(), None)
     keys = pd.Series(list(map(tuple, groups.to_numpy())), index=gdf.index)
     pieces = []

@@ -67,6 +67,9 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 
+# Leefbaarometer service output has classes (1–9) instead of the dimension scores; they stand in
+# for the scores only when the file has none of them, so the dimensions stay on one scale.
+DIMENSION_CLASSES = {"fys": "kfys", "onv": "konv", "soc": "ksoc", "vrz": "kvrz", "won": "kwon"}
 # Names that are no part of Leefbaarometer 3.0 but that we accept as its total score.
 LBM_FOREIGN = {"livabilityscore", "leefbaarheid"}
 LBM2 = re.compile(r"^(rlb[a-z]*\d{2}|kl\d{2}|vkl\d{4})$")
@@ -96,6 +99,12 @@ def match_columns(laag: str, columns: Iterable[str]) -> dict[str, str]:
         if hit is not None:
             found[canon] = hit
             used.add(hit)
+    if laag == "leefbaarometer" and not found.keys() & DIMENSION_CLASSES.keys():
+        for canon, class_name in DIMENSION_CLASSES.items():
+            hit = by_key.get(class_name)
+            if hit is not None and hit not in used:
+                found[canon] = hit
+                used.add(hit)
     return found
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib.util
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
@@ -24,17 +24,50 @@ SUFFIX_KIND = {".gpkg": "gpkg", ".shp": "shp", ".geojson": "geojson", ".json": "
 USE_ARROW = importlib.util.find_spec("pyarrow") is not None
 
 
+@dataclass(frozen=True)
+class Member:
+    """One file to read: a file on disk, or one entry of a (checked) zip kept as (zip, entry).
+
+    The pair is kept as it is, never parsed back out of a /vsizip/ string (a zip may be called
+    BOMEN.ZIP, and a folder may have '.zip/' in its name).
+    """
+
+    path: Path
+    entry: str | None = None  # name inside the zip at `path`; None: `path` itself
+
+    @property
+    def vsi(self) -> str:
+        """The name GDAL opens."""
+        return f"/vsizip/{self.path}/{self.entry}" if self.entry is not None else str(self.path)
+
+    @property
+    def name(self) -> str:
+        """File name without folders."""
+        return PurePosixPath(self.entry).name if self.entry is not None else self.path.name
+
+    def read_bytes(self) -> bytes:
+        """The file's bytes (a zip entry is read with zipfile, nothing is extracted)."""
+        if self.entry is not None:
+            return read_member(self.path, self.entry)
+        return self.path.read_bytes()
+
+
 @dataclass
 class Source:
-    """A file as GDAL sees it: the path to open and the layers it offers."""
+    """A file as GDAL sees it: what to open and the layers it offers."""
 
     path: Path
     kind: str  # gpkg | shp | geojson | gml | csv | sufrib | esdl | zip (several members)
-    vsi: str
+    target: Member  # the file to read (for a zip or folder of several files: the zip or folder)
     layers: list[str] = field(default_factory=list)
-    members: dict[str, str] = field(default_factory=dict)  # name -> /vsizip/… or file path
+    members: dict[str, Member] = field(default_factory=dict)
     encoding_known: bool = True  # False: shapefile without .cpg, so we must guess
     meldingen: list[str] = field(default_factory=list)
+
+    @property
+    def vsi(self) -> str:
+        """The name GDAL opens."""
+        return self.target.vsi
 
 
 @dataclass
@@ -70,9 +103,9 @@ def open_source(path: Path, limits: Limits | None = None) -> Source:
             "GeoPackage (.gpkg), Shapefile (.shp of .zip), GeoJSON, GML, CSV, SUFRIB (.rib) "
             "of ESDL (.esdl)."
         )
-    source = Source(path=path, kind=kind, vsi=str(path))
+    source = Source(path=path, kind=kind, target=Member(path))
     if kind in ("sufrib", "esdl"):
-        source.members = {path.name: str(path)}
+        source.members = {path.name: Member(path)}
     if kind == "shp":
         present = {p.suffix.lower() for p in path.parent.glob(path.stem + ".*")}
         _check_shapefile_parts(path.name, present)
@@ -99,8 +132,8 @@ def _open_folder(path: Path, limits: Limits | None) -> Source:
             f"{path.name} is een map. Een map wordt alleen gelezen als ze SUFRIB-bestanden "
             "(.rib) bevat; lever anders één bestand of een .zip aan."
         )
-    return Source(path=path, kind="sufrib", vsi=str(path), layers=[p.name for p in ribs],
-                  members={p.name: str(p) for p in ribs})
+    return Source(path=path, kind="sufrib", target=Member(path), layers=[p.name for p in ribs],
+                  members={p.name: Member(p) for p in ribs})
 
 
 def _open_zip(path: Path, limits: Limits | None) -> Source:
@@ -112,7 +145,7 @@ def _open_zip(path: Path, limits: Limits | None) -> Source:
                          f"{', '.join(listing.ignored[:10])}"
                          f"{', …' if len(listing.ignored) > 10 else ''}.")
     lower = {n.lower() for n in names}
-    members: dict[str, str] = {}
+    members: dict[str, Member] = {}
     kinds: set[str] = set()
     for name in names:
         kind = kind_of(name)
@@ -124,7 +157,7 @@ def _open_zip(path: Path, limits: Limits | None) -> Source:
                                           if stem + s in lower})
         kinds.add(kind)
         key = name if kind in ("sufrib", "esdl") else Path(name).stem
-        members[key] = f"/vsizip/{path}/{name}"
+        members[key] = Member(path, name)
     if not members:
         raise ImportRefused(
             f"Zip-bestand {path.name} bevat geen bruikbaar bestand (gezocht: .shp, .gpkg, "
@@ -133,22 +166,22 @@ def _open_zip(path: Path, limits: Limits | None) -> Source:
         )
     if "sufrib" in kinds:  # a set of inspection files is read as one network
         ribs = {k: v for k, v in members.items() if kind_of(k) == "sufrib"}
-        return Source(path=path, kind="sufrib", vsi=f"/vsizip/{path}", layers=sorted(ribs),
+        return Source(path=path, kind="sufrib", target=Member(path), layers=sorted(ribs),
                       members=ribs, meldingen=meldingen)
     if len(members) == 1:
-        (layer, vsi), = members.items()
+        (layer, member), = members.items()
         kind = kinds.pop()
-        source = Source(path=path, kind=kind, vsi=vsi, meldingen=meldingen)
+        source = Source(path=path, kind=kind, target=member, meldingen=meldingen)
         if kind == "esdl":
             source.members = dict(members)
         if kind == "shp":
-            source.encoding_known = vsi[: -len(".shp")].split("/")[-1].lower() + ".cpg" in {
-                Path(n).name.lower() for n in names}
+            cpg = PurePosixPath(member.name).stem.lower() + ".cpg"
+            source.encoding_known = cpg in {PurePosixPath(n).name.lower() for n in names}
             source.layers = [layer]
         elif kind in ("gpkg", "gml"):
-            source.layers = _list_layers(vsi, path.name)
+            source.layers = _list_layers(member.vsi, path.name)
         return source
-    source = Source(path=path, kind="zip", vsi=f"/vsizip/{path}", layers=sorted(members),
+    source = Source(path=path, kind="zip", target=Member(path), layers=sorted(members),
                     members=members, meldingen=meldingen)
     source.encoding_known = any(n.lower().endswith(".cpg") for n in names)
     return source
@@ -161,23 +194,15 @@ def _list_layers(vsi: str, name: str) -> list[str]:
         raise ImportRefused(f"{name} is niet leesbaar als geobestand: {exc}") from exc
 
 
-def read_bytes(target: str) -> bytes:
-    """Bytes of a plain file or of a /vsizip/ member."""
-    if target.startswith("/vsizip/"):
-        zip_path, member = target[len("/vsizip/"):].split(".zip/", 1)
-        return read_member(Path(zip_path + ".zip"), member)
-    return Path(target).read_bytes()
-
-
 def member_source(source: Source, layer: str) -> Source:
     """The single-file source of one member of a multi-file zip."""
     if layer not in source.members:
         raise ImportRefused(_unknown_layer(layer, source))
-    vsi = source.members[layer]
-    kind = kind_of(vsi) or source.kind
-    sub = Source(path=source.path, kind=kind, vsi=vsi, encoding_known=source.encoding_known)
+    member = source.members[layer]
+    kind = kind_of(member.name) or source.kind
+    sub = Source(path=source.path, kind=kind, target=member, encoding_known=source.encoding_known)
     if kind in ("gpkg", "gml"):
-        sub.layers = _list_layers(vsi, source.path.name)
+        sub.layers = _list_layers(member.vsi, source.path.name)
     return sub
 
 
@@ -192,7 +217,7 @@ def read_table(source: Source, layer: str | None, *, skip: int = 0,
         from data.importers.readers_esdl import read_esdl
 
         (name, target), = source.members.items()
-        return read_esdl(read_bytes(target), name)
+        return read_esdl(target.read_bytes(), name)
     if source.kind == "zip":
         if layer is None:
             raise ImportRefused(
@@ -201,7 +226,7 @@ def read_table(source: Source, layer: str | None, *, skip: int = 0,
             )
         return read_table(member_source(source, layer), None, skip=skip, limit=limit)
     if source.kind == "csv":
-        frame, geometry, meldingen = parse_csv(read_bytes(source.vsi), source.path.name)
+        frame, geometry, meldingen = parse_csv(source.target.read_bytes(), source.path.name)
         return Table(frame=frame, geometry=geometry, crs=None, layer=None, meldingen=meldingen)
     return _read_vector(source, layer, skip, limit)
 

@@ -84,3 +84,11 @@ def grid_cells(codes: pd.Series) -> tuple[gpd.GeoSeries, int]:
     cells = np.full(len(codes), None, dtype=object)
     cells[ok] = shapely.box(x, y, x + 100, y + 100)
     return gpd.GeoSeries(cells, index=codes.index, crs="EPSG:28992"), int((~ok).sum())
+
+
+def grid_codes(cells: gpd.GeoSeries) -> np.ndarray:
+    """Codes like E1213N4879 from the lower-left corners (hectometres) of cells in EPSG:28992."""
+    b = cells.bounds
+    x = np.round(b["minx"].to_numpy() / 100).astype("int64")
+    y = np.round(b["miny"].to_numpy() / 100).astype("int64")
+    return np.array([f"E{e:04d}N{n:04d}" for e, n in zip(x, y, strict=True)], dtype=object)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 import geopandas as gpd
@@ -10,7 +9,7 @@ import geopandas as gpd
 from data.importers.errors import ImportRefused
 from data.importers.presets import match_columns
 from data.importers.readers import Source, Table
-from data.importers.readers_csv import normalise_grid_codes
+from data.importers.readers_csv import grid_codes, normalise_grid_codes
 from geo.schema import CRS
 
 NOT_IN_GRID = "grid_id niet in het grid-bestand"
@@ -20,9 +19,9 @@ def grid_pair(source: Source) -> tuple[str, str] | None:
     """(score CSV, grid GeoPackage) members of a zip that holds exactly one of each."""
     if source.kind != "zip":
         return None
-    csvs = [k for k, v in source.members.items() if v.lower().endswith(".csv")]
-    grids = [k for k, v in source.members.items() if v.lower().endswith((".gpkg", ".geojson",
-                                                                         ".shp"))]
+    csvs = [k for k, v in source.members.items() if v.name.lower().endswith(".csv")]
+    grids = [k for k, v in source.members.items()
+             if v.name.lower().endswith((".gpkg", ".geojson", ".shp"))]
     return (csvs[0], grids[0]) if len(csvs) == 1 and len(grids) == 1 else None
 
 
@@ -44,9 +43,7 @@ def attach_grid(scores: Table, grid: Table, grid_name: str) -> Table:
         codes = normalise_grid_codes(grid.frame[grid_found["grid_id"]]).to_numpy()
         how = f"kolom {grid_found['grid_id']}"
     else:  # the code is the lower-left corner in hectometres
-        b = cells.bounds
-        codes = np.array([f"E{int(round(x / 100)):04d}N{int(round(y / 100)):04d}"
-                          for x, y in zip(b["minx"], b["miny"], strict=True)], dtype=object)
+        codes = grid_codes(cells)
         how = "hoekpunten van de cellen"
     lookup = pd.Series(cells.values, index=pd.Index(codes)).loc[lambda s: ~s.index.duplicated()]
     keys = normalise_grid_codes(scores.frame[found["grid_id"]])

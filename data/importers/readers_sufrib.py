@@ -18,7 +18,7 @@ import geopandas as gpd
 import shapely
 
 from data.importers.errors import ImportRefused
-from data.importers.readers import Table, read_bytes
+from data.importers.readers import Member, Table
 
 # Position (after the record type) of the SUFRIB 2.1 fields we use, for files without a
 # `#RIOO` line. Checked against the Almere files: 49 fields, ACR/ACS last.
@@ -67,13 +67,13 @@ def _point(text: object) -> tuple[float, float] | None:
         return None
 
 
-def read_sufrib(members: dict[str, str], name: str) -> Table:
+def read_sufrib(members: dict[str, Member], name: str) -> Table:
     """All *RIOO records of the given RIB files as one deduplicated table (EPSG:28992)."""
     rows: list[dict[str, str | None]] = []
     nodes: dict[str, tuple[float, float]] = {}
     short = 0
     for file_name, target in sorted(members.items()):
-        text = _decode(read_bytes(target))
+        text = _decode(target.read_bytes())
         records, layout = _records(text, "*RIOO", RIOO_LAYOUT)
         puts, put_layout = _records(text, "*PUT", PUT_LAYOUT)
         for rec in puts:

@@ -5,12 +5,17 @@ max_features) and each chunk goes through the same mapping, normalisation and ch
 read_layer. Sources that must be seen whole (warmtenet, whose overlapping routes are merged into
 one network; SUFRIB and ESDL sets; CSV; a Leefbaarometer CSV joined to its grid) are read with
 read_layer and handed out in slices. The report is complete when the iteration has finished.
+
+Chunks are judged like the whole file: the CRS is decided on the first chunk with features and
+every later chunk is checked against it (a contradiction refuses the file), and a chunk of the
+wrong geometry type only skips its features; the file is refused for its geometry type only
+when no chunk had a usable feature.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +23,7 @@ import pandas as pd
 
 import geopandas as gpd
 
+from data.importers import geometry as gm
 from data.importers.archive import MAX_FILES, MAX_UNPACKED_BYTES, Limits
 from data.importers.core import (
     Options,
@@ -56,9 +62,11 @@ class LayerStream:
         say = self.progress or (lambda _text: None)
         report, source = start_import(self.laag, self.path, grid=self.grid, limits=self.limits)
         self.report = report
+        # each pass decides CRS and judges geometry types afresh
+        options = replace(self.options, decision=None, tally=gm.TypeTally())
         units = self._units(source, report)
         if units is None:
-            frame = read_all(self.laag, report, source, self.options,
+            frame = read_all(self.laag, report, source, options,
                              source_layer=self.source_layer, grid=self.grid,
                              limits=self.limits, say=say)
             for start in range(0, len(frame), self.batch_size):
@@ -73,7 +81,7 @@ class LayerStream:
                 table = read_table(source, layer, skip=skip, limit=self.batch_size)
                 if table.frame.empty and table.geometry is not None and table.geometry.empty:
                     continue
-                frame = process_table(self.laag, table, report, self.options, say)
+                frame = process_table(self.laag, table, report, options, say)
                 frame = gpd.GeoDataFrame(frame, geometry="geometry", crs=CRS)
                 if "id" in LAYER_COLUMNS[self.laag]:
                     ids, n = assign_ids(frame)
@@ -84,6 +92,7 @@ class LayerStream:
                 report.geladen += len(chunk)
                 if len(chunk):
                     yield chunk
+        gm.finish_types(self.laag, options.tally, report)
         all_hashes = np.concatenate(hashes) if hashes else np.array([], dtype="uint64")
         _, counts = np.unique(all_hashes, return_counts=True)
         note_ids(report, generated, int((counts - 1).sum()), int((counts > 1).sum()))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -157,3 +158,17 @@ def test_guaranteed_cases(analysis: Analysis) -> None:
     assert len(trees) > 0 and trees["actie_nodig"].all()
     r1 = kansen[kansen["regel"] == "werk_met_werk"]
     assert r1["actie_nodig"].any()
+
+
+def test_demo_pipe_lifetimes_come_from_the_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo has no lifetime table of its own: it follows geo.params (RULES.md §2)."""
+    from data.demo_riool import MATERIALEN, lifetime
+    from geo.params import DEFAULT_LEVENSDUUR
+
+    materials = np.array([*MATERIALEN, "onbekend"])
+    rules = RuleParams()
+    assert lifetime(materials).tolist() == [rules.lifetime(m) for m in materials]
+    monkeypatch.setitem(DEFAULT_LEVENSDUUR, "gres", 7)
+    assert lifetime(np.array(["gres"])).tolist() == [7]
+    custom = RuleParams(levensduur={"beton": 45}, levensduur_overig=33)
+    assert lifetime(np.array(["beton", "pvc"]), custom).tolist() == [45, 33]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import geopandas as gpd
@@ -12,6 +13,7 @@ import pyogrio
 import shapely
 
 from data.importers import ImportRefused, read_layer
+from data.importers.readers_csv import grid_cells, grid_codes
 from geo.schema import LAYER_COLUMNS
 
 HEADER = "grid_id,jaar,lbm,afw,fys,onv,soc,vrz,won"
@@ -90,3 +92,46 @@ def test_lbm2_columns_refused_with_reason(tmp_path: Path, realdata: Path) -> Non
     message = err.value.message
     assert "Leefbaarometer 2.0" in message and "niet gemengd" in message
     assert "ander model" in message and "grid_id" in message
+
+
+SERVICE = ["grid_id,kscore,kfys,konv,ksoc,kvrz,kwon",
+           "E1213N4879,4,5,2,6,7,3",
+           "E1214N4879,6,6,5,5,8,7"]
+
+
+def test_service_output_classes_stand_in_for_the_dimensions(tmp_path: Path) -> None:
+    """Service output has classes only: kfys→fys … kwon→won, and the report says so."""
+    path = tmp_path / "lbm_dienst.csv"
+    path.write_text("\n".join(SERVICE) + "\n", encoding="utf-8")
+    frame, report = read_layer("leefbaarometer", path)
+    assert frame["klasse"].tolist() == [4, 6]
+    assert frame["fys"].tolist() == [5, 6] and frame["onv"].tolist() == [2, 5]
+    assert frame["soc"].tolist() == [6, 5] and frame["vrz"].tolist() == [7, 8]
+    assert frame["won"].tolist() == [3, 7]
+    assert report.mapping["onv"] == "konv" and report.mapping["won"] == "kwon"
+    note = next(m for m in report.meldingen if "klassen van de dimensies" in m)
+    assert "kfys → fys" in note and "1–9, lager is slechter" in note
+    assert "zwakste dimensie" in note
+    # the weakest dimension is the lowest mean class: onv (3.5) here
+    means = {d: frame[d].mean() for d in ("fys", "onv", "soc", "vrz", "won")}
+    assert min(means, key=lambda d: means[d]) == "onv"
+
+
+def test_scores_win_over_classes(tmp_path: Path) -> None:
+    path = tmp_path / "lbm_beide.csv"
+    path.write_text("\n".join([HEADER + ",kscore,kfys,konv,ksoc,kvrz,kwon"]
+                              + [r + ",5,1,1,1,1,1" for r in ROWS[:1]]) + "\n", encoding="utf-8")
+    frame, report = read_layer("leefbaarometer", path)
+    assert frame["fys"].tolist() == pytest.approx([0.01])
+    assert report.mapping["fys"] == "fys"
+    assert not any("klassen van de dimensies" in m for m in report.meldingen)
+
+
+def test_grid_code_from_cell_corner_round_trips() -> None:
+    codes = pd.Series(["E1213N4879", "e0007N3001 ", "E2999N6289"])
+    cells, bad = grid_cells(codes)
+    assert bad == 0
+    assert grid_codes(cells).tolist() == ["E1213N4879", "E0007N3001", "E2999N6289"]
+    # corners a few centimetres off (reprojected grids) still give the cell's code
+    nudged = gpd.GeoSeries([shapely.box(121_299.97, 487_900.02, 121_400.0, 488_000.0)])
+    assert grid_codes(nudged).tolist() == ["E1213N4879"]

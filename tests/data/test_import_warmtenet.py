@@ -127,3 +127,26 @@ def test_esdl_pairing_by_route_when_names_differ(tmp_path: Path) -> None:
     bad.write_text("<esdl:EnergySystem", encoding="utf-8")
     with pytest.raises(ImportRefused, match="ESDL"):
         read_layer("warmtenet", bad, values=PLAN)
+
+
+def test_merged_per_status_and_years_not_per_name(tmp_path: Path) -> None:
+    """As the module says: names do not split the network, status and years do."""
+    from data.importers import network
+
+    assert "merged per (status, start_jaar, eind_jaar)" in " ".join(
+        (network.__doc__ or "").split())
+    assert "name)" not in (network.__doc__ or "")
+    path = write_geojson(tmp_path / "paden.geojson", [
+        feature(line((X, Y), (X + 100, Y), (X + 100, Y + 50)), naam="Noord", status="gepland",
+                start_jaar=2027),
+        feature(line((X, Y), (X + 100, Y), (X + 200, Y)), naam="Noord", status="gepland",
+                start_jaar=2027),
+        feature(line((X, Y), (X + 100, Y)), naam="Zuid", status="gepland", start_jaar=2027),
+        feature(line((X, Y), (X + 100, Y)), naam="Oud", status="bestaand", start_jaar=1990),
+    ], crs="EPSG:28992")
+    frame, _ = read_layer("warmtenet", path)
+    planned = frame[frame["status"] == "gepland"]
+    assert planned.length.sum() == pytest.approx(250.0)  # Zuid's street is Noord's street
+    assert set(planned["naam"]) == {"Noord"}  # most common name on the shared street
+    existing = frame[frame["status"] == "bestaand"]
+    assert existing.length.sum() == pytest.approx(100.0) and set(existing["naam"]) == {"Oud"}
