@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import RedirectResponse
 
@@ -54,8 +54,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     mount_static(app)
 
     @app.get("/", include_in_schema=False)
-    def root() -> RedirectResponse:
-        return RedirectResponse("/kaart")
+    def root(request: Request) -> RedirectResponse:
+        # Behind a proxy that serves the app under a prefix, the map is under it too.
+        return RedirectResponse(str(request.scope.get("root_path", "")).rstrip("/") + "/kaart")
 
     return app
 

@@ -18,20 +18,20 @@ import math
 import os
 import statistics
 import tempfile
-import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
-import uvicorn
 from playwright.sync_api import sync_playwright
 from sqlalchemy import create_engine, text
 
 from app.config import Settings, to_sqlalchemy_url
 from app.main import create_app
 from app.tiles.layers import TILE_LAYERS
-from tests.conftest import _free_port, _fresh_database, load_demo
+from tests.support import fresh_database, load_demo
+from tests.support import serve as serve_app
 
 # Its own database: the import benchmark uses koppelkansen_bench, and this one empties its own.
 DEFAULT_URL = "postgresql://koppelkansen:koppelkansen@127.0.0.1:5432/koppelkansen_kaart_bench"
@@ -43,7 +43,7 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 def load(url: str, scale: float, seed: int) -> float:
     """A fresh database with the synthetic city, imported and analysed; seconds taken."""
     started = time.perf_counter()
-    engine = _fresh_database(to_sqlalchemy_url(url))
+    engine = fresh_database(to_sqlalchemy_url(url))
     with tempfile.TemporaryDirectory() as folder:
         load_demo(engine, Path(folder), seed=seed, scale=scale)
     engine.dispose()
@@ -69,15 +69,11 @@ def counts(url: str) -> dict[str, Any]:
     return out
 
 
-def serve(url: str) -> tuple[str, Any, uvicorn.Server]:
-    """The app on a free port in a thread; returns base URL, the app and the server."""
+def serve(url: str) -> tuple[str, Any, Callable[[], None]]:
+    """The app on a free port in a thread; returns base URL, the app and a function to stop it."""
     app = create_app(Settings(DATABASE_URL=url))
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    threading.Thread(target=server.run, daemon=True).start()
-    while not server.started:
-        time.sleep(0.05)
-    return f"http://127.0.0.1:{port}", app, server
+    base, stop = serve_app(app)
+    return base, app, stop
 
 
 def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
@@ -168,7 +164,7 @@ def main() -> None:
         print(f"{load(args.database_url, args.scale, args.seed):.0f} s")
     n = counts(args.database_url)
     print("Gegevens: " + ", ".join(f"{k} {v}" for k, v in n.items() if k != "bbox"))
-    base, app, server = serve(args.database_url)
+    base, app, stop = serve(args.database_url)
     try:
         html = httpx.get(f"{base}/kaart").content
         print(f"\nHTML van /kaart: {len(html) / 1024:.1f} KB")
@@ -193,7 +189,7 @@ def main() -> None:
             print(f"{r['laag']:<16}{k[0]:>10.1f}{k[1]:>8.1f}{k[2]:>8.1f}{w[0]:>10.1f}{w[1]:>8.1f}"
                   f"{r['kb_gem']:>8.1f}{r['kb_max']:>8.1f}")
     finally:
-        server.should_exit = True
+        stop()
 
 
 if __name__ == "__main__":

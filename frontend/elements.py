@@ -7,10 +7,11 @@ static/koppelkansen/kaart.js through ``|tojson``; no JavaScript is built by stri
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import folium
-from branca.element import Figure, MacroElement
+from branca.element import Element, Figure, MacroElement
 from folium.map import Layer
 from jinja2 import Environment, PackageLoader, Template, select_autoescape
 
@@ -51,17 +52,35 @@ class KaartFigure(Figure):
     _template = load_template("figure.html")
 
 
+# folium's viewport forbids zooming the page (maximum-scale=1.0, user-scalable=no), which
+# fails WCAG 1.4.4: people who need large text must be able to pinch-zoom.
+VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1" />'
+_FOLIUM_VIEWPORT = re.compile(r'<meta\s+name="viewport"[^>]*>')
+
+
 class KaartMap(folium.Map):
     """A folium Map whose scripts and styles all come from the app (no CDN, no web fonts).
 
     folium links jQuery, Bootstrap, Font Awesome and awesome-markers by default; this page
-    uses none of them, so only Leaflet and our own script and style are linked.
+    uses none of them, so only Leaflet and our own script and style are linked. The page may
+    be zoomed (folium's viewport meta forbids it).
     """
 
     def __init__(self, *, static_base: str, title: str, **kwargs: Any) -> None:
         super().__init__(tiles=None, zoom_control=False, **kwargs)
         self.default_js, self.default_css = local_assets(static_base)
         KaartFigure(title=title).add_child(self)
+
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]
+        """Render as folium does, then put our viewport meta in place of folium's."""
+        super().render(**kwargs)
+        figure = self.get_root()
+        assert isinstance(figure, Figure)
+        header = self._template.module.__dict__["header"](self, kwargs)
+        fixed, n = _FOLIUM_VIEWPORT.subn(VIEWPORT, str(header))
+        if n != 1:
+            raise RuntimeError("folium's viewport meta is not where KaartMap expects it")
+        figure.header.add_child(Element(fixed), name=self.get_name())
 
 
 class EmptyBaseLayer(Layer):

@@ -7,6 +7,7 @@ the side panel reads the API, so the page stays small whatever the size of the a
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -29,6 +30,7 @@ ACHTERGRONDEN: dict[str, str] = {
     "luchtfoto": "Luchtfoto (PDOK)",
     "geen": "Geen achtergrond",
 }
+STANDAARD_ACHTERGROND = "grijs"
 NL_CENTER = (52.15, 5.3)
 # (laag, name in the layer control, pane, shown when the URL says nothing, id attribute)
 LAGEN: tuple[tuple[str, str, str, bool, str], ...] = (
@@ -50,10 +52,12 @@ def build_kaart(
     buurtcode: str | None = None,
     static_base: str = "/static",
     page_base: str = "/kaart",
-    achtergrond: str = "grijs",
+    achtergrond: str = STANDAARD_ACHTERGROND,
     peiljaar: int | None = None,
     versie: str = "0",
     minzoom: dict[str, int] | None = None,
+    bronlagen: Sequence[str] = (),
+    jaarbereik: tuple[int, int] | None = None,
 ) -> folium.Map:
     """Build the map of the whole area, or of one buurt when `buurtcode` is given.
 
@@ -62,6 +66,8 @@ def build_kaart(
     loads nothing from outside the app). `peiljaar` is that of the latest analysis (the
     riolering classes follow it). `versie` is the data version put into the tile URLs, so a new
     import or analysis gives new URLs. `minzoom` per layer comes from the tile service.
+    `bronlagen` are the source layers a click may ask the point query about, and `jaarbereik`
+    the (first, last) year its filters accept; the page ignores years outside it.
     """
     if achtergrond not in ACHTERGRONDEN:
         raise ValueError(f"Onbekende achtergrond {achtergrond!r}; kies uit {sorted(ACHTERGRONDEN)}")
@@ -104,14 +110,11 @@ def build_kaart(
         peiljaar=peiljaar,
         achtergrond=achtergrond,
         achtergronden=ACHTERGRONDEN,
+        bronlagen=list(bronlagen),
+        jaarbereik=list(jaarbereik) if jaarbereik is not None else None,
         labels=styles.panel_labels(),
     ).add_to(m)
     return m
-
-
-def buurt_page_url(page_base: str, buurtcode: str) -> str:
-    """URL of the map page of one buurt."""
-    return f"{page_base.rstrip('/')}/buurt/{quote(buurtcode, safe='')}"
 
 
 def _style(laag: str, peiljaar: int) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""HTML pages around the map (no folium): the Dutch 'not found' page and the print view."""
+"""HTML pages around the map (no folium): Dutch error pages and the print view."""
 
 from __future__ import annotations
 
@@ -15,11 +15,22 @@ _METINGEN_KORT = ("gedeelde_lengte_m", "afstand_m", "groen_aandeel", "aantal_bom
 
 
 def render_niet_gevonden(
-    *, message: str, page_base: str = "/kaart", title: str = "Deze buurt is niet gevonden"
+    *, message: str, page_base: str = "/kaart", title: str = "Deze buurt is niet gevonden",
+    buurt_advies: bool = True,
 ) -> str:
-    """A friendly Dutch error page with `message` (escaped) and a link back to the map."""
+    """A friendly Dutch error page with `message` (escaped) and a link back to the map.
+
+    `buurt_advies` adds the advice to check the buurtcode: for an unknown buurt only.
+    """
     return load_template("niet_gevonden.html").render(
-        message=message, page_base=page_base, title=title
+        message=message, page_base=page_base, title=title, buurt_advies=buurt_advies
+    )
+
+
+def render_sleutel_nodig(*, message: str, page_url: str) -> str:
+    """The Dutch page of a map that needs a viewer key: how to get one and open the map."""
+    return load_template("sleutel_nodig.html").render(
+        message=message, page_url=page_url, title="Sleutel nodig"
     )
 
 
@@ -73,7 +84,7 @@ def bron_tekst(bron: dict[str, Any]) -> str:
 
 def render_print(
     *, data: dict[str, Any], static_base: str = "/static", page_base: str = "/kaart",
-    api_base: str = "/api/v1", today: dt.date | None = None,
+    today: dt.date | None = None,
 ) -> str:
     """The A4 print view of one buurt from `print_data` (app.kaart.afdruk)."""
     kansen = []
@@ -99,6 +110,6 @@ def render_print(
         legenda=[{"naam": styles.REGEL_LABELS[r], "kleur": styles.REGEL_COLORS[r],
                   "knelpunt": CATEGORIE[r] == "knelpunt"} for r in regels_aanwezig],
         warmtenet_kleuren=styles.WARMTENET_COLORS, static_base=static_base,
-        page_base=page_base, api_base=api_base, fmt=fmt_getal,
+        page_base=page_base, fmt=fmt_getal,
         datum=(today or dt.date.today()).strftime("%d-%m-%Y"),
     )

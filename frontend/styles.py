@@ -67,11 +67,12 @@ PANES: dict[str, int] = {
     "kk-selectie": 470,
 }
 
-# Labels of the measured quantities in a result's explanation (`uitleg.metingen`).
+# Labels of the measured quantities in a result's explanation (`uitleg.metingen`); the unit
+# goes with the value (frontend.pages.meting_tekst, uitleg.js), never into the label.
 METING_LABELS: dict[str, str] = {
-    "lengte_m": "Lengte (m)",
-    "gedeelde_lengte_m": "Gedeelde lengte warmtenet en riool (m)",
-    "afstand_m": "Afstand warmtenet–riool (m)",
+    "lengte_m": "Lengte",
+    "gedeelde_lengte_m": "Gedeelde lengte warmtenet en riool",
+    "afstand_m": "Afstand warmtenet–riool",
     "groen_aandeel": "Aandeel groen in de strook",
     "aantal_bomen": "Bomen dicht bij het tracé",
     "laagste_klasse": "Laagste Leefbaarometer-klasse",
@@ -196,10 +197,6 @@ def warmtenet_style() -> dict[str, Any]:
             "title": "Warmtenet",
             "items": [_item(c["label"], c["color"], "line", c["dash"]) for c in classes],
         },
-        "fields": [
-            ["naam", "Naam"], ["status", "Status"], ["start_jaar", "Startjaar"],
-            ["eind_jaar", "Eindjaar"], ["id", "Id"],
-        ],
     }
 
 
@@ -223,12 +220,6 @@ def riool_style(peiljaar: int) -> dict[str, Any]:
             "title": "Riolering (jaar van vervanging)",
             "items": [_item(c["label"], c["color"], "line") for c in [*classes, missing]],
         },
-        "fields": [
-            ["id", "Id"], ["stelseltype", "Stelsel"], ["materiaal", "Materiaal"],
-            ["diameter_mm", "Diameter (mm)"], ["aanlegjaar", "Aanlegjaar"],
-            ["vervangingsjaar", "Gepland vervangingsjaar"],
-            ["riool_due_jaar", "Jaar van vervanging"],
-        ],
     }
 
 
@@ -243,7 +234,6 @@ def groen_style() -> dict[str, Any]:
         "geom": "fill",
         "path": {"color": "#238443", "weight": 1, "fillOpacity": 0.4},
         "legend": {"title": "Groen", "items": [_item("Openbaar groen", color, "fill")]},
-        "fields": [["type", "Type"], ["id", "Id"]],
     }
 
 
@@ -258,7 +248,6 @@ def boom_style() -> dict[str, Any]:
         "geom": "point",
         "path": {"radius": 3, "weight": 1, "color": "#ffffff", "fillOpacity": 0.9},
         "legend": {"title": "Bomen", "items": [_item("Boom", color, "point")]},
-        "fields": [["soort", "Soort"], ["id", "Id"]],
     }
 
 
@@ -279,10 +268,4 @@ def leefbaarometer_style() -> dict[str, Any]:
             "title": "Leefbaarometer (klasse)",
             "items": [_item(c["label"], c["color"], "fill") for c in classes],
         },
-        "fields": [
-            ["klasse", "Klasse"], ["jaar", "Jaar"], ["lbm", "Score (lbm)"],
-            ["fys", "Fysieke omgeving"], ["onv", "Veiligheid"], ["soc", "Sociale samenhang"],
-            ["vrz", "Voorzieningen"], ["won", "Woningvoorraad"], ["grid_id", "Cel"],
-        ],
-        "valueLabels": {str(k): f"{k} {naam}" for k, naam in LBM_KLASSEN.items()},
     }

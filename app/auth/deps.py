@@ -2,27 +2,78 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Cookie, Depends, Header, Request, Response
 
 from app.auth.service import check_role
 from app.db import SessionDep
 
+# The map pages put a viewer key into this cookie (see app.kaart.router), so the page's own
+# requests for tiles and JSON carry it without a header.
+KEY_COOKIE = "kk_sleutel"
+
 KeyHeader = Annotated[
     str | None, Header(alias="X-API-Key", description="API-sleutel (rol editor om te schrijven)")
 ]
+KeyCookie = Annotated[
+    str | None,
+    Cookie(alias=KEY_COOKIE, description="API-sleutel die de kaart bewaart (alleen om te lezen)"),
+]
+
+
+def presented_key(x_api_key: str | None, cookie_key: str | None) -> str | None:
+    """The key a request shows for reading: the X-API-Key header first, else the cookie."""
+    return x_api_key or cookie_key or None
+
+
+def read_requires_key(request: Request) -> bool:
+    """Whether this service asks a viewer key for reading."""
+    return bool(request.app.state.settings.read_requires_key)
 
 
 def require_editor(session: SessionDep, x_api_key: KeyHeader = None) -> None:
-    """Writing always needs a key with role editor."""
+    """Writing always needs a key with role editor, in the header (never from the cookie)."""
     check_role(session, x_api_key, needed="editor")
 
 
-def require_reader(request: Request, session: SessionDep, x_api_key: KeyHeader = None) -> None:
-    """Reading is open, unless the service is configured to need a viewer key."""
-    if request.app.state.settings.read_requires_key:
-        check_role(session, x_api_key, needed="viewer")
+def require_reader(
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    x_api_key: KeyHeader = None,
+    kk_sleutel: KeyCookie = None,
+) -> None:
+    """Reading is open, unless the service is configured to need a viewer key.
+
+    With a key required, an answer is for its reader only: Cache-Control private, so no shared
+    cache hands it to someone without a key.
+    """
+    if read_requires_key(request):
+        check_role(session, presented_key(x_api_key, kk_sleutel), needed="viewer")
+        response.headers["Cache-Control"] = "private"
+
+
+_KEY_IN_QUERY = re.compile(r"(?i)([?&]sleutel=)[^&#\s\"]*")
+
+
+def redact_key(text: str) -> str:
+    """`text` with the value of any `sleutel=` query parameter replaced by ***."""
+    return _KEY_IN_QUERY.sub(r"\1***", text)
+
+
+class RedactKeyFilter(logging.Filter):
+    """Keeps a key given as ?sleutel= out of log lines (uvicorn's access log shows the query)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Redact the message and its arguments; never drops a record."""
+        if isinstance(record.msg, str):
+            record.msg = redact_key(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(redact_key(a) if isinstance(a, str) else a for a in record.args)
+        return True
 
 
 EditorDep = Depends(require_editor)

@@ -9,6 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.errors import NotFound
+from app.layers.service import due_year_sql
+from geo.params import RuleParams
+
+# Below zoom 5 a web-mercator tile spans far more than the Netherlands, where a transform to
+# RD New (EPSG:28992) gives a meaningless envelope; such tiles are empty.
+MIN_ZOOM = 5
 
 
 @dataclass(frozen=True)
@@ -18,11 +24,15 @@ class TileLayer:
     naam: str
     source: str                 # FROM clause; the geometry column is `t.geom` (EPSG:28992)
     columns: str                # attributes put into the tile
-    minzoom: int = 0            # below this zoom the tile is empty (204)
+    minzoom: int = MIN_ZOOM     # below this zoom the tile is empty (204)
     where: str = ""             # extra fixed condition, starting with AND
     simplify: bool = True       # ST_Simplify with half a pixel below DETAIL_ZOOM
     min_px: float = 0.0         # skip features whose bbox is smaller than this many pixels
     needs_due_year: bool = False  # the columns use :levensduur / :levensduur_overig
+
+    def __post_init__(self) -> None:
+        if self.minzoom < MIN_ZOOM:
+            raise ValueError(f"{self.naam}: minzoom {self.minzoom} < {MIN_ZOOM}")
 
 
 # From this zoom on (about 2 m per pixel) tiles keep every feature and every vertex.
@@ -35,10 +45,12 @@ _KANS_COLUMNS = (
     "t.kans_id, t.regel, t.categorie, t.actie_nodig, t.buurtcode, t.start_jaar, t.eind_jaar, "
     "t.riool_due_jaar, round(t.lengte_m::numeric, 1)::float AS lengte_m"
 )
-_DUE = (
-    "COALESCE(t.vervangingsjaar, t.aanlegjaar + COALESCE("
-    "(CAST(:levensduur AS jsonb) ->> t.materiaal)::int, :levensduur_overig))"
-)
+# The expression is fixed; the life spans are bound per request (:levensduur,
+# :levensduur_overig, see app.tiles.service.due_year_params). Its columns are unqualified: every
+# query that uses it reads riolering alone (plus the envelope `e`, whose columns differ).
+RIOOL_DUE_SQL = due_year_sql(RuleParams())[0]
+# Only the latest Leefbaarometer year is drawn and answered: older years lie under it.
+LBM_LATEST = "t.jaar = (SELECT max(jaar) FROM leefbaarometer)"
 
 TILE_LAYERS: dict[str, TileLayer] = {
     layer.naam: layer
@@ -55,7 +67,7 @@ TILE_LAYERS: dict[str, TileLayer] = {
         ),
         TileLayer(
             naam="riolering", source="riolering t", minzoom=11, min_px=1.0,
-            columns=f"t.id, t.stelseltype, t.materiaal, {_DUE} AS riool_due_jaar",
+            columns=f"t.id, t.stelseltype, t.materiaal, {RIOOL_DUE_SQL} AS riool_due_jaar",
             needs_due_year=True,
         ),
         TileLayer(
@@ -67,7 +79,7 @@ TILE_LAYERS: dict[str, TileLayer] = {
         TileLayer(
             naam="leefbaarometer", source="leefbaarometer t", minzoom=10,
             columns="t.grid_id, t.jaar, t.klasse",
-            where="AND t.jaar = (SELECT max(jaar) FROM leefbaarometer)",
+            where=f"AND {LBM_LATEST}",
         ),
     )
 }

@@ -7,36 +7,38 @@ one query here answers a click for every layer at once, with a tolerance in scre
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, get_args
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from app.analyse.service import latest_run
 from app.errors import BadRequest
-from geo.params import RuleParams, params_from_dict
+from app.tiles.layers import LBM_LATEST, RIOOL_DUE_SQL
+from app.tiles.service import due_year_params
 from geo.regels import REGEL_INFO
 from geo.schema import REGELS
 
 # Ground metres per pixel at zoom 0 on the equator for 256-pixel web-mercator tiles.
 _M_PER_PX_Z0 = 156_543.033_92
-BRONLAGEN = ("warmtenet", "riolering", "groen", "boom", "leefbaarometer")
+# The source layers a click can ask about; the map page gets this list in its options.
+Bronlaag = Literal["warmtenet", "riolering", "groen", "boom", "leefbaarometer"]
+BRONLAGEN: tuple[str, ...] = get_args(Bronlaag)
+# The years the result filters accept (jaar_van, jaar_tot); the page ignores others.
+JAAR_MIN = 1800
+JAAR_MAX = 2300
 _POINT = "ST_Transform(ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), 28992)"
 _BRON_SQL: dict[str, str] = {
     "warmtenet": "SELECT id, naam, status, start_jaar, eind_jaar{d} FROM warmtenet t",
     "riolering": "SELECT id, stelseltype, materiaal, diameter_mm, aanlegjaar, vervangingsjaar, "
-                 "COALESCE(t.vervangingsjaar, t.aanlegjaar + COALESCE((CAST(:levensduur AS "
-                 "jsonb) ->> t.materiaal)::int, :levensduur_overig)) AS riool_due_jaar{d} "
-                 "FROM riolering t",
+                 f"{RIOOL_DUE_SQL} AS riool_due_jaar{{d}} FROM riolering t",
     "groen": "SELECT id, type{d} FROM groen t",
     "boom": "SELECT id, soort{d} FROM boom t",
     "leefbaarometer": "SELECT grid_id, jaar, klasse, lbm, fys, onv, soc, vrz, won{d} "
                       "FROM leefbaarometer t",
 }
-_LBM_LATEST = " AND t.jaar = (SELECT max(jaar) FROM leefbaarometer)"
+_BRON_WHERE: dict[str, str] = {"leefbaarometer": f" AND {LBM_LATEST}"}
 
 
 @dataclass(frozen=True)
@@ -81,13 +83,6 @@ def kans_conditions(flt: KansFilter) -> tuple[str, dict[str, Any]]:
     return sql, params
 
 
-def _due_params(session: Session) -> dict[str, Any]:
-    run = latest_run(session)
-    params = params_from_dict(run["parameters"]) if run else RuleParams()
-    return {"levensduur": json.dumps(params.levensduur),
-            "levensduur_overig": params.levensduur_overig}
-
-
 def query_point(
     session: Session, *, lon: float, lat: float, zoom: float, tolerantie_px: float,
     flt: KansFilter, lagen: list[str], api_base: str = "/api/v1",
@@ -117,9 +112,9 @@ def query_point(
     bronnen: list[dict[str, Any]] = []
     for laag in lagen:
         dist = f", round(ST_Distance(t.geom, {_POINT})::numeric, 1)::float AS afstand_m"
-        sql = (_BRON_SQL[laag].format(d=dist) + f" WHERE ST_DWithin(t.geom, {_POINT}, :tol)"
-               + (_LBM_LATEST if laag == "leefbaarometer" else "") + " ORDER BY afstand_m LIMIT 3")
-        values = {**base, **_due_params(session)} if laag == "riolering" else base
+        sql = (_BRON_SQL[laag].replace("{d}", dist) + f" WHERE ST_DWithin(t.geom, {_POINT}, :tol)"
+               + _BRON_WHERE.get(laag, "") + " ORDER BY afstand_m LIMIT 3")
+        values = {**base, **due_year_params(session)} if laag == "riolering" else base
         for r in session.execute(text(sql), values).mappings():
             props = dict(r)
             bronnen.append({"laag": laag, "afstand_m": props.pop("afstand_m"),

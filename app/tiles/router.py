@@ -6,10 +6,10 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 
-from app.auth.deps import ReaderDep
+from app.auth.deps import ReaderDep, read_requires_key
 from app.db import SessionDep
 from app.tiles.layers import TILE_LAYERS
-from app.tiles.punt import KansFilter, query_point
+from app.tiles.punt import JAAR_MAX, JAAR_MIN, Bronlaag, KansFilter, query_point
 from app.tiles.service import TileCache, check_tile, render_tile, tile_version
 
 router = APIRouter(tags=["kaart"], dependencies=[ReaderDep])
@@ -17,8 +17,19 @@ MVT = "application/vnd.mapbox-vector-tile"
 # With the page's version token in the URL a tile can be kept long; without it, briefly.
 MAX_AGE_VERSIONED = 86_400
 MAX_AGE = 60
-Bronlaag = Literal["warmtenet", "riolering", "groen", "boom", "leefbaarometer"]
 JAAR_VAN = "Jaar van het resultaat (start warmtenet, anders vervanging riool) vanaf"
+
+
+def etag_matches(if_none_match: str | None, etag: str) -> bool:
+    """Whether an If-None-Match header names `etag`: weak comparison, a list, or `*`."""
+    if not if_none_match:
+        return False
+    wanted = etag.removeprefix("W/")
+    for tag in if_none_match.split(","):
+        tag = tag.strip()
+        if tag == "*" or tag.removeprefix("W/") == wanted:
+            return True
+    return False
 
 
 def _cache(request: Request) -> TileCache:
@@ -49,17 +60,20 @@ def get_tile(
     Lagen: `buurten` (score, rang), `koppelkansen` (regel, categorie, actie_nodig, kans_id,
     buurtcode, start_jaar, riool_due_jaar), `warmtenet`, `riolering` (met riool_due_jaar),
     `groen`, `boom` (vanaf zoom 14), `leefbaarometer` (laatste jaar, klasse). Op lage zoom
-    worden lijnen en vlakken vereenvoudigd en zeer kleine objecten weggelaten. De ETag volgt de
-    laatste import en analyse; stuur `If-None-Match` voor een 304. Een lege tegel geeft 204.
+    worden lijnen en vlakken vereenvoudigd en zeer kleine objecten weggelaten; onder zoom 5 is
+    elke tegel leeg. De (zwakke) ETag volgt de laatste import en analyse; stuur `If-None-Match`
+    voor een 304. Een lege tegel geeft 204. Vraagt lezen een sleutel, dan is de tegel `private`.
     """
     layer, key = check_tile(laag, z, x, y)
     version = tile_version(session)
+    # Weak: GZipMiddleware may send the same tile compressed or not (it also sets Vary).
+    # Private when reading needs a key, so no shared cache hands a tile to someone without one.
+    scope = "private" if read_requires_key(request) else "public"
     headers = {
-        "ETag": f'"kk{version}"',
-        "Cache-Control": f"public, max-age={MAX_AGE_VERSIONED if v == version else MAX_AGE}",
-        "Vary": "Accept-Encoding",
+        "ETag": f'W/"kk{version}"',
+        "Cache-Control": f"{scope}, max-age={MAX_AGE_VERSIONED if v == version else MAX_AGE}",
     }
-    if request.headers.get("if-none-match") in (headers["ETag"], f"W/{headers['ETag']}"):
+    if etag_matches(request.headers.get("if-none-match"), headers["ETag"]):
         return Response(status_code=304, headers=headers)
     cache = _cache(request)
     data = cache.get(version, key)
@@ -96,8 +110,8 @@ def get_punt(
     tolerantie_px: Annotated[float, Query(ge=0, le=50, description="Zoekstraal in pixels")] = 8,
     categorie: Annotated[Literal["kans", "knelpunt"] | None, Query()] = None,
     actie_nodig: Annotated[bool | None, Query()] = None,
-    jaar_van: Annotated[int | None, Query(ge=1800, le=2300, description=JAAR_VAN)] = None,
-    jaar_tot: Annotated[int | None, Query(ge=1800, le=2300, description="… tot en met")] = None,
+    jaar_van: Annotated[int | None, Query(ge=JAAR_MIN, le=JAAR_MAX, description=JAAR_VAN)] = None,
+    jaar_tot: Annotated[int | None, Query(ge=JAAR_MIN, le=JAAR_MAX, description="… tot en met")] = None,
 ) -> dict[str, Any]:
     """De koppelkansen en knelpunten binnen `tolerantie_px` pixels van het punt (dichtstbijzijnde
     eerst, met dezelfde filters als de kaart), de objecten van de gevraagde bronlagen daar, en de

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import json
+import hashlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.analyse.service import latest_run
 from app.errors import BadRequest
+from app.layers.service import due_year_sql
 from app.tiles.layers import MAX_ZOOM, TileLayer, get_tile_layer, tile_sql
 from geo.params import RuleParams, params_from_dict
 
@@ -42,12 +44,32 @@ def check_tile(laag: str, z: int, x: int, y: int) -> tuple[TileLayer, TileKey]:
     return layer, TileKey(laag, z, x, y)
 
 
+_VERSION_SQL = text(
+    "SELECT r.id, r.created_at, i.id, i.created_at FROM "
+    "(SELECT 1) one "
+    "LEFT JOIN (SELECT id, created_at FROM analyse_run ORDER BY id DESC LIMIT 1) r ON true "
+    "LEFT JOIN (SELECT id, created_at FROM import_run ORDER BY id DESC LIMIT 1) i ON true"
+)
+
+
 def tile_version(session: Session) -> str:
-    """A token that changes with every new import or analysis (and with the tile schema)."""
-    run_id, import_id = session.execute(
-        text("SELECT (SELECT max(id) FROM analyse_run), (SELECT max(id) FROM import_run)")
-    ).one()
-    return f"{TILE_SCHEMA}-{run_id or 0}-{import_id or 0}"
+    """A token that changes with every new import or analysis (and with the tile schema).
+
+    Ids start again at 1 in a rebuilt database, so the times of the latest analysis and import
+    are part of it too: a rebuild never gives the version (and the cached tiles) of before.
+    """
+    run_id, run_at, import_id, import_at = session.execute(_VERSION_SQL).one()
+    version = f"{TILE_SCHEMA}-{run_id or 0}-{import_id or 0}"
+    if run_at is None and import_at is None:
+        return version
+    stamp = hashlib.sha256(f"{run_at}|{import_at}".encode()).hexdigest()[:8]
+    return f"{version}-{stamp}"
+
+
+def due_year_params(session: Session) -> dict[str, Any]:
+    """Bound values of RIOOL_DUE_SQL: the life spans of the latest analysis (else the defaults)."""
+    run = latest_run(session)
+    return due_year_sql(params_from_dict(run["parameters"]) if run else RuleParams())[1]
 
 
 def render_tile(session: Session, *, layer: TileLayer, key: TileKey) -> bytes:
@@ -56,10 +78,7 @@ def render_tile(session: Session, *, layer: TileLayer, key: TileKey) -> bytes:
         return b""
     params: dict[str, object] = {"z": key.z, "x": key.x, "y": key.y}
     if layer.needs_due_year:
-        run = latest_run(session)
-        rule_params = params_from_dict(run["parameters"]) if run else RuleParams()
-        params["levensduur"] = json.dumps(rule_params.levensduur)
-        params["levensduur_overig"] = rule_params.levensduur_overig
+        params.update(due_year_params(session))
     data = session.execute(text(tile_sql(layer)), params).scalar_one_or_none()
     return bytes(data) if data else b""
 

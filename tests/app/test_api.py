@@ -175,3 +175,18 @@ def test_openapi_documents_every_route(client: TestClient) -> None:
                  "/health"):
         operation = spec["paths"][path]["get"]
         assert operation.get("description") or operation.get("summary"), path
+
+
+@pytest.mark.parametrize(
+    ("url", "fragment"),
+    [
+        ("/api/v1/koppelkansen?offset=100000000000000000000", "hoogstens"),
+        ("/api/v1/lagen/boom?offset=99999999999999999999", "hoogstens"),
+        ("/api/v1/koppelkansen?buurt=%00", "Ongeldige invoer"),
+        ("/api/v1/buurten/BU%00", "Ongeldige invoer"),
+    ],
+)
+def test_values_the_database_cannot_take_give_422(client: TestClient, url: str, fragment: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 422, response.text
+    assert fragment in response.json()["detail"]

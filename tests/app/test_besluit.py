@@ -14,7 +14,7 @@ from app.auth.service import create_key
 from app.config import Settings
 from app.main import create_app
 from geo.params import RuleParams
-from tests.conftest import DEMO_PEILJAAR, load_demo
+from tests.support import DEMO_PEILJAAR, load_demo
 
 pytestmark = pytest.mark.db
 

@@ -85,7 +85,7 @@ def test_unreachable_database_gives_message_not_traceback(realdata: Path) -> Non
 def test_analyse_with_rules_file_and_export(
     scratch_url: str, scratch_engine: Engine, tmp_path: Path
 ) -> None:
-    from tests.conftest import load_demo
+    from tests.support import load_demo
 
     load_demo(scratch_engine, tmp_path / "demo")
     rules = tmp_path / "regels.toml"
@@ -133,3 +133,19 @@ def test_import_killed_halfway_leaves_the_database_unchanged(
     assert process.returncode == -9, "import was klaar voordat hij afgebroken kon worden"
     assert count(scratch_engine, "riolering") == 0
     assert count(scratch_engine, "import_run") == 0
+
+
+def test_demo_does_not_overwrite_own_data_unless_asked(
+    scratch_url: str, scratch_engine: Engine, realdata: Path
+) -> None:
+    assert run("import", "buurt", str(realdata / BAARN), url=scratch_url).returncode == 0
+    refused = run("demo", url=scratch_url)
+    assert refused.returncode == 2
+    assert "eigen gegevens" in refused.stderr and "buurt" in refused.stderr
+    assert count(scratch_engine, "buurt") == 21
+    assert run("demo", "--vervang", url=scratch_url).returncode == 0
+    demo_buurten = count(scratch_engine, "buurt")
+    assert demo_buurten >= 10 and demo_buurten != 21
+    again = run("demo", url=scratch_url)
+    assert again.returncode == 0, again.stderr
+    assert count(scratch_engine, "koppelkans") > 0

@@ -105,3 +105,22 @@ def test_export_for_unknown_buurt_is_404(client: TestClient) -> None:
     response = client.get("/api/v1/export?format=gpkg&buurt=BU00000000")
     assert response.status_code == 404
     assert "BU00000000" in response.json()["detail"]
+
+
+def test_long_texts_in_the_shapefile_end_with_an_ellipsis(client: TestClient, tmp_path: Path) -> None:
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/api/v1/export?format=shp").content))
+    archive.extractall(tmp_path)
+    gpkg = tmp_path / "uit.gpkg"
+    gpkg.write_bytes(client.get("/api/v1/export?format=gpkg").content)
+    full = pyogrio.read_dataframe(gpkg, layer="koppelkansen").set_index("kans_id")["toelichting"]
+    cut = 0
+    for shp in tmp_path.glob("koppelkansen_*.shp"):
+        frame = pyogrio.read_dataframe(shp, encoding="UTF-8")
+        for kans_id, text in zip(frame["kans_id"], frame["toelicht"], strict=True):
+            original = full[kans_id]
+            if len(original.encode("utf-8")) > 254:
+                assert text.endswith("…") and original.startswith(text[:-1])
+                cut += 1
+            else:
+                assert text == original
+    assert cut > 0, "de demo heeft geen toelichting langer dan 254 bytes"

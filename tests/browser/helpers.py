@@ -73,3 +73,25 @@ def wait_hash(page: Page, **expected: str | None) -> dict[str, str]:
         arg=expected, timeout=5_000,
     )
     return hash_params(page)
+
+
+def line_midpoint(geometry: dict[str, Any]) -> tuple[float, float]:
+    """The middle of the first segment of a (multi)line, as (lon, lat)."""
+    coords = geometry["coordinates"]
+    while isinstance(coords[0][0], list):
+        coords = coords[0]
+    (x0, y0), (x1, y1) = coords[0][:2], coords[1][:2]
+    return (x0 + x1) / 2, (y0 + y1) / 2
+
+
+def clickable_kans(page: Page, base: str, zoom: int = 17) -> tuple[dict[str, Any], float, float]:
+    """A result whose midpoint answers, by the point query, with that result first."""
+    kansen = page.request.get(base + "/api/v1/koppelkansen?limit=1000").json()["features"]
+    for regel in ("werk_met_werk", "afkoppelen", "boomconflict", "vergroenen", "leefbaarheid"):
+        for f in (f for f in kansen if f["properties"]["regel"] == regel):
+            lon, lat = line_midpoint(f["geometry"])
+            hit = page.request.get(
+                f"{base}/api/v1/punt?lon={lon}&lat={lat}&zoom={zoom}&tolerantie_px=8").json()
+            if hit["kansen"] and hit["kansen"][0]["kans_id"] == f["properties"]["kans_id"]:
+                return f, lon, lat
+    raise AssertionError("geen aanklikbare koppelkans in de demo")

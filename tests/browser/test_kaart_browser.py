@@ -4,38 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import Recorder
-from tests.browser.helpers import click_lonlat, stats, wait_drawn, wait_hash
+from tests.browser.helpers import (
+    click_lonlat,
+    clickable_kans,
+    line_midpoint,
+    stats,
+    wait_drawn,
+    wait_hash,
+)
 
 pytestmark = pytest.mark.browser
 Shot = Callable[[str], Path]
-
-
-def _line_midpoint(geometry: dict[str, Any]) -> tuple[float, float]:
-    coords = geometry["coordinates"]
-    while isinstance(coords[0][0], list):
-        coords = coords[0]
-    (x0, y0), (x1, y1) = coords[0][:2], coords[1][:2]
-    return (x0 + x1) / 2, (y0 + y1) / 2
-
-
-def _clickable_kans(page: Page, base: str, zoom: int = 17) -> tuple[dict[str, Any], float, float]:
-    """A result whose midpoint answers, by the point query, with that result first."""
-    kansen = page.request.get(base + "/api/v1/koppelkansen?limit=1000").json()["features"]
-    for regel in ("werk_met_werk", "afkoppelen", "boomconflict", "vergroenen", "leefbaarheid"):
-        for f in (f for f in kansen if f["properties"]["regel"] == regel):
-            lon, lat = _line_midpoint(f["geometry"])
-            hit = page.request.get(
-                f"{base}/api/v1/punt?lon={lon}&lat={lat}&zoom={zoom}&tolerantie_px=8").json()
-            if hit["kansen"] and hit["kansen"][0]["kans_id"] == f["properties"]["kans_id"]:
-                return f, lon, lat
-    raise AssertionError("geen aanklikbare koppelkans in de demo")
 
 
 def test_map_draws_tiles_from_the_app_only(
@@ -84,7 +69,7 @@ def test_clicking_a_koppelkans_opens_its_explanation(
 ) -> None:
     page.goto(live_server + "/kaart?achtergrond=geen")
     wait_drawn(page, "koppelkansen")
-    kans, lon, lat = _clickable_kans(page, live_server)
+    kans, lon, lat = clickable_kans(page, live_server)
     props = kans["properties"]
     page.evaluate("([lon, lat]) => kkMap.setView([lat, lon], 17, {animate: false})", [lon, lat])
     wait_drawn(page, "koppelkansen")
@@ -121,7 +106,7 @@ def test_clicking_a_source_feature_shows_its_attributes(
     page.get_by_label("Koppelkansen en knelpunten", exact=True).uncheck()
     page.get_by_label("Riolering (jaar van vervanging)").check()
     pipe = page.request.get(live_server + "/api/v1/lagen/riolering?limit=1").json()["features"][0]
-    lon, lat = _line_midpoint(pipe["geometry"])
+    lon, lat = line_midpoint(pipe["geometry"])
     page.evaluate("([lon, lat]) => kkMap.setView([lat, lon], 18, {animate: false})", [lon, lat])
     wait_drawn(page, "riolering")
     click_lonlat(page, lon, lat)

@@ -226,3 +226,32 @@ def test_no_template_builds_js_by_concatenation() -> None:
         text = path.read_text()
         for expr in re.findall(r"{{(.*?)}}", text):
             assert "get_name()" in expr or "|tojson" in expr, (path.name, expr)
+
+
+def test_page_may_be_zoomed() -> None:
+    # WCAG 1.4.4: folium's viewport (maximum-scale=1.0, user-scalable=no) is replaced.
+    html = _render()
+    viewports = re.findall(r'<meta name="viewport"[^>]*>', html)
+    assert viewports == ['<meta name="viewport" content="width=device-width, initial-scale=1" />']
+    assert "user-scalable" not in html and "maximum-scale" not in html
+
+
+def test_click_layers_and_year_range_come_from_the_options() -> None:
+    html = _render(bronlagen=("warmtenet", "riolering"), jaarbereik=(1800, 2300))
+    assert '"bronlagen": ["warmtenet", "riolering"]' in html
+    assert '"jaarbereik": [1800, 2300]' in html
+    js = (FRONTEND / "static" / "koppelkansen" / "zijpaneel.js").read_text()
+    assert '"leefbaarometer"' not in js  # the list lives in Python only
+
+
+def test_styles_hold_only_what_the_page_uses() -> None:
+    factories = (styles.buurt_style, styles.kans_style, styles.warmtenet_style,
+                 styles.groen_style, styles.boom_style, styles.leefbaarometer_style)
+    for style in (*(f() for f in factories), styles.riool_style(2026)):
+        assert set(style) <= {"field", "type", "classes", "missing", "geom", "path", "legend"}
+    assert styles.panel_labels()["velden"]["onv"] == "Overlast en onveiligheid"
+
+
+def test_no_measured_label_carries_its_unit() -> None:
+    # The value gets the unit ("86,4 m"); a label with "(m)" would show it twice.
+    assert not [k for k, v in styles.METING_LABELS.items() if "(m)" in v]

@@ -1,4 +1,4 @@
-"""The Dutch 'not found' page."""
+"""The Dutch error pages and the print view, rendered without a server."""
 
 from __future__ import annotations
 
@@ -12,6 +12,32 @@ def test_niet_gevonden_is_dutch_and_escaped() -> None:
     assert "&lt;b&gt;BU1&lt;/b&gt;" in html
     assert 'href="/kaart"' in html
     assert "<script" not in html and "http" not in html
+    assert "Controleer de buurtcode" in html
+
+
+def test_niet_gevonden_advises_on_the_buurtcode_only_when_asked() -> None:
+    html = render_niet_gevonden(message="Er is nog geen analyse.", title="Nog geen analyse",
+                                buurt_advies=False)
+    assert "Nog geen analyse" in html
+    assert "buurtcode" not in html
+
+
+def test_sleutel_nodig_says_how_to_get_and_use_a_key() -> None:
+    from frontend.pages import render_sleutel_nodig
+
+    html = render_sleutel_nodig(message="Deze kaart is alleen te zien met een sleutel.",
+                                page_url="https://gis.example/kk/kaart?<x>")
+    assert '<html lang="nl">' in html and "Sleutel nodig" in html
+    assert 'koppelkansen sleutel maak "Gebiedsteam" --rol viewer' in html
+    assert "https://gis.example/kk/kaart?&lt;x&gt;?sleutel=kk_…" in html
+    assert "X-API-Key" in html and "<script" not in html
+
+
+def test_meting_units_appear_once() -> None:
+    from frontend.pages import meting_tekst
+
+    assert meting_tekst("lengte_m", 86.4) == "Lengte: 86,4 m"
+    assert meting_tekst("afstand_m", 3) == "Afstand warmtenet–riool: 3,0 m"
 
 
 def test_print_page_renders_and_escapes() -> None:
@@ -42,7 +68,7 @@ def test_print_page_renders_and_escapes() -> None:
     assert '<html lang="nl">' in html
     assert "Rang 2" in html and "van 9" in html and "Score 61,3" in html
     assert "&lt;sectie&gt;" in html and "<sectie>" not in html
-    assert "Gedeelde lengte warmtenet en riool (m): 18,8 m" in html
+    assert "Gedeelde lengte warmtenet en riool: 18,8 m" in html  # the unit once
     assert "Warmtenet Tracé A, gepland, 2028–2029" in html
     assert "<script" not in html and "http" not in html
     assert 'href="/static/koppelkansen/print.css"' in html

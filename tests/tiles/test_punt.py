@@ -35,7 +35,9 @@ def test_click_on_a_result_finds_it(client: TestClient) -> None:
     assert hit["href"] == f"/api/v1/koppelkansen/{hit['kans_id']}"
     assert hit["regel_naam"] == "Afkoppelen regenwater"
     assert [k["afstand_m"] for k in body["kansen"]] == sorted(k["afstand_m"] for k in body["kansen"])
-    assert body["buurt"] is None or body["buurt"]["buurtcode"].startswith("BU")
+    # A result lies in a buurt, and the click names that buurt.
+    assert body["buurt"] is not None
+    assert body["buurt"]["buurtcode"] == kans["properties"]["buurtcode"]
 
 
 def test_filters_apply_to_clicks(client: TestClient) -> None:
@@ -70,6 +72,22 @@ def test_source_layers_are_searched_on_request(client: TestClient) -> None:
     found = [b for b in body["bronnen"] if b["laag"] == "riolering"]
     assert found[0]["eigenschappen"]["id"] == pipe["properties"]["id"]
     assert "riool_due_jaar" in found[0]["eigenschappen"]
+
+
+def test_click_layers_match_the_queries() -> None:
+    from app.tiles.punt import _BRON_SQL, BRONLAGEN
+
+    assert set(_BRON_SQL) == set(BRONLAGEN)
+
+
+def test_year_filters_outside_the_range_are_refused(client: TestClient) -> None:
+    # The page drops such years (KK.filterJaar); the API answers 422 to them.
+    from app.tiles.punt import JAAR_MAX, JAAR_MIN
+
+    base = "/api/v1/punt?lon=5.3&lat=52&zoom=14"
+    assert client.get(f"{base}&jaar_van={JAAR_MIN}&jaar_tot={JAAR_MAX}").status_code == 200
+    assert client.get(f"{base}&jaar_van={JAAR_MIN - 1}").status_code == 422
+    assert client.get(f"{base}&jaar_tot={JAAR_MAX + 1}").status_code == 422
 
 
 @pytest.mark.parametrize(

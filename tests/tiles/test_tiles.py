@@ -11,7 +11,7 @@ from sqlalchemy import Engine, text
 
 from app.config import Settings
 from app.main import create_app
-from app.tiles.layers import TILE_LAYERS, tile_sql
+from app.tiles.layers import MIN_ZOOM, TILE_LAYERS, tile_sql
 from app.tiles.service import TILE_SCHEMA, tile_version
 from tests.tiles.mvt import decode
 
@@ -157,12 +157,30 @@ def test_every_layer_answers_at_detail_zoom(
         assert layers[laag].features, laag
 
 
-def test_simplified_at_low_zoom(
+def test_detail_zoom_leaves_no_pipe_out(
     client: TestClient, demo_engine: Engine, extent: tuple[float, float, float, float],
 ) -> None:
-    assert "ST_Simplify" in tile_sql(TILE_LAYERS["riolering"])
-    # At detail zoom nothing is left out.
     assert ids_in(client, "riolering", covering(extent, 16), "id") == _ids(demo_engine, "riolering")
+
+
+def test_simplified_at_low_zoom(scratch_url: str, scratch_engine: Engine) -> None:
+    # A 400 m pipe with 1 m wiggles every 2 m: below DETAIL_ZOOM (16) a pixel is more than the
+    # wiggle, so the line loses vertices; from 16 on it keeps all of them.
+    zigzag = ", ".join(f"{136000 + 2 * i} {455010 + (i % 2)}" for i in range(201))
+    with scratch_engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO riolering (id, stelseltype, geom) VALUES "
+            "('zigzag', 'gemengd', ST_GeomFromText(:wkt, 28992))"), {"wkt": f"LINESTRING({zigzag})"})
+        lon, lat = conn.execute(text(
+            "SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_Transform(ST_SetSRID("
+            "ST_MakePoint(136200, 455010), 28992), 4326) AS p) s")).one()
+    ints: dict[int, int] = {}
+    with TestClient(create_app(Settings(DATABASE_URL=scratch_url))) as scratch:
+        for z in (12, 15, 16):
+            pipe = decode(_get(scratch, "riolering", z, *tile_of(lon, lat, z)))["riolering"]
+            ints[z] = sum(f.geometry_ints for f in pipe.features)
+    assert ints[12] <= ints[15] < ints[16]
+    assert ints[12] < 20 and ints[16] > 200
 
 
 def test_low_zoom_skips_tiny_features(scratch_url: str, scratch_engine: Engine) -> None:
@@ -202,14 +220,20 @@ def test_empty_tile_is_204(client: TestClient) -> None:
 
 def test_etag_and_cache_headers(client: TestClient, whole_tile: tuple[int, int, int]) -> None:
     z, x, y = whole_tile
-    r = client.get(f"/tiles/buurten/{z}/{x}/{y}.pbf")
+    url = f"/tiles/buurten/{z}/{x}/{y}.pbf"
+    r = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert r.headers["content-encoding"] == "gzip"
+    # Weak: the same tile goes out compressed or not. One Vary, set by GZipMiddleware.
     etag = r.headers["etag"]
+    assert r.headers.get_list("vary") == ["Accept-Encoding"]
     assert r.headers["cache-control"] == "public, max-age=60"
     version = client.get("/tiles").json()["versie"]
-    assert etag == f'"kk{version}"'
-    again = client.get(f"/tiles/buurten/{z}/{x}/{y}.pbf", headers={"If-None-Match": etag})
-    assert again.status_code == 304 and again.content == b""
-    other = client.get(f"/tiles/buurten/{z}/{x}/{y}.pbf", headers={"If-None-Match": '"kk0-0-0"'})
+    assert etag == f'W/"kk{version}"'
+    for match in (etag, etag.removeprefix("W/"), f'"kk0-0-0", {etag}', "*"):
+        again = client.get(url, headers={"If-None-Match": match})
+        assert again.status_code == 304 and again.content == b"", match
+        assert again.headers["etag"] == etag
+    other = client.get(url, headers={"If-None-Match": '"kk0-0-0", W/"kk1-0-0"'})
     assert other.status_code == 200
     versioned = client.get(f"/tiles/buurten/{z}/{x}/{y}.pbf?v={version}")
     assert versioned.headers["cache-control"] == "public, max-age=86400"
@@ -232,6 +256,35 @@ def test_version_follows_imports_and_analyses(scratch_engine: Engine) -> None:
         after_run = tile_version(session)
         session.rollback()
     assert len({empty, after_import, after_run}) == 3
+
+
+def test_version_changes_when_the_database_is_rebuilt(scratch_engine: Engine) -> None:
+    # Ids restart at 1 after a rebuild; the version must not, or old tiles come back.
+    from sqlalchemy.orm import Session
+
+    insert = text(
+        "INSERT INTO import_run (laag, bestand, sha256, preset, created_at, gelezen, geladen, "
+        "overgeslagen, vervangen, rapport) VALUES ('boom', 'b.gpkg', repeat('0', 64), "
+        "'canoniek', :at, 1, 1, 0, false, '{}')")
+    versions = []
+    for at in ("2026-01-05 10:00+01", "2026-02-09 14:30+01"):
+        with scratch_engine.begin() as conn:
+            conn.execute(text("TRUNCATE import_run RESTART IDENTITY CASCADE"))
+            conn.execute(insert, {"at": at})
+        with Session(scratch_engine) as session:
+            versions.append(tile_version(session))
+    assert versions[0].startswith(f"{TILE_SCHEMA}-0-1") and versions[1].startswith(f"{TILE_SCHEMA}-0-1")
+    assert versions[0] != versions[1]
+
+
+def test_every_layer_starts_at_zoom_5(client: TestClient) -> None:
+    # Below zoom 5 a tile is far larger than the RD area, where its transformed envelope is
+    # meaningless: such tiles are empty.
+    assert MIN_ZOOM == 5 and all(layer.minzoom >= MIN_ZOOM for layer in TILE_LAYERS.values())
+    for laag in TILE_LAYERS:
+        assert client.get(f"/tiles/{laag}/4/8/5.pbf").status_code == 204, laag
+        assert client.get(f"/tiles/{laag}/0/0/0.pbf").status_code == 204, laag
+    assert all(layer["minzoom"] >= 5 for layer in client.get("/tiles").json()["lagen"])
 
 
 @pytest.mark.parametrize(

@@ -104,7 +104,25 @@
     return true;
   };
 
-  /* The same filters as query parameters of /api/v1/punt. */
+  /* Every rule unticked: no result passes, whatever the other filters say. */
+  KK.filterExcludesAll = function () {
+    return !!(KK.filter.regels && KK.filter.regels.length === 0);
+  };
+
+  /* A filter year, or null when it is missing, not a whole number or outside the years the
+   * API accepts (KK.opts.jaarbereik): a mistyped year in a link or an input never breaks the
+   * click query (/api/v1/punt refuses it). */
+  KK.filterJaar = function (v) {
+    if (isMissing(v)) return null;
+    var n = typeof v === "number" ? v : Number(String(v).trim());
+    if (!isFinite(n) || Math.floor(n) !== n) return null;
+    var r = KK.opts && KK.opts.jaarbereik;
+    if (r && (n < r[0] || n > r[1])) return null;
+    return n;
+  };
+
+  /* The same filters as query parameters of /api/v1/punt (see KK.filterExcludesAll for an
+   * empty rule list, which no parameter can say). */
   KK.filterParams = function (params) {
     var f = KK.filter;
     (f.regels || []).forEach(function (r) { params.append("regel", r); });

@@ -19,12 +19,6 @@
     return new URLSearchParams(h);
   }
 
-  function intOrNull(v) {
-    if (v === null || v === "") return null;
-    var n = parseInt(v, 10);
-    return isNaN(n) ? null : n;
-  }
-
   function baseLayers() {
     var out = {};
     if (!KK.layerControl) return out;
@@ -100,8 +94,8 @@
       regels: regels === null ? null : regels.split(",").filter(function (r) { return known.indexOf(r) >= 0; }),
       categorie: ["kans", "knelpunt"].indexOf(p.get("categorie")) >= 0 ? p.get("categorie") : "",
       actie: p.get("actie") === "1",
-      van: intOrNull(p.get("van")),
-      tot: intOrNull(p.get("tot")),
+      van: KK.filterJaar(p.get("van")),
+      tot: KK.filterJaar(p.get("tot")),
     };
   }
 
@@ -115,14 +109,16 @@
       map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [20, 20], animate: false });
     }
     staat.setBasemap(map, p.get("achtergrond") || opts.achtergrond);
-    Object.assign(KK.filter, applyFilters(p));
+    // The selection of the link follows below; the old one must not react to the new filters.
+    KK.selectie = { buurt: null, kans: null };
+    // Through setFilter, so a link pasted into the same tab redraws the tiles too.
+    KK.setFilter(applyFilters(p));
     KK.zijpaneel.syncFilters();
     var lagen = p.get("lagen");
     staat.setLayers(map, lagen !== null ? lagen.split(",") : Object.keys(registry).filter(function (k) {
       return registry[k].opts.visible;
     }));
     var buurt = p.get("buurt") || opts.buurtcode;
-    KK.selectie = { buurt: null, kans: null };
     if (buurt) KK.zijpaneel.selectBuurt(buurt, { zoom: false, show: !p.get("kans") });
     if (p.get("kans")) KK.zijpaneel.showKans(p.get("kans"), { zoom: false });
   };

@@ -16,6 +16,15 @@
   var selectie = null;       // highlight of the shown result on the map
   var buurtKansen = {};      // buurtcode -> promise of its result features
   var shownBuurt = null;
+  // Counts what the panel was asked to show: an answer that arrives after a newer request
+  // (a slow result, a buurt list) is dropped instead of replacing the newer content.
+  var beurt = 0;
+
+  function current(mine) { return mine === beurt; }
+  U.cancel = function () { beurt += 1; };
+
+  /* A short summary in the status line (role=status), read out by screen readers. */
+  function announce(text) { KK.meld(window.kkMap, text); }
 
   function labels() { return KK.opts.labels; }
   function panel() { return window.kkMap._kkUi.detail; }
@@ -94,8 +103,11 @@
   /* ---- a result ---- */
 
   U.showKans = function (id, o) {
+    var mine = ++beurt;
     var d = open("Laden…");
+    var stale = function () { return !current(mine) || (KK.selectie || {}).kans !== id; };
     KK.getJSON(KK.opts.apiBase + "/koppelkansen/" + encodeURIComponent(id)).then(function (f) {
+      if (stale()) return;
       var p = f.properties, u = f.uitleg || {};
       d = open(u.regel_naam || regelInfo(p.regel).naam);
       d.dataset.kansId = p.kans_id;
@@ -114,7 +126,8 @@
       d.appendChild(el("h3", null, "Gemeten"));
       var m = u.metingen || {};
       table(d, Object.keys(m).map(function (k) { return [labels().metingen[k] || k, meting(k, m[k])]; })
-        .concat([["Jaren van het werk", isMissing(p.start_jaar) ? "—" : fmt(p.start_jaar) + "–" + fmt(p.eind_jaar)]]));
+        .concat([["Jaren van het werk", isMissing(p.start_jaar) ? "—"
+          : fmt(p.start_jaar) + "–" + fmt(isMissing(p.eind_jaar) ? p.start_jaar : p.eind_jaar)]]));
 
       d.appendChild(el("h3", null, "Betrokken objecten"));
       var bronnen = u.bronnen || [];
@@ -149,8 +162,11 @@
         });
       }
       highlight(f, o.zoom);
+      announce((labels().categorieen[p.categorie] || p.categorie) + ": " +
+        (u.regel_naam || regelInfo(p.regel).naam) + ". Uitleg staat in het zijpaneel.");
       if (o.focus !== false) kop.focus({ preventScroll: false });
     }).catch(function (err) {
+      if (stale()) return;
       d = open("Niet gevonden");
       d.appendChild(el("p", "kk-fout", "Kon de uitleg niet laden: " + err.message));
     });
@@ -178,15 +194,19 @@
 
   /* ---- a buurt ---- */
 
-  U.showBuurt = function (code) {
+  /* o.focus === false keeps the focus where it is (a filter change redraws the buurt). */
+  U.showBuurt = function (code, o) {
+    o = o || {};
+    var mine = ++beurt;
     shownBuurt = code;
     var row = KK.zijpaneel.buurtRow(code);
     if (!row && KK.zijpaneel.total() === null) {
       open("Buurt " + code);
-      KK.zijpaneel.onRanking.push(function () { if (shownBuurt === code) U.showBuurt(code); });
+      KK.zijpaneel.onRanking.push(function () { if (current(mine)) U.showBuurt(code, o); });
       return;
     }
-    var d = open("Buurt " + (row && row.buurtnaam ? row.buurtnaam + " (" + code + ")" : code));
+    var naam = row && row.buurtnaam ? row.buurtnaam + " (" + code + ")" : code;
+    var d = open("Buurt " + naam);
     d.dataset.buurtcode = code;
     delete d.dataset.kansId;
     if (row) {
@@ -210,14 +230,22 @@
     d.appendChild(el("h3", null, "Koppelkansen en knelpunten"));
     var summary = d.appendChild(el("p", "kk-klein", "Laden…"));
     var list = d.appendChild(el("ul", "kk-resultaten"));
+    if (o.focus !== false) {
+      announce("Buurt " + naam + (row ? ": rang " + row.rang + " van " + KK.zijpaneel.total() +
+        ", score " + fmt(row.score, 1) + "." : ": geen score."));
+      d.querySelector(".kk-detail-titel").focus({ preventScroll: false });
+    }
     if (!buurtKansen[code]) {
       buurtKansen[code] = KK.getAllFeatures(KK.opts.apiBase + "/koppelkansen?buurt=" +
         encodeURIComponent(code) + "&limit=1000");
     }
-    buurtKansen[code].then(function (features) {
-      renderResults(features, summary, list);
+    var loading = buurtKansen[code];
+    loading.then(function (features) {
+      if (current(mine)) renderResults(features, summary, list);
     }).catch(function (err) {
-      summary.textContent = "Kon de resultaten niet laden: " + err.message;
+      // Ask again next time instead of keeping the failure.
+      if (buurtKansen[code] === loading) delete buurtKansen[code];
+      if (current(mine)) summary.textContent = "Kon de resultaten niet laden: " + err.message;
     });
   };
 
@@ -245,13 +273,16 @@
 
   KK.onFilter(function () {
     var sel = KK.selectie || {};
-    if (sel.buurt && !sel.kans && shownBuurt === sel.buurt && !panel().hidden) U.showBuurt(sel.buurt);
+    if (sel.buurt && !sel.kans && shownBuurt === sel.buurt && !panel().hidden) {
+      U.showBuurt(sel.buurt, { focus: false });
+    }
   });
 
   /* ---- source features found by a click ---- */
 
   U.showBronnen = function (res) {
     KK.selectie = { buurt: null, kans: null };
+    beurt += 1;
     U.clearHighlight();
     var d = open("Op deze plek");
     res.bronnen.forEach(function (b) {
@@ -266,6 +297,8 @@
         KK.zijpaneel.selectBuurt(res.buurt.buurtcode, { zoom: false, show: true });
       });
     }
+    announce("Op deze plek: " + res.bronnen.length + (res.bronnen.length === 1 ? " object" : " objecten") +
+      ". Eigenschappen staan in het zijpaneel.");
     KK.staat.save(window.kkMap);
   };
 })();

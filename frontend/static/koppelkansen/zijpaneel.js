@@ -1,8 +1,8 @@
 /* Koppelkansen map page: the side panel with filters, the buurt ranking, and what a click on
  * the map finds (answered by /api/v1/punt). Details of a result or a buurt are in uitleg.js.
  *
- * Every control is a real button, checkbox or input, so the panel works by keyboard.
- * Test hook: window.kkLaatsteKlik holds the last /api/v1/punt answer.
+ * Every control is a real button, checkbox or input, so the panel works by keyboard. What the
+ * panel opens is announced in the status line (role=status), not by reading the whole panel.
  */
 (function () {
   "use strict";
@@ -33,7 +33,6 @@
     ui.status.setAttribute("role", "status");
     aside.appendChild(buildFilters());
     ui.detail = aside.appendChild(el("section", "kk-detail"));
-    ui.detail.setAttribute("aria-live", "polite");
     ui.detail.setAttribute("aria-label", "Uitleg");
     ui.detail.hidden = true;
     ui.detail.tabIndex = -1;
@@ -105,24 +104,37 @@
     lab.appendChild(el("span", null, label + " "));
     var input = lab.appendChild(el("input"));
     input.type = "number";
-    input.min = "1900";
-    input.max = "2200";
+    if (opts.jaarbereik) {
+      input.min = String(opts.jaarbereik[0]);
+      input.max = String(opts.jaarbereik[1]);
+    }
     input.step = "1";
     input.inputMode = "numeric";
     input.addEventListener("change", readFilters);
     return input;
   }
 
+  /* The year in an input, or null; a year the API would refuse is wiped and reported. */
+  function readYear(input) {
+    var jaar = KK.filterJaar(input.value);
+    if (jaar === null && input.value.trim() !== "") {
+      var r = opts.jaarbereik || [];
+      KK.meld(map, "Jaar " + input.value + " genegeerd: kies een jaar van " + r[0] +
+        " tot en met " + r[1] + ".", true);
+      input.value = "";
+    }
+    return jaar;
+  }
+
   function readFilters() {
     var all = Object.keys(ui.regelBoxes);
     var on = all.filter(function (r) { return ui.regelBoxes[r].checked; });
-    var num = function (i) { var n = parseInt(i.value, 10); return isNaN(n) ? null : n; };
     KK.setFilter({
       regels: on.length === all.length ? null : on,
       categorie: ui.categorie.value,
       actie: ui.actie.checked,
-      van: num(ui.van),
-      tot: num(ui.tot),
+      van: readYear(ui.van),
+      tot: readYear(ui.tot),
     });
     filterSummary();
   }
@@ -229,7 +241,7 @@
     if (o.zoom && !zp.zoomToBuurt(code)) {
       zp.onRanking.push(function () { zp.zoomToBuurt(code); });
     }
-    if (o.show !== false) KK.uitleg.showBuurt(code);
+    if (o.show !== false) KK.uitleg.showBuurt(code, { focus: o.focus });
     KK.staat.save(map);
   };
 
@@ -241,6 +253,7 @@
 
   zp.clear = function () {
     KK.selectie = { buurt: null, kans: null };
+    KK.uitleg.cancel();
     zp.highlightBuurt(null);
     KK.uitleg.clearHighlight();
     ui.detail.hidden = true;
@@ -256,15 +269,16 @@
     params.set("lat", ev.latlng.lat.toFixed(6));
     params.set("zoom", String(map.getZoom()));
     params.set("tolerantie_px", "8");
-    var kansenAan = !!(registry.koppelkansen && map.hasLayer(registry.koppelkansen.layer));
-    ["warmtenet", "riolering", "groen", "boom", "leefbaarometer"].forEach(function (k) {
+    // With every rule unticked the map draws no result, so a click finds none either.
+    var kansenAan = !!(registry.koppelkansen && map.hasLayer(registry.koppelkansen.layer)) &&
+      !KK.filterExcludesAll();
+    (opts.bronlagen || []).forEach(function (k) {
       var e = registry[k];
       if (e && map.hasLayer(e.layer) && map.getZoom() >= (e.opts.minZoom || 0)) params.append("laag", k);
     });
     KK.filterParams(params);
     KK.meld(map, "Zoeken wat hier ligt…");
     KK.getJSON(opts.apiBase + "/punt?" + params.toString()).then(function (res) {
-      window.kkLaatsteKlik = res;
       KK.meld(map, "");
       var kansen = kansenAan ? res.kansen : [];
       if (kansen.length) {
