@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import RedirectResponse
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
 from app import health
 from app.buurten.router import router as buurten_router
@@ -47,6 +48,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Tiles and GeoJSON compress well (a dense riolering tile shrinks to about a third).
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(UploadGuard)
+    if settings.read_requires_key:
+        app.add_middleware(PrivateCache)
     install_error_handlers(app)
     for router in (health.router, buurten_router, kansen_router, layers_router, export_router,
                    kaart_router, tiles_router):
@@ -60,3 +63,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     return app
 
+
+
+class PrivateCache(BaseHTTPMiddleware):
+    """When reading needs a key, no shared cache may keep an answer that did not say otherwise."""
+
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        response = await call_next(request)
+        response.headers.setdefault("Cache-Control", "private")
+        return response

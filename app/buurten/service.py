@@ -52,8 +52,8 @@ def get_buurt(session: Session, *, buurtcode: str) -> dict[str, Any]:
     ).mappings().first()
     if buurt is None:
         raise NotFound(
-            f"Buurt '{buurtcode}' bestaat niet in de geladen buurten. Een buurtcode is 'BU' "
-            "met acht cijfers; de lijst staat op /api/v1/buurten."
+            f"Buurt '{buurtcode}' bestaat niet in de geladen buurten (CBS-codes zijn 'BU' met "
+            "acht cijfers); de lijst staat op /api/v1/buurten."
         )
     run = _require_run(session)
     score = session.execute(

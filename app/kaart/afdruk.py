@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from app.analyse.service import latest_run
 from app.buurten.service import get_buurt
 from app.kansen.service import explain
 from geo.schema import KANS_COLUMNS, REGELS
@@ -66,9 +67,7 @@ def print_data(session: Session, *, buurtcode: str) -> dict[str, Any]:
         text(f"SELECT {columns} FROM koppelkans k WHERE k.buurtcode = :c ORDER BY {_ORDER}"),
         {"c": buurtcode, "regels": list(REGELS)},
     ).mappings()
-    kansen = []
-    for row in rows:
-        props = dict(row)
-        kansen.append({**props, "uitleg": explain(session, props)})
+    run = latest_run(session) or {}
+    kansen = [{**row, "uitleg": explain(session, dict(row), run=run)} for row in rows]
     return {"buurt": buurt, "aantal_buurten": total, "kansen": kansen,
             "kaart": print_map(session, buurtcode=buurtcode)}

@@ -85,10 +85,15 @@ def get_kans(session: Session, *, kans_id: str) -> dict[str, Any]:
     return feature
 
 
-def explain(session: Session, props: dict[str, Any]) -> dict[str, Any]:
-    """Why a result was found: rule, parameters, features involved, measured quantities."""
+def explain(
+    session: Session, props: dict[str, Any], *, run: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Why a result was found: rule, parameters, features involved, measured quantities.
+
+    Pass the latest run when explaining many results, so it is looked up once.
+    """
     info = REGEL_INFO[props["regel"]]
-    run = latest_run(session) or {}
+    run = run if run is not None else (latest_run(session) or {})
     used = run.get("parameters", {})
     parameters = [
         {"naam": name, "omschrijving": PARAMETER_LABELS[name], "waarde": used.get(name)}

@@ -113,6 +113,7 @@ def test_reading_can_require_a_viewer_key(scratch_url: str, scratch_engine: Engi
         assert api.get("/api/v1/lagen/buurt").status_code == 401
         ok = api.get("/api/v1/lagen/buurt", headers={"X-API-Key": _key(scratch_engine, "viewer")})
         assert ok.status_code == 200
+        assert ok.headers["Cache-Control"] == "private"
 
 
 def test_import_failing_halfway_leaves_the_database_unchanged(scratch_engine: Engine) -> None:
