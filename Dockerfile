@@ -14,7 +14,8 @@ COPY data data
 COPY frontend frontend
 COPY alembic alembic
 COPY --from=assets /src/frontend/static/vendor frontend/static/vendor
-RUN pip install --no-cache-dir . && useradd --create-home koppelkansen
+# Editable, so the CLI finds alembic/ and the app its static files beside the code in /app.
+RUN pip install --no-cache-dir -e . && useradd --create-home koppelkansen
 USER koppelkansen
 EXPOSE 8000
 CMD ["sh", "-c", "koppelkansen db upgrade && koppelkansen serve --host 0.0.0.0 --port 8000"]
