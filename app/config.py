@@ -6,8 +6,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from data.importers.archive import MAX_FILES, MAX_UNPACKED_BYTES
-
-IMPORT_BATCH_ROWS = 100_000
+from data.importers.stream import BATCH_ROWS
 
 DEFAULT_DATABASE_URL = "postgresql://koppelkansen:koppelkansen@127.0.0.1:5432/koppelkansen"
 
@@ -21,7 +20,7 @@ class Settings(BaseSettings):
     max_page_size: int = 100_000
     default_page_size: int = 1_000
     read_requires_key: bool = False
-    import_batch_rows: int = IMPORT_BATCH_ROWS
+    import_batch_rows: int = BATCH_ROWS
     upload_max_bytes: int = 500 * 1024 * 1024
     zip_max_unpacked_bytes: int = MAX_UNPACKED_BYTES
     zip_max_files: int = MAX_FILES

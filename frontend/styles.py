@@ -223,32 +223,32 @@ def riool_style(peiljaar: int) -> dict[str, Any]:
     }
 
 
-def groen_style() -> dict[str, Any]:
-    """Public green as one flat colour."""
-    color = "#41ab5d"
+def _single_style(*, title: str, label: str, legend: str, color: str, geom: str,
+                  path: dict[str, Any]) -> dict[str, Any]:
+    """A layer drawn in one colour."""
+    only = {"color": color, "label": label}
     return {
         "field": None,
         "type": "single",
-        "classes": [{"color": color, "label": "Groen"}],
-        "missing": {"color": color, "label": "Groen"},
-        "geom": "fill",
-        "path": {"color": "#238443", "weight": 1, "fillOpacity": 0.4},
-        "legend": {"title": "Groen", "items": [_item("Openbaar groen", color, "fill")]},
+        "classes": [only],
+        "missing": only,
+        "geom": geom,
+        "path": path,
+        "legend": {"title": title, "items": [_item(legend, color, geom)]},
     }
+
+
+def groen_style() -> dict[str, Any]:
+    """Public green as one flat colour."""
+    return _single_style(title="Groen", label="Groen", legend="Openbaar groen", color="#41ab5d",
+                         geom="fill", path={"color": "#238443", "weight": 1, "fillOpacity": 0.4})
 
 
 def boom_style() -> dict[str, Any]:
     """Trees as small dots."""
-    color = "#00441b"
-    return {
-        "field": None,
-        "type": "single",
-        "classes": [{"color": color, "label": "Boom"}],
-        "missing": {"color": color, "label": "Boom"},
-        "geom": "point",
-        "path": {"radius": 3, "weight": 1, "color": "#ffffff", "fillOpacity": 0.9},
-        "legend": {"title": "Bomen", "items": [_item("Boom", color, "point")]},
-    }
+    return _single_style(title="Bomen", label="Boom", legend="Boom", color="#00441b",
+                         geom="point",
+                         path={"radius": 3, "weight": 1, "color": "#ffffff", "fillOpacity": 0.9})
 
 
 def leefbaarometer_style() -> dict[str, Any]:

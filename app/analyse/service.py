@@ -13,7 +13,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from app.bulk import copy_frame
 from app.layers.service import imported_ids, read_layers
 from geo.analysis import analyse
-from geo.params import RuleParams
+from geo.params import RuleParams, params_from_dict
 from geo.schema import BUURTSCORE_COLUMNS, KANS_COLUMNS
 
 ANALYSE_LOCK = 0x6B6B_616E  # advisory lock key: "kkan"
@@ -86,3 +86,9 @@ def latest_run(engine_or_conn: Any) -> dict[str, Any] | None:
              "FROM analyse_run ORDER BY id DESC LIMIT 1")
     ).mappings().first()
     return dict(row) if row else None
+
+
+def current_params(session: Any) -> RuleParams:
+    """The rule parameters of the latest analysis, or the defaults before the first one."""
+    run = latest_run(session)
+    return params_from_dict(run["parameters"]) if run else RuleParams()

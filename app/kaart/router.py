@@ -183,6 +183,13 @@ def _render(request: Request, session: SessionDep, bases: _Bases, achtergrond: s
     return _private(request, HTMLResponse(m.get_root().render()))
 
 
+# Every map page: a key in the query string is stored and removed (303), or one is missing (401).
+_PAGE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    303: {"description": "Sleutel bewaard; door naar de link zonder sleutel"},
+    401: {"description": "Sleutel nodig (HTML-pagina)"},
+}
+
+
 def _niet_gevonden(request: Request, exc: NotFound | NotReady) -> Response:
     found = isinstance(exc, NotFound)
     page = render_niet_gevonden(
@@ -196,8 +203,7 @@ def _niet_gevonden(request: Request, exc: NotFound | NotReady) -> Response:
     "/kaart",
     response_class=HTMLResponse,
     summary="Kaart van het hele gebied",
-    responses={303: {"description": "Sleutel bewaard; door naar de link zonder sleutel"},
-               401: {"description": "Sleutel nodig (HTML-pagina)"}},
+    responses=_PAGE_RESPONSES,
 )
 def get_kaart(
     request: Request, session: SessionDep, access: PageAccess,
@@ -217,9 +223,7 @@ def get_kaart(
     "/kaart/buurt/{buurtcode}",
     response_class=HTMLResponse,
     summary="Kaart van één buurt met de lijst van haar resultaten",
-    responses={303: {"description": "Sleutel bewaard; door naar de link zonder sleutel"},
-               401: {"description": "Sleutel nodig (HTML-pagina)"},
-               404: {"description": "Buurt bestaat niet (HTML-pagina)"}},
+    responses={**_PAGE_RESPONSES, 404: {"description": "Buurt bestaat niet (HTML-pagina)"}},
 )
 def get_kaart_buurt(
     request: Request,
@@ -243,9 +247,8 @@ def get_kaart_buurt(
     "/kaart/buurt/{buurtcode}/print",
     response_class=HTMLResponse,
     summary="Printversie (A4) van één buurt",
-    responses={303: {"description": "Sleutel bewaard; door naar de link zonder sleutel"},
-               401: {"description": "Sleutel nodig (HTML-pagina)"},
-               404: {"description": "Buurt bestaat niet"}, 409: {"description": "Geen analyse"}},
+    responses={**_PAGE_RESPONSES, 404: {"description": "Buurt bestaat niet"},
+               409: {"description": "Geen analyse"}},
 )
 def get_kaart_buurt_print(
     request: Request, session: SessionDep, access: PageAccess, buurtcode: str

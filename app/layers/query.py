@@ -7,17 +7,11 @@ from typing import Any
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from app.analyse.service import latest_run
+from app.analyse.service import current_params
 from app.deps import BBox, Page
 from app.geojson import bbox_condition, bbox_params, features
-from app.layers.service import check_layer, due_year_sql
-from geo.params import RuleParams, params_from_dict
+from app.layers.service import DUE_YEAR_SQL, check_layer, due_year_params
 from geo.schema import LAYER_COLUMNS, LAYERS
-
-
-def _params(session: Session) -> RuleParams:
-    run = latest_run(session)
-    return params_from_dict(run["parameters"]) if run else RuleParams()
 
 
 def layer_page(
@@ -28,9 +22,8 @@ def layer_page(
     columns = ", ".join(LAYER_COLUMNS[laag])
     extra, params = "", bbox_params(bbox)
     if laag == "riolering":
-        due, due_params = due_year_sql(_params(session))
-        extra = f", {due} AS riool_due_jaar"
-        params.update(due_params)
+        extra = f", {DUE_YEAR_SQL} AS riool_due_jaar"
+        params.update(due_year_params(current_params(session)))
     where = f" WHERE {bbox_condition()}" if bbox else ""
     order = "buurtcode" if laag == "buurt" else ("grid_id, jaar" if laag == "leefbaarometer" else "id")
     total = session.execute(text(f"SELECT count(*) FROM {laag}{where}"), params).scalar_one()

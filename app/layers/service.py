@@ -14,11 +14,10 @@ from sqlalchemy.dialects.postgresql import JSONB
 import geopandas as gpd
 
 from app.bulk import copy_frame, prefetch
-from app.config import IMPORT_BATCH_ROWS
 from app.errors import BadRequest
 from data.importers import ImportReport
 from data.importers.archive import MAX_FILES, MAX_UNPACKED_BYTES
-from data.importers.stream import iter_layer
+from data.importers.stream import BATCH_ROWS, iter_layer
 from geo.params import RuleParams
 from geo.schema import CRS, LAYER_COLUMNS, LAYERS
 
@@ -57,7 +56,7 @@ def import_file(
     replace: bool = False,
     bestandsnaam: str | None = None,
     progress: Callable[[str], None] | None = None,
-    batch_size: int = IMPORT_BATCH_ROWS,
+    batch_size: int = BATCH_ROWS,
     grid: Path | None = None,
     max_unpacked_bytes: int = MAX_UNPACKED_BYTES,
     max_files: int = MAX_FILES,
@@ -209,13 +208,15 @@ def imported_ids(conn: Connection) -> list[int]:
     return [r[0] for r in rows]
 
 
-def due_year_sql(params: RuleParams) -> tuple[str, dict[str, Any]]:
-    """SQL expression (and its bound values) for a pipe's due year, as RULES.md §2 defines it."""
-    expression = (
-        "COALESCE(vervangingsjaar, aanlegjaar + COALESCE("
-        "(CAST(:levensduur AS jsonb) ->> materiaal)::int, :levensduur_overig))"
-    )
-    return expression, {
-        "levensduur": json.dumps(params.levensduur),
-        "levensduur_overig": params.levensduur_overig,
-    }
+# A pipe's due year as RULES.md §2 defines it, over the unqualified riolering columns; the life
+# spans are bound per query with due_year_params.
+DUE_YEAR_SQL = (
+    "COALESCE(vervangingsjaar, aanlegjaar + COALESCE("
+    "(CAST(:levensduur AS jsonb) ->> materiaal)::int, :levensduur_overig))"
+)
+
+
+def due_year_params(params: RuleParams) -> dict[str, Any]:
+    """Bound values of DUE_YEAR_SQL for these rule parameters."""
+    return {"levensduur": json.dumps(params.levensduur),
+            "levensduur_overig": params.levensduur_overig}

@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.errors import NotFound
-from app.layers.service import due_year_sql
-from geo.params import RuleParams
+from app.layers.service import DUE_YEAR_SQL
 
 # Below zoom 5 a web-mercator tile spans far more than the Netherlands, where a transform to
 # RD New (EPSG:28992) gives a meaningless envelope; such tiles are empty.
@@ -45,10 +44,6 @@ _KANS_COLUMNS = (
     "t.kans_id, t.regel, t.categorie, t.actie_nodig, t.buurtcode, t.start_jaar, t.eind_jaar, "
     "t.riool_due_jaar, round(t.lengte_m::numeric, 1)::float AS lengte_m"
 )
-# The expression is fixed; the life spans are bound per request (:levensduur,
-# :levensduur_overig, see app.tiles.service.due_year_params). Its columns are unqualified: every
-# query that uses it reads riolering alone (plus the envelope `e`, whose columns differ).
-RIOOL_DUE_SQL = due_year_sql(RuleParams())[0]
 # Only the latest Leefbaarometer year is drawn and answered: older years lie under it.
 LBM_LATEST = "t.jaar = (SELECT max(jaar) FROM leefbaarometer)"
 
@@ -67,7 +62,7 @@ TILE_LAYERS: dict[str, TileLayer] = {
         ),
         TileLayer(
             naam="riolering", source="riolering t", minzoom=11, min_px=1.0,
-            columns=f"t.id, t.stelseltype, t.materiaal, {RIOOL_DUE_SQL} AS riool_due_jaar",
+            columns=f"t.id, t.stelseltype, t.materiaal, {DUE_YEAR_SQL} AS riool_due_jaar",
             needs_due_year=True,
         ),
         TileLayer(

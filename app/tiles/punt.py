@@ -14,9 +14,10 @@ from typing import Any, Literal, get_args
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from app.analyse.service import current_params
 from app.errors import BadRequest
-from app.tiles.layers import LBM_LATEST, RIOOL_DUE_SQL
-from app.tiles.service import due_year_params
+from app.layers.service import DUE_YEAR_SQL, due_year_params
+from app.tiles.layers import LBM_LATEST
 from geo.regels import REGEL_INFO
 from geo.schema import REGELS
 
@@ -32,7 +33,7 @@ _POINT = "ST_Transform(ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), 28992)"
 _BRON_SQL: dict[str, str] = {
     "warmtenet": "SELECT id, naam, status, start_jaar, eind_jaar{d} FROM warmtenet t",
     "riolering": "SELECT id, stelseltype, materiaal, diameter_mm, aanlegjaar, vervangingsjaar, "
-                 f"{RIOOL_DUE_SQL} AS riool_due_jaar{{d}} FROM riolering t",
+                 f"{DUE_YEAR_SQL} AS riool_due_jaar{{d}} FROM riolering t",
     "groen": "SELECT id, type{d} FROM groen t",
     "boom": "SELECT id, soort{d} FROM boom t",
     "leefbaarometer": "SELECT grid_id, jaar, klasse, lbm, fys, onv, soc, vrz, won{d} "
@@ -114,7 +115,8 @@ def query_point(
         dist = f", round(ST_Distance(t.geom, {_POINT})::numeric, 1)::float AS afstand_m"
         sql = (_BRON_SQL[laag].replace("{d}", dist) + f" WHERE ST_DWithin(t.geom, {_POINT}, :tol)"
                + _BRON_WHERE.get(laag, "") + " ORDER BY afstand_m LIMIT 3")
-        values = {**base, **due_year_params(session)} if laag == "riolering" else base
+        values = ({**base, **due_year_params(current_params(session))} if laag == "riolering"
+                  else base)
         for r in session.execute(text(sql), values).mappings():
             props = dict(r)
             bronnen.append({"laag": laag, "afstand_m": props.pop("afstand_m"),

@@ -6,16 +6,14 @@ import hashlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from app.analyse.service import latest_run
+from app.analyse.service import current_params
 from app.errors import BadRequest
-from app.layers.service import due_year_sql
+from app.layers.service import due_year_params
 from app.tiles.layers import MAX_ZOOM, TileLayer, get_tile_layer, tile_sql
-from geo.params import RuleParams, params_from_dict
 
 # Bump when the content of a tile changes for the same data (columns, simplification).
 TILE_SCHEMA = 1
@@ -66,19 +64,13 @@ def tile_version(session: Session) -> str:
     return f"{version}-{stamp}"
 
 
-def due_year_params(session: Session) -> dict[str, Any]:
-    """Bound values of RIOOL_DUE_SQL: the life spans of the latest analysis (else the defaults)."""
-    run = latest_run(session)
-    return due_year_sql(params_from_dict(run["parameters"]) if run else RuleParams())[1]
-
-
 def render_tile(session: Session, *, layer: TileLayer, key: TileKey) -> bytes:
     """The Mapbox Vector Tile of one tile; b'' when nothing falls in it."""
     if key.z < layer.minzoom:
         return b""
     params: dict[str, object] = {"z": key.z, "x": key.x, "y": key.y}
     if layer.needs_due_year:
-        params.update(due_year_params(session))
+        params.update(due_year_params(current_params(session)))
     data = session.execute(text(tile_sql(layer)), params).scalar_one_or_none()
     return bytes(data) if data else b""
 

@@ -42,6 +42,7 @@ from data.importers.report import ImportReport
 from geo.schema import CRS, LAYER_COLUMNS
 
 CHUNKED_KINDS = ("gpkg", "shp")
+BATCH_ROWS = 100_000  # features per chunk: bounds the memory of an import
 
 
 @dataclass
@@ -121,7 +122,7 @@ def iter_layer(
     laag: str,
     path: Path,
     *,
-    batch_size: int = 100_000,
+    batch_size: int = BATCH_ROWS,
     source_layer: str | None = None,
     mapping: dict[str, str] | None = None,
     values: dict[str, str] | None = None,

@@ -1,22 +1,10 @@
-"""Fixtures for the importer tests: the real data folder beside the repo, tiny generated files."""
+"""Helpers for the importer tests: tiny generated files (`realdata` comes from tests/conftest)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 from typing import Any
-
-import pytest
-
-REALDATA = Path(__file__).resolve().parents[3] / "shared" / "realdata"
-
-
-@pytest.fixture(scope="session")
-def realdata() -> Path:
-    """shared/realdata next to the repo (never copied into it); skip when it is absent."""
-    if not REALDATA.is_dir():
-        pytest.skip(f"{REALDATA} ontbreekt")
-    return REALDATA
 
 
 def write_geojson(path: Path, features: list[dict[str, Any]], crs: str | None = None) -> Path:
