@@ -11,6 +11,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -39,6 +40,7 @@ class ImportRun(Base):
     """Provenance of one import: file, checksum, time, layer and row counts."""
 
     __tablename__ = "import_run"
+    __table_args__ = (Index("ix_import_run_bron", "laag", "bron"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     laag: Mapped[str] = mapped_column(String(32))
@@ -51,6 +53,12 @@ class ImportRun(Base):
     overgeslagen: Mapped[int] = mapped_column(Integer)
     vervangen: Mapped[bool] = mapped_column(Boolean, default=False)
     rapport: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    # Which source the features came from (--bron, default the file name): replacing a source
+    # replaces only its own features.
+    bron: Mapped[str | None] = mapped_column(Text)
+    # RULES.md §8: where this import's layer was collected (given, or the features' hull).
+    dekking: Mapped[Any] = mapped_column(
+        Geometry("MULTIPOLYGON", srid=SRID, spatial_index=False), nullable=True)
 
 
 class Buurt(Base):
@@ -92,6 +100,8 @@ class Riolering(Base):
     stelseltype: Mapped[str] = mapped_column(String(16))
     materiaal: Mapped[str | None] = mapped_column(Text)
     diameter_mm: Mapped[float | None] = mapped_column(Float)
+    breedte_mm: Mapped[float | None] = mapped_column(Float)  # pipes that are not round
+    hoogte_mm: Mapped[float | None] = mapped_column(Float)
     aanlegjaar: Mapped[int | None] = mapped_column(Integer)
     vervangingsjaar: Mapped[int | None] = mapped_column(Integer)
     import_id: Mapped[int | None] = _import_fk()
