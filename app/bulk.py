@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Generator, Iterable, Sequence
+from collections.abc import Generator, Iterable, Mapping, Sequence
 from typing import TypeVar
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
@@ -25,29 +26,51 @@ def copy_frame(
     frame: gpd.GeoDataFrame,
     columns: Sequence[str],
     *,
-    srid: int = 28992,
+    constants: Mapping[str, int | str] | None = None,
 ) -> int:
-    """COPY the given columns plus `geom` (EWKB) of frame into table; returns rows written.
+    """COPY the given columns, the `constants` (one value for every row) and `geom` of frame into
+    table; returns rows written.
 
     The rows go over as one CSV buffer written by Arrow, so a chunk costs no Python loop per row.
-    Missing values become NULL.
+    Missing values become NULL. The geometry goes as hex WKB without an SRID: every geometry
+    column is typed with its SRID (geometry(LineString, 28992)), and PostGIS gives a geometry
+    without one the column's SRID, so no per-row set_srid / EWKB is needed.
     """
     if frame.empty:
         return 0
     raw = conn.connection.driver_connection
     assert raw is not None
-    geoms = shapely.set_srid(frame.geometry.to_numpy(), srid)
-    body = pd.DataFrame(frame[list(columns)])
-    body["geom"] = shapely.to_wkb(geoms, hex=True, include_srid=True)
+    body = pa.Table.from_pandas(pd.DataFrame(frame[list(columns)]), preserve_index=False)
+    names = list(columns)
+    for name, value in (constants or {}).items():
+        body = body.append_column(name, pa.array([value] * len(frame)))
+        names.append(name)
+    body = body.append_column("geom", hex_wkb(frame.geometry.to_numpy()))
     buffer = pa.BufferOutputStream()
-    pa_csv.write_csv(pa.Table.from_pandas(body, preserve_index=False), buffer,
-                     pa_csv.WriteOptions(include_header=False))
+    pa_csv.write_csv(body, buffer, pa_csv.WriteOptions(include_header=False))
     statement = sql.SQL("COPY {} ({}) FROM STDIN WITH (FORMAT csv)").format(
-        sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, [*columns, "geom"]))
+        sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, [*names, "geom"]))
     )
     with raw.cursor() as cur, cur.copy(statement) as copy:
         copy.write(memoryview(buffer.getvalue()))
     return len(frame)
+
+
+# "00" .. "ff" as little-endian uint16, so one lookup turns a byte into its two hex characters
+_HEX = np.frombuffer(b"".join(f"{i:02x}".encode() for i in range(256)), dtype=np.uint16)
+
+
+def hex_wkb(geoms: np.ndarray) -> pa.LargeStringArray:
+    """Hex WKB of the geometries (None stays NULL), hex-encoded in one vectorised step: several
+    times faster than GEOS's own hex writer."""
+    wkb = pa.array(shapely.to_wkb(geoms), type=pa.large_binary())
+    validity, offsets, data = wkb.buffers()
+    start = np.frombuffer(offsets, dtype=np.int64)[wkb.offset:wkb.offset + len(wkb) + 1]
+    raw = np.frombuffer(data, dtype=np.uint8)[start[0]:start[-1]] if data is not None else \
+        np.empty(0, dtype=np.uint8)
+    return pa.LargeStringArray.from_buffers(
+        len(wkb), pa.py_buffer((start - start[0]) * 2), pa.py_buffer(_HEX[raw].tobytes()),
+        validity, wkb.null_count)
 
 
 def prefetch(items: Iterable[T], depth: int = 2) -> Generator[T, None, None]:

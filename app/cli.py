@@ -8,15 +8,17 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from sqlalchemy.exc import OperationalError, ProgrammingError
 
+# Start-up stays light (`koppelkansen --help` < 0.5 s): pandas, geopandas, sqlalchemy, fastapi
+# and pydantic are imported inside the commands that use them (tests/app/test_cli.py checks).
 from app import cli_nl
-from app.config import Settings
-from app.errors import DB_UNAVAILABLE_MESSAGE, DomainError
 from geo.schema import LAYERS
+
+if TYPE_CHECKING:
+    from app.config import Settings
 
 cli_nl.install()
 
@@ -44,6 +46,9 @@ def fail(message: str, code: int = 2) -> NoReturn:
 @contextmanager
 def friendly_errors() -> Iterator[None]:
     """Turn every expected error into a Dutch message and an exit code, never a traceback."""
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    from app.errors import DB_UNAVAILABLE_MESSAGE, DomainError
     from data.importers import ImportRefused
     from geo.params import RulesFileError
 
@@ -67,10 +72,16 @@ def progress(text: str) -> None:
     typer.echo(f"[{stamp}] {text}", err=True)
 
 
+def _settings() -> Settings:
+    from app.config import Settings
+
+    return Settings()
+
+
 def _engine() -> Any:
     from app.db import make_engine
 
-    return make_engine(Settings().sqlalchemy_url)
+    return make_engine(_settings().sqlalchemy_url)
 
 
 @db_app.command("upgrade")
@@ -82,7 +93,7 @@ def db_upgrade() -> None:
     root = Path(__file__).resolve().parents[1]
     config = Config(str(root / "alembic.ini"))
     config.set_main_option("script_location", str(root / "alembic"))
-    config.attributes["sqlalchemy_url"] = Settings().sqlalchemy_url
+    config.attributes["sqlalchemy_url"] = _settings().sqlalchemy_url
     with friendly_errors():
         command.upgrade(config, "head")
     typer.echo("Database is bijgewerkt.")
@@ -96,10 +107,15 @@ def import_(
     map_: Annotated[list[str], typer.Option("--map", metavar="CANONIEK=BRON", help="Koppel een veld: CANONIEK=BRON, bv. status=Fase")] = [],  # noqa: B006
     set_: Annotated[list[str], typer.Option("--set", metavar="CANONIEK=WAARDE", help="Waarde voor het hele bestand: CANONIEK=WAARDE, bv. start_jaar=2027")] = [],  # noqa: B006
     crs: Annotated[str | None, typer.Option("--crs", metavar="EPSG:NNNN", help="Coördinatenstelsel van het bestand, bv. EPSG:28992")] = None,
-    replace: Annotated[bool, typer.Option("--replace", help="Vervang de hele laag in plaats van aanvullen")] = False,
+    replace: Annotated[bool, typer.Option("--replace", help="Vervang wat eerder uit dezelfde bron (--bron) in de laag kwam; andere bronnen blijven staan")] = False,
+    replace_laag: Annotated[bool, typer.Option("--replace-laag", help="Leeg eerst de hele laag (alle bronnen) en laad dan dit bestand")] = False,
+    bron: Annotated[str | None, typer.Option("--bron", metavar="NAAM", help="Naam van de bron (standaard de bestandsnaam); --replace vervangt alleen deze bron")] = None,
     grid: Annotated[Path | None, typer.Option("--grid", metavar="GRID.gpkg", help="Leefbaarometer: grid-bestand bij een CSV met alleen grid_id")] = None,
+    dekking: Annotated[Path | None, typer.Option("--dekking", metavar="BESTAND", help="Gebied (polygonen) waar de laag is ingewonnen; standaard de omhullende van de objecten")] = None,
+    dekking_buurten: Annotated[str | None, typer.Option("--dekking-buurten", metavar="CODE,...", help="Dekking = deze buurten uit de geladen buurtlaag, bv. BU03070000,BU03070001")] = None,
 ) -> None:
     """Importeer een bestand als laag; alles of niets, met een rapport."""
+    from app.layers.dekking import parse_buurtcodes
     from app.layers.service import import_file, parse_pairs
 
     if laag not in LAYERS:
@@ -110,7 +126,9 @@ def import_(
         report = import_file(
             _engine(), laag=laag, path=path, source_layer=source_layer,
             mapping=parse_pairs(map_, "--map"), values=parse_pairs(set_, "--set"), crs=crs,
-            replace=replace, progress=progress, batch_size=Settings().import_batch_rows, grid=grid,
+            replace=replace, replace_laag=replace_laag, bron=bron, progress=progress,
+            batch_size=_settings().import_batch_rows, grid=grid, dekking=dekking,
+            dekking_buurten=parse_buurtcodes(dekking_buurten),
         )
     typer.echo(report.to_text())
 
@@ -134,6 +152,17 @@ def analyse_(
                f"knelpunten in {counts['buurten']} buurten.")
     for regel, n in sorted(counts["per_regel"].items()):
         typer.echo(f"  {regel}: {n}")
+    _say_niet_beoordeeld(summary.niet_beoordeeld_teksten())
+
+
+def _say_niet_beoordeeld(lines: list[str]) -> None:
+    """RULES.md §8 in words: which units a rule could not judge, and why."""
+    from geo.dekking import HINT
+
+    for line in lines:
+        typer.echo(line + ".")
+    if lines:
+        typer.echo(HINT)
 
 
 @app.command("export")
@@ -164,7 +193,7 @@ def serve(
     from app.main import create_app
 
     typer.echo(f"Kaart: http://{host}:{port}/kaart   API: http://{host}:{port}/docs")
-    uvicorn.run(create_app(Settings()), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(_settings()), host=host, port=port, log_level="warning")
 
 
 @app.command("demo")
@@ -196,12 +225,14 @@ def demo(
         for laag, path in files.paths.items():
             progress(f"importeren: {laag} ({path.name})")
             report = import_file(engine, laag=laag, path=path,
-                                 source_layer=files.source_layers.get(laag), replace=True,
-                                 bestandsnaam=DEMO_PREFIX + path.name, progress=progress)
+                                 source_layer=files.source_layers.get(laag), replace_laag=True,
+                                 bestandsnaam=DEMO_PREFIX + path.name, progress=progress,
+                                 dekking=files.dekking if laag in files.dekking_lagen else None)
             typer.echo(f"  {laag}: {report.geladen} geladen van {report.gelezen} gelezen")
         summary = run_analysis(engine, params=RuleParams(), peiljaar=year, progress=progress)
     typer.echo(f"Demo klaar: {summary.aantallen['kansen']} koppelkansen en "
                f"{summary.aantallen['knelpunten']} knelpunten.")
+    _say_niet_beoordeeld(summary.niet_beoordeeld_teksten())
 
 
 @contextmanager

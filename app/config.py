@@ -5,8 +5,8 @@ from __future__ import annotations
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from data.importers.archive import MAX_FILES, MAX_UNPACKED_BYTES
-from data.importers.stream import BATCH_ROWS
+# data.limits, not the importers: importing these settings must not load pandas/geopandas.
+from data.limits import BATCH_ROWS, MAX_FILES, MAX_RATIO, MAX_UNPACKED_BYTES
 
 DEFAULT_DATABASE_URL = "postgresql://koppelkansen:koppelkansen@127.0.0.1:5432/koppelkansen"
 
@@ -24,6 +24,11 @@ class Settings(BaseSettings):
     upload_max_bytes: int = 500 * 1024 * 1024
     zip_max_unpacked_bytes: int = MAX_UNPACKED_BYTES
     zip_max_files: int = MAX_FILES
+    zip_max_ratio: int = MAX_RATIO  # 0: no limit
+    # API requests never wait long on the database: a lock held by something else, or a
+    # runaway query, answers 503 "probeer het zo opnieuw". The CLI has no such limits.
+    read_lock_timeout_ms: int = 2_000
+    read_statement_timeout_ms: int = 30_000
 
     @property
     def sqlalchemy_url(self) -> str:

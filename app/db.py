@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Annotated
-
-from fastapi import Depends, Request
 from sqlalchemy import Engine, MetaData, create_engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+# No fastapi here: the CLI imports this module. get_session and SessionDep are in app.deps.
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -24,20 +22,23 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def make_engine(sqlalchemy_url: str) -> Engine:
-    """A synchronous engine (psycopg 3) shared by the API, the CLI and geopandas."""
-    return create_engine(sqlalchemy_url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+def make_engine(
+    sqlalchemy_url: str, *, lock_timeout_ms: int = 0, statement_timeout_ms: int = 0
+) -> Engine:
+    """A synchronous engine (psycopg 3) shared by the API, the CLI and geopandas.
+
+    The API passes short timeouts so that no request waits on an import or a stuck query (the
+    error answers 503); 0 means none, as for the CLI. A transaction may lift them with SET LOCAL.
+    """
+    connect_args: dict[str, object] = {"connect_timeout": 5}
+    options = [f"-c {name}={ms}" for name, ms in (("lock_timeout", lock_timeout_ms),
+                                                   ("statement_timeout", statement_timeout_ms))
+               if ms > 0]
+    if options:
+        connect_args["options"] = " ".join(options)
+    return create_engine(sqlalchemy_url, pool_pre_ping=True, connect_args=connect_args)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     """Sessions that keep loaded objects usable after commit."""
     return sessionmaker(bind=engine, expire_on_commit=False)
-
-
-def get_session(request: Request) -> Iterator[Session]:
-    """One session per request, from the sessionmaker the lifespan put on app.state."""
-    with request.app.state.sessionmaker() as session:
-        yield session
-
-
-SessionDep = Annotated[Session, Depends(get_session)]

@@ -2,12 +2,41 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
 from app.errors import BadRequest
+
+_log = logging.getLogger(__name__)
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One session per request, from the sessionmaker the lifespan put on app.state.
+
+    The session is closed after the answer has been sent. If the database went away in
+    between (restart, terminated connection), closing fails although the answer is complete:
+    the dead connection is dropped from the pool and the error goes no further, instead of
+    breaking a response that has already started. A failure before the answer is made is an
+    OperationalError the error handlers turn into a 503.
+    """
+    session = request.app.state.sessionmaker()
+    try:
+        yield session
+    finally:
+        try:
+            session.close()
+        except DBAPIError as exc:
+            if not exc.connection_invalidated:
+                _log.warning("sessie sluiten mislukt: %s", exc.orig)
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
 
 # The Netherlands with a margin, in WGS84: a bbox outside this is surely a mistake.
 _NL_LON = (2.0, 8.5)

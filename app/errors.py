@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+import json
+import re
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
 from sqlalchemy.exc import DataError, OperationalError
-from starlette.exceptions import HTTPException as StarletteHTTPException
+
+if TYPE_CHECKING:  # fastapi is imported where it is used: the CLI needs these errors, not fastapi
+    from fastapi import FastAPI, Request
+    from fastapi.exceptions import RequestValidationError
+    from fastapi.responses import JSONResponse
 
 from data.importers import ImportRefused
 
@@ -95,48 +103,126 @@ def _translate(error: dict) -> str:  # type: ignore[type-arg]
     return "heeft een ongeldige waarde"
 
 
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+# RFC 9457 titles: short, Dutch, one per status; `detail` says what is wrong and what to do.
+TITLES: dict[int, str] = {
+    400: "Ongeldig verzoek",
+    401: "Sleutel nodig",
+    403: "Geen toestemming",
+    404: "Niet gevonden",
+    405: "Methode niet toegestaan",
+    409: "Nog niet mogelijk",
+    413: "Bestand te groot",
+    415: "Soort inhoud niet ondersteund",
+    422: "Ongeldige invoer",
+    500: "Onverwachte fout",
+    503: "Dienst tijdelijk niet beschikbaar",
+}
+
+# What Starlette's own HTTP errors (routing, body parsing) say, in Dutch; its English text and
+# anything else it carries are never passed on.
+_HTTP_DETAILS: dict[int, str] = {
+    400: "Het verzoek kan niet gelezen worden: de inhoud is geen geldige JSON of multipart, of "
+         "geen UTF-8. Controleer de inhoud en de header Content-Type.",
+    404: "Deze pagina of bron bestaat niet.",
+    405: "Deze methode is hier niet toegestaan; de header 'Allow' noemt de methoden die wel kunnen.",
+    413: "Het verzoek is te groot.",
+    415: "Deze soort inhoud (Content-Type) wordt hier niet ondersteund.",
+}
+UNEXPECTED_MESSAGE = "Er ging onverwacht iets mis. Probeer het opnieuw of meld dit."
+
+
+def database_error(exc: OperationalError) -> DatabaseUnavailable:
+    """The 503 for a database that failed: unreachable, or busy (a lock, deadlock or timeout)."""
+    # No SQLSTATE: the connection itself failed.
+    busy = getattr(exc.orig, "sqlstate", None) is not None
+    return DatabaseUnavailable(DB_BUSY_MESSAGE if busy else DB_UNAVAILABLE_MESSAGE)
+
+
+def problem_title(status: int) -> str:
+    """The Dutch title of a status (the class of the status when it has none of its own)."""
+    return TITLES.get(status) or ("Onverwachte fout" if status >= 500 else "Ongeldig verzoek")
+
+
+# The folders of this server (temp uploads, the code, Python): a detail never names them. A
+# message that quotes one (a reader's error about /tmp/kk-upload-…/x.gpkg) keeps the file name.
+_SERVER_DIRS = sorted({str(Path(p).resolve()) for p in (
+    tempfile.gettempdir(), Path(__file__).resolve().parents[1], sys.prefix, sys.base_prefix)}
+    | {tempfile.gettempdir()}, key=len, reverse=True)
+_SERVER_PATH = re.compile(
+    r"(?:/vsi[a-z]+/)*(?:" + "|".join(re.escape(d) for d in _SERVER_DIRS) + r")/(?:[^/\s'\"]+/)*")
+MAX_DETAIL_CHARS = 4000
+
+
+def clean_detail(detail: str) -> str:
+    """`detail` without server paths, and at most MAX_DETAIL_CHARS long."""
+    detail = _SERVER_PATH.sub("", detail)
+    if len(detail) > MAX_DETAIL_CHARS:
+        cut = " … (ingekort)"
+        detail = detail[:MAX_DETAIL_CHARS - len(cut)].rstrip() + cut
+    return detail
+
+
+def problem_body(status: int, detail: str) -> dict[str, Any]:
+    """The problem-details object of an error."""
+    return {"type": "about:blank", "title": problem_title(status), "status": status,
+            "detail": clean_detail(detail)}
+
+
+def problem_bytes(status: int, detail: str) -> bytes:
+    """The encoded body, for answers sent from raw ASGI middleware."""
+    return json.dumps(problem_body(status, detail), ensure_ascii=False).encode("utf-8")
+
+
+def problem_response(status: int, detail: str,
+                     headers: dict[str, str] | None = None) -> JSONResponse:
+    """An error answer: application/problem+json with a Dutch title and detail."""
+    from fastapi.responses import JSONResponse
+
+    return JSONResponse(status_code=status, content=problem_body(status, detail),
+                        media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    """Map every error to JSON with a Dutch `detail`; nothing leaks a stack trace."""
+    """Map every error to problem+json with a Dutch `detail`; nothing leaks a stack trace."""
+    from fastapi.exceptions import RequestValidationError
+    from starlette.exceptions import HTTPException as StarletteHTTPException
 
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:
-        return JSONResponse(status_code=exc.status_code, content={"detail": exc.message})
+        return problem_response(exc.status_code, exc.message)
 
     @app.exception_handler(ImportRefused)
     async def _refused(_: Request, exc: ImportRefused) -> JSONResponse:
-        return JSONResponse(status_code=422, content={
-            "detail": f"Import geweigerd, er is niets veranderd. {exc.message}"})
+        return problem_response(422, f"Import geweigerd, er is niets veranderd. {exc.message}")
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        return JSONResponse(status_code=422, content={"detail": _validation_message(exc)})
+        return problem_response(422, _validation_message(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        detail = "Deze pagina of bron bestaat niet." if exc.status_code == 404 else str(exc.detail)
-        if exc.status_code == 405:
-            detail = "Deze methode is hier niet toegestaan."
-        return JSONResponse(status_code=exc.status_code, content={"detail": detail})
+        detail = _HTTP_DETAILS.get(exc.status_code) or TITLES.get(exc.status_code) or "Fout."
+        # Keep the headers Starlette meant for the client (Allow on a 405).
+        return problem_response(exc.status_code, detail, headers=dict(exc.headers or {}))
 
     @app.exception_handler(OperationalError)
     async def _db(_: Request, exc: OperationalError) -> JSONResponse:
-        # No SQLSTATE: the connection itself failed. Otherwise a lock, deadlock or timeout.
-        busy = getattr(exc.orig, "sqlstate", None) is not None
-        return JSONResponse(status_code=503, content={
-            "detail": DB_BUSY_MESSAGE if busy else DB_UNAVAILABLE_MESSAGE})
+        return problem_response(503, database_error(exc).message)
 
     @app.exception_handler(DataError)
     async def _data(_: Request, exc: DataError) -> JSONResponse:
-        return JSONResponse(status_code=422, content={
-            "detail": "Ongeldige invoer: een waarde in het verzoek kan de database niet lezen "
-                      "(te groot getal of een verboden teken)."})
+        return problem_response(
+            422, "Ongeldige invoer: een waarde in het verzoek kan de database niet lezen "
+                 "(te groot getal of een verboden teken).")
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
-        return JSONResponse(
-            status_code=500,
-            content={"detail": "Er ging onverwacht iets mis. Probeer het opnieuw of meld dit."},
-        )
+        # Starlette answers this one outside all middleware: add the security headers here.
+        from app.security import new_nonce, security_headers
+
+        return problem_response(500, UNEXPECTED_MESSAGE, headers=security_headers(new_nonce()))
 
 
 class NotReady(DomainError):

@@ -15,7 +15,17 @@ from app.errors import DB_UNAVAILABLE_MESSAGE
 router = APIRouter(tags=["status"])
 
 
-@router.get("/health")
+_DOWN = {
+    "description": "De database is niet bereikbaar",
+    "content": {"application/json": {"schema": {
+        "type": "object", "required": ["status", "database", "detail"],
+        "properties": {"status": {"const": "fout"}, "database": {"const": False},
+                       "detail": {"type": "string"}},
+    }}},
+}
+
+
+@router.get("/health", responses={503: _DOWN})
 def health(request: Request) -> Any:
     """Is de database bereikbaar, welke PostGIS-versie draait er, en wat was de laatste analyse."""
     try:

@@ -10,7 +10,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import RedirectResponse
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
-from app import health
+from app import docs, health
 from app.buurten.router import router as buurten_router
 from app.config import Settings
 from app.db import make_engine, make_sessionmaker
@@ -20,14 +20,17 @@ from app.kaart.router import mount_static
 from app.kaart.router import router as kaart_router
 from app.kansen.router import router as kansen_router
 from app.layers.router import router as layers_router
-from app.layers.upload import UploadGuard
+from app.layers.upload import UploadGuard, remove_stale_uploads
+from app.openapi import install_openapi
+from app.security import SecurityHeaders
 from app.tiles.router import router as tiles_router
 
 DESCRIPTION = """
 Koppelkansen laat zien waar werk in de straat gecombineerd kan worden: warmtenet en
 rioolvervanging in één sleuf, vergroenen, bomen die in de weg staan, en sociale doelen in buurten
 met zwakke leefbaarheid. Alle geometrie in antwoorden is GeoJSON in EPSG:4326; exports staan in
-EPSG:28992 (RD New). Fouten zijn JSON met een Nederlandse `detail`.
+EPSG:28992 (RD New). Fouten zijn `application/problem+json` (RFC 9457) met `status`, een korte
+Nederlandse `title` en in `detail` wat er mis is en wat u kunt doen.
 """
 
 
@@ -37,23 +40,31 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = make_engine(settings.sqlalchemy_url)
+        remove_stale_uploads()  # left by a crash; folders of running workers stay
+        engine = make_engine(settings.sqlalchemy_url,
+                             lock_timeout_ms=settings.read_lock_timeout_ms,
+                             statement_timeout_ms=settings.read_statement_timeout_ms)
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
         yield
         engine.dispose()
 
-    app = FastAPI(title="Koppelkansen", version="1.0", description=DESCRIPTION, lifespan=lifespan)
+    # /docs is our own page with the vendored Swagger UI (app.docs); no ReDoc (it needs a CDN).
+    app = FastAPI(title="Koppelkansen", version="1.0", description=DESCRIPTION, lifespan=lifespan,
+                  docs_url=None, redoc_url=None)
     app.state.settings = settings
     # Tiles and GeoJSON compress well (a dense riolering tile shrinks to about a third).
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(UploadGuard)
     if settings.read_requires_key:
         app.add_middleware(PrivateCache)
+    # Added last, so it wraps the others: UploadGuard's early refusals get the headers too.
+    app.add_middleware(SecurityHeaders)
     install_error_handlers(app)
     for router in (health.router, buurten_router, kansen_router, layers_router, export_router,
-                   kaart_router, tiles_router):
+                   kaart_router, tiles_router, docs.router):
         app.include_router(router)
+    install_openapi(app)
     mount_static(app)
 
     @app.get("/", include_in_schema=False)

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
@@ -163,6 +164,8 @@ class AnalyseRun(Base):
     import_ids: Mapped[list[int]] = mapped_column(JSONB)
     aantallen: Mapped[dict[str, Any]] = mapped_column(JSONB)
     duur_s: Mapped[float] = mapped_column(Float)
+    # RULES.md §8: per rule needing a context layer, units judged / not judged and why.
+    beoordeling: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
 
 
 class Koppelkans(Base):
@@ -230,6 +233,12 @@ class Buurtscore(Base):
     laag_aandeel: Mapped[float] = mapped_column(Float)
     riool_onbekend: Mapped[int] = mapped_column(Integer)
     n_kansen: Mapped[int] = mapped_column(Integer)
+    # RULES.md §8: metres of units not judged (outside the dekking) per rule, clipped to the buurt.
+    nb_r2_m: Mapped[float] = mapped_column(Float, server_default=text("0"))
+    nb_r2b_m: Mapped[float] = mapped_column(Float, server_default=text("0"))
+    nb_r3_m: Mapped[float] = mapped_column(Float, server_default=text("0"))
+    nb_r4_m: Mapped[float] = mapped_column(Float, server_default=text("0"))
+    niet_beoordeeld: Mapped[str | None] = mapped_column(Text)  # the same in Dutch words
     geom: Mapped[Any] = _geom("MULTIPOLYGON")
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 
 import geopandas as gpd
 import pyogrio
+import shapely
 
 from data.demo_groen import boom_frame, groen_frame
 from data.demo_lbm import DIM_SCHAAL, JAAR, KLASSE_GRENZEN, OUD_JAAR, leefbaarometer_frame
@@ -41,6 +42,8 @@ FILES = {
     "boom": ("bgt_bomen.gpkg", "vegetatieobject"),
     "leefbaarometer": ("leefbaarometer_grid.csv", None),
 }
+DEKKING_FILE = "gemeentegrens.gpkg"
+DEKKING_MARGE_M = 100.0
 CBS_GEHEIM = -99999999
 _DENSITY = {OUD: 7000, NAOORLOGS: 6000, NIEUW: 4500, BEDRIJF: 150, WATER: 20}  # per km²
 
@@ -52,6 +55,11 @@ class DemoFiles:
     paths: dict[str, Path]
     source_layers: dict[str, str]
     counts: dict[str, int] = field(default_factory=dict)
+    # RULES.md §8: the BGT (groen, bomen) covers the whole gemeente, so those imports get the
+    # gemeentegrens plus DEKKING_MARGE_M as dekking; the Leefbaarometer keeps its own cells
+    # (no cell, no score).
+    dekking: Path | None = None
+    dekking_lagen: tuple[str, ...] = ()
 
 
 def generate_demo(out_dir: Path, *, seed: int = 42, scale: float = 1.0,
@@ -94,9 +102,18 @@ def generate_demo(out_dir: Path, *, seed: int = 42, scale: float = 1.0,
         if layer is not None:
             layers[laag] = layer
     counts = {laag: len(f) for laag, f in frames.items()}
+    dekking = out_dir / DEKKING_FILE
+    dekking.unlink(missing_ok=True)
+    # The BGT is exported for the gemeente plus a margin, so the ring road just outside the
+    # outer buurten is covered too.
+    grens = shapely.union_all(np.asarray(list(town.buurt_geom), dtype=object)).buffer(
+        DEKKING_MARGE_M)
+    pyogrio.write_dataframe(gpd.GeoDataFrame({"naam": [GEMEENTENAAM]}, geometry=[grens],
+                                             crs="EPSG:28992"), dekking, driver="GPKG")
     _write_leesmij(out_dir / "LEESMIJ.txt", town, routes_summary(frames["warmtenet"]), counts,
                    seed=seed, scale=scale, peiljaar=peiljaar)
-    return DemoFiles(paths=paths, source_layers=layers, counts=counts)
+    return DemoFiles(paths=paths, source_layers=layers, counts=counts, dekking=dekking,
+                     dekking_lagen=("groen", "boom"))
 
 
 def buurt_frame(rng: np.random.Generator, town: Town) -> gpd.GeoDataFrame:

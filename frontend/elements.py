@@ -20,6 +20,24 @@ _env = Environment(
     autoescape=select_autoescape(["html"]),
     keep_trailing_newline=True,
 )
+_INLINE_TAG = re.compile(r"<(script|style)(?=[\s>])")
+
+
+def with_nonce(html: str, nonce: str | None) -> str:
+    """`html` with `nonce` on every <script> and <style> tag, for the page's CSP.
+
+    Only for markup the app and folium write themselves (the page header: links, folium's
+    setup script and styles); never for anything holding user data, which would gain the
+    nonce's power too.
+    """
+    if not nonce:
+        return html
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", nonce):
+        raise ValueError("een nonce bestaat alleen uit letters, cijfers, - en _")
+    return _INLINE_TAG.sub(rf'<\1 nonce="{nonce}"', html)
+
+
+_env.filters["with_nonce"] = with_nonce
 
 
 def load_template(name: str) -> Template:

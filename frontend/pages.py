@@ -16,21 +16,22 @@ _METINGEN_KORT = ("gedeelde_lengte_m", "afstand_m", "groen_aandeel", "aantal_bom
 
 def render_niet_gevonden(
     *, message: str, page_base: str = "/kaart", title: str = "Deze buurt is niet gevonden",
-    buurt_advies: bool = True,
+    buurt_advies: bool = True, nonce: str = "",
 ) -> str:
     """A friendly Dutch error page with `message` (escaped) and a link back to the map.
 
-    `buurt_advies` adds the advice to check the buurtcode: for an unknown buurt only.
+    `buurt_advies` adds the advice to check the buurtcode: for an unknown buurt only. `nonce`
+    is the answer's CSP nonce, for the page's style element.
     """
     return load_template("niet_gevonden.html").render(
-        message=message, page_base=page_base, title=title, buurt_advies=buurt_advies
+        message=message, page_base=page_base, title=title, buurt_advies=buurt_advies, nonce=nonce
     )
 
 
-def render_sleutel_nodig(*, message: str, page_url: str) -> str:
+def render_sleutel_nodig(*, message: str, page_url: str, nonce: str = "") -> str:
     """The Dutch page of a map that needs a viewer key: how to get one and open the map."""
     return load_template("sleutel_nodig.html").render(
-        message=message, page_url=page_url, title="Sleutel nodig"
+        message=message, page_url=page_url, title="Sleutel nodig", nonce=nonce
     )
 
 
@@ -112,4 +113,11 @@ def render_print(
         warmtenet_kleuren=styles.WARMTENET_COLORS, static_base=static_base,
         page_base=page_base, fmt=fmt_getal,
         datum=(today or dt.date.today()).strftime("%d-%m-%Y"),
+    )
+
+
+def render_docs(*, title: str, openapi_url: str, static_base: str = "/static") -> str:
+    """The API documentation page: the vendored Swagger UI reading `openapi_url`."""
+    return load_template("docs.html").render(
+        title=title, openapi_url=openapi_url, static_base=static_base
     )

@@ -93,6 +93,7 @@ VELD_LABELS: dict[str, str] = {
     "id": "Id", "naam": "Naam", "status": "Status", "start_jaar": "Startjaar",
     "eind_jaar": "Eindjaar", "sectie_id": "Sectie", "lengte_m": "Lengte (m)",
     "stelseltype": "Stelsel", "materiaal": "Materiaal", "diameter_mm": "Diameter (mm)",
+    "breedte_mm": "Breedte (mm)", "hoogte_mm": "Hoogte (mm)",
     "aanlegjaar": "Aanlegjaar", "vervangingsjaar": "Gepland vervangingsjaar",
     "riool_due_jaar": "Jaar van vervanging", "type": "Type", "soort": "Soort",
     "grid_id": "Cel", "jaar": "Jaar", "klasse": "Klasse", "lbm": "Score (lbm)",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -9,10 +11,11 @@ import geopandas as gpd
 import shapely
 
 from geo._common import check_layer, usable, valid_polygons
+from geo.dekking import Beoordeling, buurt_text
 from geo.params import RuleParams
 from geo.results import assign_buurt, midpoint
 from geo.rules import latest_cells, low_mask
-from geo.schema import BUURTSCORE_COLUMNS, CRS
+from geo.schema import BUURTSCORE_COLUMNS, CRS, NIET_BEOORDEELD_COLUMNS
 
 METRIC_REGEL: dict[str, str] = {
     "m_r1": "werk_met_werk",
@@ -25,6 +28,8 @@ BUURTSCORE_DTYPES: dict[str, str] = {
     "m_r1": "float64", "m_r2": "float64", "m_r3": "float64", "m_r4": "float64",
     "n_knelpunt": "Int64", "laag_aandeel": "float64", "riool_onbekend": "Int64",
     "n_kansen": "Int64",
+    **dict.fromkeys(NIET_BEOORDEELD_COLUMNS.values(), "float64"),
+    "niet_beoordeeld": "str",
 }
 
 
@@ -49,8 +54,15 @@ def _clipped_union(buurt_geoms: np.ndarray, geoms: np.ndarray, measure: str) -> 
 
 def rank_buurten(buurt: gpd.GeoDataFrame, kansen: gpd.GeoDataFrame,
                  leefbaarometer: gpd.GeoDataFrame, riool_due: gpd.GeoDataFrame,
-                 params: RuleParams) -> gpd.GeoDataFrame:
-    """Score and rank every buurt; `riool_due` = pipes with column `due_jaar`; EPSG:28992."""
+                 params: RuleParams,
+                 niet_beoordeeld: Mapping[str, Beoordeling] | None = None) -> gpd.GeoDataFrame:
+    """Score and rank every buurt; `riool_due` = pipes with column `due_jaar`; EPSG:28992.
+
+    `niet_beoordeeld` holds per rule what it did not judge (RULES.md §8); per buurt the length
+    of those units clipped to the buurt (overlaps once) goes in NIET_BEOORDEELD_COLUMNS, and
+    the same in Dutch words in `niet_beoordeeld` (null when all was judged). It does not change
+    the score.
+    """
     check_layer(buurt, "buurt", ("buurtcode", "buurtnaam"))
     check_layer(kansen, "kansen", ("regel", "buurtcode"))
     check_layer(riool_due, "riool_due", ("due_jaar",))
@@ -90,6 +102,19 @@ def rank_buurten(buurt: gpd.GeoDataFrame, kansen: gpd.GeoDataFrame,
     unknown = pipes[pipes["due_jaar"].isna().to_numpy(dtype=bool)]
     onbekend = assign_buurt([midpoint(g) for g in unknown.geometry], buurt).value_counts()
     metrics["riool_onbekend"] = codes.map(onbekend).fillna(0).astype("Int64")
+
+    lines: list[list[str]] = [[] for _ in range(len(frame))]
+    for regel, column in NIET_BEOORDEELD_COLUMNS.items():
+        values = np.zeros(len(frame))
+        record = (niet_beoordeeld or {}).get(regel)
+        if record is not None and len(record.niet_beoordeeld_geoms):
+            values[has_geom] = _clipped_union(
+                valid_geoms, np.asarray(record.niet_beoordeeld_geoms, dtype=object), "length")
+            for i, metres in enumerate(values):
+                if (line := buurt_text(regel, float(metres), record.reden)) is not None:
+                    lines[i].append(line)
+        metrics[column] = values
+    metrics["niet_beoordeeld"] = ["; ".join(x) if x else None for x in lines]
 
     weights = {m: float(params.gewichten.get(m, 0.0)) for m in METRIC_REGEL}
     total_w = sum(weights.values())

@@ -226,18 +226,25 @@ def r3_leefbaarheid(secties: gpd.GeoDataFrame, leefbaarometer: gpd.GeoDataFrame,
     return rule_frame(rows)
 
 
-def r4_afkoppelen(riolering: gpd.GeoDataFrame, groen: gpd.GeoDataFrame, params: RuleParams,
-                  *, peiljaar: int) -> gpd.GeoDataFrame:
-    """R4: combined/unknown sewers due within the horizon in grey streets; EPSG:28992 in/out."""
+def afkoppel_candidates(riolering: gpd.GeoDataFrame, params: RuleParams, *,
+                        peiljaar: int) -> gpd.GeoDataFrame:
+    """Pipes R4 tests for green: gemengd/onbekend, due within the horizon (with `_due`)."""
     pipes = _pipes(riolering, params)
-    rows: list[dict[str, object]] = []
     if len(pipes) == 0:
-        return rule_frame(rows)
+        return pipes
     # A null stelseltype is treated as 'onbekend'.
     stelsel = pipes["stelseltype"].astype("str").str.strip().str.lower().fillna("onbekend")
     due = pipes["_due"]
-    cand = pipes[(stelsel.isin(AFKOPPEL_STELSELS) & (due >= peiljaar)
-                  & (due <= peiljaar + params.horizon_jaar)).fillna(False).to_numpy(dtype=bool)]
+    keep = (stelsel.isin(AFKOPPEL_STELSELS) & (due >= peiljaar)
+            & (due <= peiljaar + params.horizon_jaar)).fillna(False).to_numpy(dtype=bool)
+    return pipes[keep].reset_index(drop=True)
+
+
+def r4_afkoppelen(riolering: gpd.GeoDataFrame, groen: gpd.GeoDataFrame, params: RuleParams,
+                  *, peiljaar: int) -> gpd.GeoDataFrame:
+    """R4: combined/unknown sewers due within the horizon in grey streets; EPSG:28992 in/out."""
+    rows: list[dict[str, object]] = []
+    cand = afkoppel_candidates(riolering, params, peiljaar=peiljaar)
     if len(cand) == 0:
         return rule_frame(rows)
     strook, groen_m2 = corridor_green(cand.geometry.to_numpy(), groen, params.groen_buffer_m,

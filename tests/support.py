@@ -54,7 +54,8 @@ def load_demo(engine: Engine, folder: Path, *, seed: int = 42, scale: float = 1.
     files = generate_demo(folder, seed=seed, scale=scale, peiljaar=DEMO_PEILJAAR)
     for laag, path in files.paths.items():
         import_file(engine, laag=laag, path=path, source_layer=files.source_layers.get(laag),
-                    replace=True)
+                    replace=True,
+                    dekking=files.dekking if laag in files.dekking_lagen else None)
     run_analysis(engine, params=RuleParams(), peiljaar=DEMO_PEILJAAR)
 
 

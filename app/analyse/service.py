@@ -11,6 +11,7 @@ from sqlalchemy import Engine, bindparam, text
 from sqlalchemy.dialects.postgresql import JSONB
 
 from app.bulk import copy_frame
+from app.layers.dekking import layer_dekking
 from app.layers.service import imported_ids, read_layers
 from geo.analysis import analyse
 from geo.params import RuleParams, params_from_dict
@@ -27,6 +28,12 @@ class AnalyseSummary:
     peiljaar: int
     duur_s: float
     aantallen: dict[str, Any]
+    # RULES.md §8 per rule: laag, eenheid, beoordeeld, niet_beoordeeld, reden, per_reden, tekst
+    beoordeling: dict[str, dict[str, Any]]
+
+    def niet_beoordeeld_teksten(self) -> list[str]:
+        """One Dutch line per rule that left units unjudged."""
+        return [t for b in self.beoordeling.values() if (t := b.get("tekst"))]
 
 
 def run_analysis(
@@ -45,9 +52,12 @@ def run_analysis(
             conn.begin():
         layers = read_layers(conn)
         import_ids = imported_ids(conn)
+        # RULES.md §8: always the real coverage of the loaded imports, never "everywhere".
+        dekking = layer_dekking(conn)
     say("regels toepassen (" + ", ".join(f"{len(f)} {k}" for k, f in layers.items()) + ")")
-    result = analyse(**layers, params=params, peiljaar=peiljaar)
+    result = analyse(**layers, dekking=dekking, params=params, peiljaar=peiljaar)
     kansen, scores = result.kansen, result.buurtscores
+    beoordeling = {regel: b.to_dict() for regel, b in result.beoordeling.items()}
     counts: dict[str, Any] = {
         "per_regel": {str(k): int(v) for k, v in kansen["regel"].value_counts().items()},
         "kansen": int((kansen["categorie"] == "kans").sum()),
@@ -55,6 +65,7 @@ def run_analysis(
         "secties": len(result.secties),
         "buurten": len(scores),
         "invoer": {k: len(f) for k, f in layers.items()},
+        "niet_beoordeeld": {regel: b["niet_beoordeeld"] for regel, b in beoordeling.items()},
     }
     say("resultaten opslaan")
     with engine.begin() as conn:
@@ -63,12 +74,13 @@ def run_analysis(
         conn.execute(text("DELETE FROM koppelkans"))
         conn.execute(text("DELETE FROM buurtscore"))
         run_id = conn.execute(
-            text("INSERT INTO analyse_run (peiljaar, parameters, import_ids, aantallen, duur_s) "
-                 "VALUES (:peiljaar, :parameters, :import_ids, :aantallen, 0) RETURNING id")
+            text("INSERT INTO analyse_run (peiljaar, parameters, import_ids, aantallen, duur_s, "
+                 "beoordeling) VALUES (:peiljaar, :parameters, :import_ids, :aantallen, 0, "
+                 ":beoordeling) RETURNING id")
             .bindparams(bindparam("parameters", type_=JSONB), bindparam("import_ids", type_=JSONB),
-                        bindparam("aantallen", type_=JSONB)),
+                        bindparam("aantallen", type_=JSONB), bindparam("beoordeling", type_=JSONB)),
             {"peiljaar": peiljaar, "parameters": params.to_dict(),
-             "import_ids": import_ids, "aantallen": counts},
+             "import_ids": import_ids, "aantallen": counts, "beoordeling": beoordeling},
         ).scalar_one()
         copy_frame(conn, "koppelkans", kansen.assign(run_id=run_id), [*KANS_COLUMNS, "run_id"])
         copy_frame(conn, "buurtscore", scores.assign(run_id=run_id),
@@ -76,14 +88,15 @@ def run_analysis(
         duur = round(time.perf_counter() - started, 2)
         conn.execute(text("UPDATE analyse_run SET duur_s = :d WHERE id = :id"),
                      {"d": duur, "id": run_id})
-    return AnalyseSummary(run_id=run_id, peiljaar=peiljaar, duur_s=duur, aantallen=counts)
+    return AnalyseSummary(run_id=run_id, peiljaar=peiljaar, duur_s=duur, aantallen=counts,
+                          beoordeling=beoordeling)
 
 
 def latest_run(engine_or_conn: Any) -> dict[str, Any] | None:
     """The latest analysis run as a dict, or None when nothing was analysed yet."""
     row = engine_or_conn.execute(
-        text("SELECT id, created_at, peiljaar, parameters, import_ids, aantallen, duur_s "
-             "FROM analyse_run ORDER BY id DESC LIMIT 1")
+        text("SELECT id, created_at, peiljaar, parameters, import_ids, aantallen, duur_s, "
+             "beoordeling FROM analyse_run ORDER BY id DESC LIMIT 1")
     ).mappings().first()
     return dict(row) if row else None
 

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Cookie, Depends, Header, Request, Response
 
 from app.auth.service import check_role
-from app.db import SessionDep
+from app.deps import SessionDep
 
 # The map pages put a viewer key into this cookie (see app.kaart.router), so the page's own
 # requests for tiles and JSON carry it without a header.

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from app.auth.deps import ReaderDep
 from app.buurten import service
 from app.buurten.schemas import BuurtDetail, BuurtRanking
-from app.db import SessionDep
+from app.deps import SessionDep
 from app.geojson import feature_collection
 
 router = APIRouter(prefix="/api/v1/buurten", tags=["buurten"], dependencies=[ReaderDep])

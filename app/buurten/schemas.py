@@ -22,6 +22,28 @@ class BuurtScoreRead(BaseModel):
     laag_aandeel: float = Field(description="Deel van de buurt met Leefbaarometer-klasse ≤ klasse_max")
     riool_onbekend: int = Field(description="Leidingen zonder aanlegjaar en vervangingsjaar")
     n_kansen: int = Field(description="Aantal resultaten (kansen en knelpunten) in de buurt")
+    nb_r2_m: float = Field(0.0, description="Meters secties niet beoordeeld voor vergroenen "
+                           "(buiten de dekking van de groenlaag, of geen groenlaag)")
+    nb_r2b_m: float = Field(0.0, description="Meters secties niet beoordeeld voor boomconflict")
+    nb_r3_m: float = Field(0.0, description="Meters secties niet beoordeeld voor leefbaarheid")
+    nb_r4_m: float = Field(0.0, description="Meters leidingen niet beoordeeld voor afkoppelen")
+    niet_beoordeeld: list[str] = Field(
+        default_factory=list,
+        description="Per regel in woorden wat in deze buurt niet beoordeeld is en waarom "
+                    "(RULES.md §8), bv. 'Vergroenen: 350 m niet beoordeeld (geen groenlaag "
+                    "geladen)'")
+
+
+class RegelBeoordeling(BaseModel):
+    """What one rule judged in the run, and what it did not and why (RULES.md §8)."""
+
+    laag: str = Field(description="De contextlaag die de regel nodig heeft")
+    eenheid: str = Field(description="secties of leidingen")
+    beoordeeld: int
+    niet_beoordeeld: int
+    reden: str | None = Field(description="laag leeg, buiten dekking, of null als alles beoordeeld is")
+    per_reden: dict[str, int]
+    tekst: str | None
 
 
 class AnalyseRunRead(BaseModel):
@@ -31,6 +53,13 @@ class AnalyseRunRead(BaseModel):
     created_at: datetime
     peiljaar: int
     duur_s: float
+    beoordeling: dict[str, RegelBeoordeling] | None = Field(
+        None, description="Per regel die een contextlaag nodig heeft: eenheden beoordeeld en "
+                          "niet beoordeeld, met de reden (RULES.md §8)")
+    niet_beoordeeld: list[str] = Field(
+        default_factory=list,
+        description="In woorden, bv. 'Vergroenen: 39 secties niet beoordeeld: geen groenlaag "
+                    "geladen'")
 
 
 class BuurtRanking(BaseModel):

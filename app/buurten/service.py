@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 from app.analyse.service import latest_run
 from app.errors import NotFound, NotReady
 from app.geojson import features
-from geo.schema import BUURTSCORE_COLUMNS, REGELS
+from geo.dekking import buurt_text
+from geo.schema import BUURTSCORE_COLUMNS, NIET_BEOORDEELD_COLUMNS, REGELS
 
 _COLUMNS = ", ".join(f"s.{c}" for c in BUURTSCORE_COLUMNS)
 
@@ -25,11 +26,29 @@ def _require_run(session: Session) -> dict[str, Any]:
     return run
 
 
+def run_summary(run: dict[str, Any]) -> dict[str, Any]:
+    """The run with, per rule, what was not judged and why, also in words (RULES.md §8)."""
+    beoordeling = run.get("beoordeling")
+    teksten = [t for b in (beoordeling or {}).values() if (t := b.get("tekst"))]
+    return {**run, "beoordeling": beoordeling, "niet_beoordeeld": teksten}
+
+
+def _with_texts(row: dict[str, Any], run: dict[str, Any]) -> dict[str, Any]:
+    """A buurtscore row with its niet-beoordeeld lines in Dutch."""
+    beoordeling = run.get("beoordeling") or {}
+    lines = [
+        t for regel, column in NIET_BEOORDEELD_COLUMNS.items()
+        if (t := buurt_text(regel, float(row.get(column) or 0.0),
+                            (beoordeling.get(regel) or {}).get("reden")))
+    ]
+    return {**row, "niet_beoordeeld": lines}
+
+
 def list_ranking(session: Session) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The latest run and every buurt's score, best first (rang 1)."""
     run = _require_run(session)
     rows = session.execute(text(f"SELECT {_COLUMNS} FROM buurtscore s ORDER BY s.rang")).mappings()
-    return run, [dict(r) for r in rows]
+    return run_summary(run), [_with_texts(dict(r), run) for r in rows]
 
 
 def ranking_features(session: Session) -> list[dict[str, Any]]:
@@ -69,6 +88,6 @@ def get_buurt(session: Session, *, buurtcode: str) -> dict[str, Any]:
         **dict(buurt),
         "analyse_id": run["id"],
         "peiljaar": run["peiljaar"],
-        "score": dict(score) if score else None,
+        "score": _with_texts(dict(score), run) if score else None,
         "aantal_per_regel": counts,
     }

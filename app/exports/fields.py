@@ -29,7 +29,17 @@ KANS_FIELDS: dict[str, tuple[str, str]] = {
     "laagste_klasse": ("min_klasse", "Laagste Leefbaarometer-klasse langs de sectie"),
     "zwakste_dimensie": ("zwak_dim", "Zwakste Leefbaarometer-dimensie"),
     "koppeling": ("koppeling", "Voorgestelde sociale koppeling"),
+    "besluit_status": ("besluit", "Besluit van het team: open, in_overleg, gekoppeld of afgewezen "
+                       "(leeg = nog geen besluit)"),
+    "besluit_notitie": ("besl_notit", "Toelichting van het team bij het besluit"),
 }
+
+# Export columns that come from the team's decisions (table kans_besluit), not from koppelkans.
+BESLUIT_COLUMNS: dict[str, str] = {"besluit_status": "status", "besluit_notitie": "notitie"}
+
+# The geometry type each layer is written with, also when it is empty (the analysis only makes
+# line results; buurten are areas).
+LAYER_GEOMETRY: dict[str, str] = {"koppelkansen": "MultiLineString", "buurtscores": "MultiPolygon"}
 
 BUURT_FIELDS: dict[str, tuple[str, str]] = {
     "buurtcode": ("buurtcode", "CBS-buurtcode"),
@@ -44,4 +54,14 @@ BUURT_FIELDS: dict[str, tuple[str, str]] = {
     "laag_aandeel": ("laag_aand", "Deel van de buurt met zwakke of slechtere leefbaarheid"),
     "riool_onbekend": ("riool_onb", "Aantal rioolleidingen zonder bekend vervangjaar"),
     "n_kansen": ("n_kansen", "Aantal resultaten in de buurt"),
+    # RULES.md §8: where a layer was missing or did not reach, a rule judged nothing
+    "nb_r2_m": ("nb_r2_m", "Meters warmtenet niet beoordeeld voor vergroenen (geen groen"
+                           "gegevens)"),
+    "nb_r2b_m": ("nb_r2b_m", "Meters warmtenet niet beoordeeld voor boomconflicten (geen "
+                             "bomengegevens)"),
+    "nb_r3_m": ("nb_r3_m", "Meters warmtenet niet beoordeeld voor leefbaarheid (geen "
+                           "Leefbaarometer-gegevens)"),
+    "nb_r4_m": ("nb_r4_m", "Meters riool niet beoordeeld voor afkoppelen (geen groengegevens)"),
+    "niet_beoordeeld": ("niet_beoor", "Wat in de buurt niet beoordeeld is en waarom; geen "
+                                      "resultaat betekent daar niet dat er niets te halen is"),
 }

@@ -31,6 +31,9 @@ def export(
     GeoPackage met lagen `koppelkansen` en `buurtscores` (EPSG:28992, Nederlandse aliassen);
     Shapefile als zip met één shapefile per geometrietype, veldnamen van hoogstens 10 tekens en
     `legenda.csv` met de volledige namen; GeoJSON (EPSG:4326) en CSV (WKT in EPSG:28992) als zip.
+    Elk formaat bevat het besluit van het team per resultaat (`besluit_status`, `besluit_notitie`;
+    leeg zolang er geen besluit is) en jaren als gehele getallen. CSV-bestanden zijn UTF-8 met BOM
+    en `;` als scheidingsteken, zodat Excel met Nederlandse instellingen ze goed opent.
     """
     folder = Path(tempfile.mkdtemp(prefix="kk-export-"))
     name = export_filename(format)

@@ -7,21 +7,30 @@ import sqlite3
 import tempfile
 import zipfile
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 
 import geopandas as gpd
 import pyogrio
 
 from app.errors import NotFound, NotReady
-from app.exports.fields import BUURT_FIELDS, KANS_FIELDS
+from app.exports.fields import BESLUIT_COLUMNS, BUURT_FIELDS, KANS_FIELDS, LAYER_GEOMETRY
 from geo.schema import CRS
 
 ExportFormat = Literal["gpkg", "shp", "geojson", "csv"]
 FORMATS: tuple[str, ...] = ("gpkg", "shp", "geojson", "csv")
 SHP_TEXT_MAX = 254
+# legenda.csv (and the CSV export) are for Excel as a Dutch team has it: UTF-8 with a BOM, so
+# Excel reads the text as UTF-8, and ';', the list separator of the Dutch locale (whose decimal
+# separator is the comma). No "sep=;" line: with it Excel ignores the BOM.
+EXCEL_ENCODING = "utf-8-sig"
+EXCEL_DELIMITER = ";"
+# PostgreSQL type oids -> pandas dtypes that keep nulls without turning integers into floats.
+_PG_DTYPES: dict[int, str] = {16: "boolean", 20: "Int64", 21: "Int32", 23: "Int32",
+                              700: "float64", 701: "float64", 1700: "float64",
+                              25: "str", 1042: "str", 1043: "str"}
 
 
 def load_results(engine: Engine, buurten: list[str]) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
@@ -37,13 +46,42 @@ def load_results(engine: Engine, buurten: list[str]) -> tuple[gpd.GeoDataFrame, 
                 raise NotFound(f"Onbekende buurtcode(s): {', '.join(missing)}.")
         where = " WHERE buurtcode = ANY(:b)" if buurten else ""
         params = {"b": buurten} if buurten else {}
-        kansen = gpd.read_postgis(
-            text(f"SELECT {', '.join(KANS_FIELDS)}, geom FROM koppelkans{where} "
-                 "ORDER BY regel, kans_id"), conn, geom_col="geom", crs=CRS, params=params)
-        scores = gpd.read_postgis(
-            text(f"SELECT {', '.join(BUURT_FIELDS)}, geom FROM buurtscore{where} ORDER BY rang"),
-            conn, geom_col="geom", crs=CRS, params=params)
+        kans_columns = ", ".join(
+            f"b.{BESLUIT_COLUMNS[name]} AS {name}" if name in BESLUIT_COLUMNS else f"k.{name}"
+            for name in KANS_FIELDS)
+        kansen = _read_frame(
+            conn, f"SELECT {kans_columns}, k.geom FROM koppelkans k LEFT JOIN kans_besluit b "
+            f"USING (kans_id){where.replace('buurtcode', 'k.buurtcode')} ORDER BY regel, kans_id",
+            params)
+        scores = _read_frame(
+            conn, f"SELECT {', '.join(BUURT_FIELDS)}, geom FROM buurtscore{where} ORDER BY rang",
+            params)
     return kansen, scores
+
+
+def _read_frame(conn: Connection, sql: str, params: dict[str, Any]) -> gpd.GeoDataFrame:
+    """Rows of sql (geometry column geom, EPSG:28992) typed by their PostgreSQL types.
+
+    read_postgis lets pandas guess: an integer column with a null becomes float (2027.0), and an
+    empty result has no types at all. Here integers stay integers, also in an empty layer.
+    """
+    result = conn.execute(text(sql), params)
+    # psycopg reports each column's type oid as the DB-API type_code.
+    oids: dict[str, Any] = {str(d[0]): d[1] for d in result.cursor.description}
+    frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    for column in frame.columns:
+        dtype = _PG_DTYPES.get(oids[str(column)]) if column != "geom" else None
+        if dtype:
+            frame[column] = frame[column].astype(dtype)
+    geometry = gpd.GeoSeries.from_wkb(frame.pop("geom").to_numpy(dtype=object), crs=CRS)
+    return gpd.GeoDataFrame(frame, geometry=geometry.rename("geom"), crs=CRS)
+
+
+def _geometry_type(frame: gpd.GeoDataFrame, layer: str) -> str | None:
+    """The layer's declared geometry type, unless the frame holds other kinds (then inferred)."""
+    declared = LAYER_GEOMETRY[layer]
+    kinds = set(frame.geometry.dropna().geom_type.str.replace("Multi", "", regex=False))
+    return declared if kinds <= {declared.replace("Multi", "")} else None
 
 
 def write_export(engine: Engine, path: Path, fmt: ExportFormat, buurten: list[str]) -> list[Path]:
@@ -53,8 +91,11 @@ def write_export(engine: Engine, path: Path, fmt: ExportFormat, buurten: list[st
     if fmt == "gpkg":
         path.unlink(missing_ok=True)
         pyogrio.write_dataframe(kansen, path, layer="koppelkansen", driver="GPKG",
-                                promote_to_multi=True)
-        pyogrio.write_dataframe(scores, path, layer="buurtscores", driver="GPKG", append=True)
+                                promote_to_multi=True,
+                                geometry_type=_geometry_type(kansen, "koppelkansen"))
+        pyogrio.write_dataframe(scores, path, layer="buurtscores", driver="GPKG", append=True,
+                                promote_to_multi=True,
+                                geometry_type=_geometry_type(scores, "buurtscores"))
         _write_gpkg_aliases(path)
         return [path]
     if fmt == "shp":
@@ -77,7 +118,8 @@ def _write_pair(kansen: gpd.GeoDataFrame, scores: gpd.GeoDataFrame, path: Path,
                                     layer_options={"RFC7946": "YES", "WRITE_NAME": "NO"})
         else:
             pyogrio.write_dataframe(frame, target, driver="CSV",
-                                    layer_options={"GEOMETRY": "AS_WKT", "SEPARATOR": "SEMICOLON"})
+                                    layer_options={"GEOMETRY": "AS_WKT", "SEPARATOR": "SEMICOLON",
+                                                   "WRITE_BOM": "YES"})
     return [path, other]
 
 
@@ -90,14 +132,15 @@ def _write_shapefile_zip(kansen: gpd.GeoDataFrame, scores: gpd.GeoDataFrame, pat
         for name, frame, fields in (("koppelkansen", kansen, KANS_FIELDS),
                                     ("buurtscores", scores, BUURT_FIELDS)):
             short = _shorten(frame, fields)
-            for kind, part in _by_geometry_type(short):
+            for kind, part in _by_geometry_type(short, name):
                 target = folder / f"{name}_{kind}.shp"
                 pyogrio.write_dataframe(part, target, driver="ESRI Shapefile", encoding="UTF-8",
-                                        promote_to_multi=True)
+                                        promote_to_multi=True,
+                                        geometry_type=_geometry_type(part, name))
                 files.extend(sorted(folder.glob(f"{name}_{kind}.*")))
         legend = folder / "legenda.csv"
-        with legend.open("w", encoding="utf-8", newline="") as out:
-            writer = csv.writer(out, delimiter=";")
+        with legend.open("w", encoding=EXCEL_ENCODING, newline="") as out:
+            writer = csv.writer(out, delimiter=EXCEL_DELIMITER)
             writer.writerow(["laag", "kort", "volledig", "omschrijving"])
             for layer, fields in (("koppelkansen", KANS_FIELDS), ("buurtscores", BUURT_FIELDS)):
                 for full, (short_name, label) in fields.items():
@@ -113,9 +156,10 @@ def _shorten(frame: gpd.GeoDataFrame, fields: dict[str, tuple[str, str]]) -> gpd
     out = frame.rename(columns={full: short for full, (short, _) in fields.items()})
     for column in out.columns:
         if column != out.geometry.name and pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(_cut)
-        if out[column].dtype == bool:
-            out[column] = out[column].astype("int32")
+            # astype: a column without any text (no decisions yet) must stay a text field
+            out[column] = out[column].map(_cut).astype(out[column].dtype)
+        if pd.api.types.is_bool_dtype(out[column]):
+            out[column] = out[column].astype("Int32")
     return out
 
 
@@ -127,12 +171,13 @@ def _cut(value: object) -> object:
     return value
 
 
-def _by_geometry_type(frame: gpd.GeoDataFrame) -> list[tuple[str, gpd.GeoDataFrame]]:
-    kinds = frame.geometry.geom_type.str.replace("Multi", "", regex=False).map(
-        {"LineString": "lijn", "Polygon": "vlak", "Point": "punt"}
-    )
+_KIND_NAMES = {"LineString": "lijn", "Polygon": "vlak", "Point": "punt"}
+
+
+def _by_geometry_type(frame: gpd.GeoDataFrame, layer: str) -> list[tuple[str, gpd.GeoDataFrame]]:
+    kinds = frame.geometry.geom_type.str.replace("Multi", "", regex=False).map(_KIND_NAMES)
     if frame.empty:
-        return [("lijn" if "kans_id" in frame.columns else "vlak", frame)]
+        return [(_KIND_NAMES[LAYER_GEOMETRY[layer].replace("Multi", "")], frame)]
     return [(str(kind), frame[kinds == kind]) for kind in pd.unique(kinds.dropna())]
 
 

@@ -32,10 +32,11 @@ from app.auth.deps import (
     read_requires_key,
 )
 from app.auth.service import role_of
-from app.db import SessionDep
+from app.deps import SessionDep
 from app.errors import NotFound, NotReady
 from app.kaart.afdruk import print_data
 from app.kaart.service import area_bounds, buurt_bounds, buurt_extents
+from app.security import csp_nonce
 from app.tiles.layers import TILE_LAYERS
 from app.tiles.punt import BRONLAGEN, JAAR_MAX, JAAR_MIN
 from app.tiles.service import tile_version
@@ -123,8 +124,8 @@ def _private(request: Request, response: Response) -> Response:
 
 def _sleutel_nodig(request: Request, message: str, *, forget_cookie: bool) -> HTMLResponse:
     page_url = f"{request.url.scheme}://{request.url.netloc}{_page_path(request)}"
-    response = HTMLResponse(render_sleutel_nodig(message=message, page_url=page_url),
-                            status_code=401, headers={"Cache-Control": "no-store"})
+    page = render_sleutel_nodig(message=message, page_url=page_url, nonce=csp_nonce(request))
+    response = HTMLResponse(page, status_code=401, headers={"Cache-Control": "no-store"})
     if forget_cookie:
         response.delete_cookie(KEY_COOKIE, path="/")
     return response
@@ -180,13 +181,15 @@ def _render(request: Request, session: SessionDep, bases: _Bases, achtergrond: s
         achtergrond=achtergrond if achtergrond in ACHTERGRONDEN else STANDAARD_ACHTERGROND,
         **kwargs,
     )
-    return _private(request, HTMLResponse(m.get_root().render()))
+    return _private(request, HTMLResponse(m.get_root().render(nonce=csp_nonce(request))))
 
 
 # Every map page: a key in the query string is stored and removed (303), or one is missing (401).
+# Their refusals are Dutch HTML pages, not problem+json.
+_HTML = {"text/html": {"schema": {"type": "string"}}}
 _PAGE_RESPONSES: dict[int | str, dict[str, Any]] = {
     303: {"description": "Sleutel bewaard; door naar de link zonder sleutel"},
-    401: {"description": "Sleutel nodig (HTML-pagina)"},
+    401: {"description": "Sleutel nodig (HTML-pagina)", "content": _HTML},
 }
 
 
@@ -195,6 +198,7 @@ def _niet_gevonden(request: Request, exc: NotFound | NotReady) -> Response:
     page = render_niet_gevonden(
         message=exc.message, page_base=_bases(request).page_base,
         title="Deze buurt is niet gevonden" if found else "Nog geen analyse", buurt_advies=found,
+        nonce=csp_nonce(request),
     )
     return _private(request, HTMLResponse(page, status_code=exc.status_code))
 
@@ -223,7 +227,8 @@ def get_kaart(
     "/kaart/buurt/{buurtcode}",
     response_class=HTMLResponse,
     summary="Kaart van één buurt met de lijst van haar resultaten",
-    responses={**_PAGE_RESPONSES, 404: {"description": "Buurt bestaat niet (HTML-pagina)"}},
+    responses={**_PAGE_RESPONSES,
+               404: {"description": "Buurt bestaat niet (HTML-pagina)", "content": _HTML}},
 )
 def get_kaart_buurt(
     request: Request,
@@ -247,8 +252,8 @@ def get_kaart_buurt(
     "/kaart/buurt/{buurtcode}/print",
     response_class=HTMLResponse,
     summary="Printversie (A4) van één buurt",
-    responses={**_PAGE_RESPONSES, 404: {"description": "Buurt bestaat niet"},
-               409: {"description": "Geen analyse"}},
+    responses={**_PAGE_RESPONSES, 404: {"description": "Buurt bestaat niet", "content": _HTML},
+               409: {"description": "Geen analyse", "content": _HTML}},
 )
 def get_kaart_buurt_print(
     request: Request, session: SessionDep, access: PageAccess, buurtcode: str

@@ -8,12 +8,13 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 
 from app.auth.deps import EditorDep, ReaderDep
-from app.db import SessionDep
-from app.deps import BBoxDep, PageDep, next_link
+from app.deps import BBoxDep, PageDep, SessionDep, next_link
 from app.geojson import feature_collection
 from app.kansen import service
 from app.kansen.schemas import BesluitRead, BesluitWrite
 from app.kansen.service import KansFilter
+from app.openapi import enum_items
+from geo.schema import REGELS
 
 router = APIRouter(prefix="/api/v1/koppelkansen", tags=["koppelkansen"], dependencies=[ReaderDep])
 GEOJSON = "application/geo+json"
@@ -27,7 +28,8 @@ def list_kansen(
     page: PageDep,
     buurt: Annotated[list[str], Query(description="Alleen deze buurtcode(s); herhaal voor meer.")] = [],  # noqa: B006
     regel: Annotated[list[str], Query(description="Alleen deze regel(s): werk_met_werk, vergroenen, "
-                                      "boomconflict, leefbaarheid, afkoppelen.")] = [],  # noqa: B006
+                                      "boomconflict, leefbaarheid, afkoppelen.",
+                                      json_schema_extra=enum_items(REGELS))] = [],  # noqa: B006
     categorie: Annotated[Literal["kans", "knelpunt"] | None, Query(description="kans of knelpunt")] = None,
     actie_nodig: Annotated[bool | None, Query(description="true: alleen wat binnen het signaal valt")] = None,
 ) -> Any:

@@ -36,7 +36,7 @@ def layer_page(
 def list_imports(session: Session) -> list[dict[str, Any]]:
     """Every import, newest first: file, checksum, time, counts, CRS and mapping."""
     rows = session.execute(text(
-        "SELECT id, laag, bestand, sha256, preset, created_at, gelezen, geladen, overgeslagen, "
+        "SELECT id, laag, bestand, bron, sha256, preset, created_at, gelezen, geladen, overgeslagen, "
         "vervangen, rapport -> 'crs_bron' AS crs_bron, rapport -> 'mapping' AS mapping "
         "FROM import_run ORDER BY id DESC")).mappings()
     return [dict(r) for r in rows]

@@ -9,16 +9,18 @@ from fastapi import APIRouter, File, Form, Path, Request, UploadFile
 from fastapi.responses import JSONResponse
 
 from app.auth.deps import EditorDep, ReaderDep
-from app.db import SessionDep
-from app.deps import BBoxDep, PageDep, next_link
+from app.deps import BBoxDep, PageDep, SessionDep, next_link
 from app.geojson import feature_collection
+from app.layers.dekking import parse_buurtcodes
 from app.layers.query import layer_page, list_imports
 from app.layers.service import import_file, parse_pairs
 from app.layers.upload import save_upload
+from geo.schema import LAYERS
 
 router = APIRouter(prefix="/api/v1", tags=["lagen"])
 
-LAAG = Path(description="buurt, warmtenet, riolering, groen, boom of leefbaarometer")
+LAAG = Path(description="buurt, warmtenet, riolering, groen, boom of leefbaarometer",
+            json_schema_extra={"enum": list(LAYERS)})
 
 
 @router.get("/lagen/{laag}", dependencies=[ReaderDep],
@@ -47,7 +49,18 @@ def import_layer(
     map: Annotated[list[str], Form(description="Koppeling CANONIEK=BRON (herhaalbaar)")] = [],  # noqa: B006
     set: Annotated[list[str], Form(description="Vaste waarde CANONIEK=WAARDE (herhaalbaar)")] = [],  # noqa: B006
     crs: Annotated[str | None, Form(description="CRS van het bestand, bv. EPSG:28992")] = None,
-    replace: Annotated[bool, Form(description="Vervang de hele laag")] = False,
+    replace: Annotated[bool, Form(
+        description="Vervang wat eerder uit dezelfde bron in de laag kwam (andere bronnen blijven)"
+    )] = False,
+    replace_laag: Annotated[bool, Form(description="Leeg eerst de hele laag (alle bronnen)")] = False,
+    bron: Annotated[str | None, Form(
+        description="Naam van de bron (standaard de bestandsnaam)", max_length=200)] = None,
+    dekking_buurten: Annotated[str | None, Form(
+        description="Dekking (RULES.md §8) = deze buurten uit de geladen buurtlaag, "
+        "gescheiden door komma's", max_length=20000)] = None,
+    dekking: Annotated[UploadFile | None, File(
+        description="Dekking (RULES.md §8) als bestand met polygonen; zonder dekking geldt de "
+        "omhullende van de objecten")] = None,
 ) -> Any:
     """Importeer een bestand als laag, met dezelfde opties als `koppelkansen import`.
 
@@ -57,15 +70,23 @@ def import_layer(
     """
     settings = request.app.state.settings
     path = save_upload(file, max_bytes=settings.upload_max_bytes)
+    dekking_path = None
     try:
+        if dekking is not None and dekking.filename:
+            dekking_path = save_upload(dekking, max_bytes=settings.upload_max_bytes)
         report = import_file(
             request.app.state.engine, laag=laag, path=path, source_layer=source_layer,
             mapping=parse_pairs(map, "map"), values=parse_pairs(set, "set"), crs=crs,
-            replace=replace, bestandsnaam=path.name, batch_size=settings.import_batch_rows,
+            replace=replace, replace_laag=replace_laag, bron=bron, bestandsnaam=path.name,
+            batch_size=settings.import_batch_rows,
             max_unpacked_bytes=settings.zip_max_unpacked_bytes, max_files=settings.zip_max_files,
+            max_ratio=settings.zip_max_ratio,
+            dekking=dekking_path, dekking_buurten=parse_buurtcodes(dekking_buurten),
         )
     finally:
         shutil.rmtree(path.parent, ignore_errors=True)
+        if dekking_path is not None:
+            shutil.rmtree(dekking_path.parent, ignore_errors=True)
     return report.to_dict()
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, text
@@ -15,9 +16,14 @@ import geopandas as gpd
 
 from app.bulk import copy_frame, prefetch
 from app.errors import BadRequest
-from data.importers import ImportReport
-from data.importers.archive import MAX_FILES, MAX_UNPACKED_BYTES
+from app.layers.dataerror import DATA_ERRORS
+from app.layers.dataerror import refusal as data_refusal
+from app.layers.dekking import dekking_melding, given_dekking, record_dekking
+from app.layers.swap import NewTable, fill_and_swap
+from data.importers import ImportRefused, ImportReport
+from data.importers.archive import MAX_FILES, MAX_RATIO, MAX_UNPACKED_BYTES
 from data.importers.stream import BATCH_ROWS, iter_layer
+from geo.dekking import DekkingAccumulator, import_dekking
 from geo.params import RuleParams
 from geo.schema import CRS, LAYER_COLUMNS, LAYERS
 
@@ -54,69 +60,181 @@ def import_file(
     values: dict[str, str] | None = None,
     crs: str | None = None,
     replace: bool = False,
+    replace_laag: bool = False,
+    bron: str | None = None,
     bestandsnaam: str | None = None,
     progress: Callable[[str], None] | None = None,
     batch_size: int = BATCH_ROWS,
     grid: Path | None = None,
     max_unpacked_bytes: int = MAX_UNPACKED_BYTES,
     max_files: int = MAX_FILES,
+    max_ratio: int = MAX_RATIO,
+    dekking: Path | None = None,
+    dekking_buurten: list[str] | None = None,
 ) -> ImportReport:
     """Read, check and store one file as layer laag in one transaction; refusals change nothing.
 
-    The file is read in batches that are copied into a staging table while the next batch is
-    read, so memory stays bounded by the batch size. Only when the whole file has been read and
-    checked does the layer itself change: readers of the layer are not held up meanwhile.
+    `dekking` (a polygon file) or `dekking_buurten` (codes of loaded buurten) say where the
+    layer was collected (RULES.md §8); without them the convex hull of the features is taken,
+    built batch by batch (leefbaarometer: the union of its cells).
+
+    `bron` names where the features come from (default: the file name). `replace` first removes
+    the features of the same bron in laag (other sources stay); `replace_laag` empties laag.
+    Either one also loads a file whose checksum was imported before.
+
+    The file is read in batches that are copied into the database while the next batch is
+    read, so memory stays bounded by the batch size. When nothing of the layer stays (a first
+    load, --replace-laag, --replace of its only source) the batches go straight into a new table
+    that is swapped in at the end (app/layers/swap.py); otherwise into a staging table, and only
+    when the whole file has been read and checked does the layer itself change, with
+    MVCC-friendly statements only (DELETE and INSERT, indexes kept). Either way readers of the
+    layer never wait for an import, and concurrent imports of one layer wait for each other.
     """
     check_layer(laag)
+    try:
+        report = _import_file(
+            engine, laag=laag, path=path, source_layer=source_layer, mapping=mapping,
+            values=values, crs=crs, replace=replace, replace_laag=replace_laag, bron=bron,
+            bestandsnaam=bestandsnaam, progress=progress, batch_size=batch_size, grid=grid,
+            max_unpacked_bytes=max_unpacked_bytes, max_files=max_files, max_ratio=max_ratio,
+            dekking=dekking, dekking_buurten=dekking_buurten)
+    except ImportRefused as exc:
+        exc.message = public_message(exc.message)
+        exc.args = (exc.message,)
+        raise
+    except DATA_ERRORS as exc:  # a value the checks before COPY missed: refused, rolled back
+        raise data_refusal(laag, exc) from None
+    report.meldingen = [public_message(m) for m in report.meldingen]
+    return report
+
+
+# At most this much of a refusal reaches the user; no server paths, no long runs of content.
+MAX_MESSAGE_CHARS = 2000
+_SERVER_PATH = re.compile(r"(?:/vsi[a-z]+)?/(?:tmp|var|home|root|work|usr|opt|srv|mnt|run|private"
+                          r"|proc|etc)(?:/[^\s'\"(),;:]*)+")
+_LONG_RUN = re.compile(r"\S{121,}")
+
+
+def public_message(message: str) -> str:
+    """A refusal as a user may see it: server folders cut to the file name, any run of more than
+    120 characters without a space (file content) shortened, the whole capped in length."""
+    message = _SERVER_PATH.sub(lambda m: PurePosixPath(m.group(0)).name or "…", message)
+    message = _LONG_RUN.sub(lambda m: m.group(0)[:60] + "…", message)
+    if len(message) > MAX_MESSAGE_CHARS:
+        message = message[:MAX_MESSAGE_CHARS] + " … (melding ingekort)"
+    return message
+
+
+def _import_file(
+    engine: Engine,
+    *,
+    laag: str,
+    path: Path,
+    source_layer: str | None,
+    mapping: dict[str, str] | None,
+    values: dict[str, str] | None,
+    crs: str | None,
+    replace: bool,
+    replace_laag: bool,
+    bron: str | None,
+    bestandsnaam: str | None,
+    progress: Callable[[str], None] | None,
+    batch_size: int,
+    grid: Path | None,
+    max_unpacked_bytes: int,
+    max_files: int,
+    max_ratio: int,
+    dekking: Path | None,
+    dekking_buurten: list[str] | None,
+) -> ImportReport:
     stream = iter_layer(
         laag, path, batch_size=batch_size, source_layer=source_layer, mapping=mapping,
         values=values, crs=crs, progress=progress, grid=grid,
-        max_unpacked_bytes=max_unpacked_bytes, max_files=max_files,
+        max_unpacked_bytes=max_unpacked_bytes, max_files=max_files, max_ratio=max_ratio,
     )
     with engine.begin() as conn:
         _prepare(conn, laag)
+        given = given_dekking(conn, dekking=dekking, dekking_buurten=dekking_buurten or [])
+        hull = DekkingAccumulator(laag)
         chunks = prefetch(stream)
         first = next(chunks, None)  # starts reading: the report (checksum) exists from here on
         report = stream.report
         assert report is not None
         if bestandsnaam:
             report.bestand = bestandsnaam
-        if not replace and _known_file(conn, laag=laag, report=report):
+        report.bron = bron or report.bestand
+        if not (replace or replace_laag) and _known_file(conn, laag=laag, report=report):
             chunks.close()
             return report
+        # Nothing of the layer stays: COPY straight into a new table that is swapped in at the
+        # end (app/layers/swap.py), rather than into the staging table and then INSERT.
+        whole = replace_laag or _keeps_nothing(conn, laag=laag, bron=report.bron if replace
+                                               else None, replace=replace)
+        new: NewTable | None = None
+        constants: dict[str, int | str] | None = None
+        if whole:
+            new = NewTable.create(conn, laag)
+            constants = {"import_id": _start_run(conn, laag=laag, report=report,
+                                                 vervangen=replace or replace_laag)}
         staged = 0
         for chunk in itertools.chain([first] if first is not None else [], chunks):
-            staged += copy_frame(conn, "incoming", chunk, LAYER_COLUMNS[laag])
+            staged += copy_frame(conn, new.name if new else "incoming", chunk,
+                                 LAYER_COLUMNS[laag], constants=constants)
+            hull.add(chunk.geometry.to_numpy())
             if progress:
                 progress(f"klaargezet voor de database: {staged} objecten")
         if progress:
             progress(f"opslaan in laag '{laag}'")
-        _store_staged(conn, laag=laag, report=report, replace=replace)
+        area = given if given is not None else hull.result()
+        report.meldingen.append(dekking_melding(area, given=dekking or dekking_buurten))
+        if new is not None and constants is not None:
+            _store_copied(conn, laag=laag, report=report, new=new,
+                          import_id=int(constants["import_id"]), replace=replace,
+                          replace_laag=replace_laag)
+        else:
+            _store_staged(conn, laag=laag, report=report, replace=replace,
+                          replace_laag=replace_laag, whole=False)
+        record_dekking(conn, laag=laag, sha256=report.sha256, dekking=area)
     return report
 
 
 def store_frame(
-    conn: Connection, *, laag: str, frame: gpd.GeoDataFrame, report: ImportReport, replace: bool
+    conn: Connection, *, laag: str, frame: gpd.GeoDataFrame, report: ImportReport, replace: bool,
+    replace_laag: bool = False,
 ) -> None:
     """Store one canonical frame within the caller's transaction; the report's counts are updated."""
     _prepare(conn, laag)
-    if replace or not _known_file(conn, laag=laag, report=report):
+    report.bron = report.bron or report.bestand
+    if replace or replace_laag or not _known_file(conn, laag=laag, report=report):
         report.geladen = copy_frame(conn, "incoming", frame, LAYER_COLUMNS[laag])
-        _store_staged(conn, laag=laag, report=report, replace=replace)
+        _store_staged(conn, laag=laag, report=report, replace=replace, replace_laag=replace_laag)
+        record_dekking(conn, laag=laag, sha256=report.sha256,
+                       dekking=import_dekking(laag, frame.geometry.to_numpy()))
 
 
 def _prepare(conn: Connection, laag: str) -> None:
-    """Lock the layer against concurrent imports (readers go on) and make a staging table."""
+    """Lock the layer against concurrent imports and make a staging table.
+
+    SHARE ROW EXCLUSIVE conflicts with itself and with writers, never with SELECT: a second
+    import of the layer waits, readers go on. An import may take long, so the short timeouts the
+    API gives its reads do not apply to it.
+    """
+    conn.execute(text("SET LOCAL statement_timeout = 0"))
+    conn.execute(text("SET LOCAL lock_timeout = 0"))
     conn.execute(text(f"LOCK TABLE {laag} IN SHARE ROW EXCLUSIVE MODE"))
     conn.execute(text(f"CREATE TEMP TABLE incoming (LIKE {laag} INCLUDING DEFAULTS) "
                       "ON COMMIT DROP"))
 
 
 def _known_file(conn: Connection, *, laag: str, report: ImportReport) -> bool:
-    """True (and a note in the report) when this very file was imported into laag before."""
+    """True (and a note in the report) when this very file is loaded in laag now.
+
+    A run whose features have all been replaced since does not count: loading it again is fine.
+    """
     earlier = conn.execute(
-        text("SELECT id, created_at FROM import_run WHERE laag = :laag AND sha256 = :sha "
-             "ORDER BY id LIMIT 1"),
+        text(f"SELECT r.id, r.created_at FROM import_run r WHERE r.laag = :laag "
+             f"AND r.sha256 = :sha AND EXISTS (SELECT 1 FROM {laag} l WHERE l.import_id = r.id) "
+             "ORDER BY r.id LIMIT 1"),
         {"laag": laag, "sha": report.sha256},
     ).first()
     if earlier is None:
@@ -125,49 +243,129 @@ def _known_file(conn: Connection, *, laag: str, report: ImportReport) -> bool:
     report.meldingen.append(
         f"Dit bestand is al eerder als laag '{laag}' geïmporteerd (import {earlier.id}, "
         f"{earlier.created_at:%d-%m-%Y %H:%M}); er is niets toegevoegd. Gebruik --replace "
-        "om de laag te vervangen."
+        "om wat uit deze bron kwam opnieuw te laden (bijvoorbeeld met een betere --map)."
     )
     return True
 
 
-def _store_staged(conn: Connection, *, laag: str, report: ImportReport, replace: bool) -> None:
-    """Move the staged rows into the layer (no duplicates) and record the provenance."""
-    present = conn.execute(text(f"SELECT count(*) FROM {laag}")).scalar_one()
-    if replace:
-        # TRUNCATE is transactional in PostgreSQL and far faster than DELETE on a big layer.
-        conn.execute(text(f"TRUNCATE {laag}"))
-        report.meldingen.append(f"Laag '{laag}' vervangen: {present} bestaande objecten verwijderd.")
-    if replace or present == 0:
-        # Filling an empty layer: building the spatial index once at the end beats updating
-        # it row by row; it is built again below, in the same transaction.
-        conn.execute(text(f"DROP INDEX IF EXISTS idx_{laag}_geom"))
-    import_id = conn.execute(
-        text("INSERT INTO import_run (laag, bestand, sha256, preset, gelezen, geladen, "
-             "overgeslagen, vervangen, rapport) VALUES (:laag, :bestand, :sha, :preset, 0, 0, 0, "
-             ":vervangen, '{}') RETURNING id"),
-        {"laag": laag, "bestand": report.bestand, "sha": report.sha256, "preset": report.preset,
-         "vervangen": replace},
-    ).scalar_one()
+def _store_staged(
+    conn: Connection, *, laag: str, report: ImportReport, replace: bool, replace_laag: bool = False,
+    whole: bool | None = None,
+) -> None:
+    """Move the staged rows into the layer (no duplicates) and record the provenance.
+
+    Readers of the layer see the old contents until the commit and never wait longer than a
+    swap (see app/layers/swap.py). When nothing of the layer stays (--replace-laag, --replace
+    of its only source, an empty layer), a new table is filled and swapped in: its spatial index
+    is built once, in bulk. Otherwise only DELETE and INSERT touch the live table (no TRUNCATE,
+    no dropped index). benchmarks/replace_benchmark.py measures both ways.
+    """
+    if whole is None:
+        bron = report.bron if replace else None
+        whole = replace_laag or _keeps_nothing(conn, laag=laag, bron=bron, replace=replace)
+    if replace_laag or replace:
+        _remove_features(conn, laag=laag, report=report, whole_layer=replace_laag,
+                         delete=not whole)
+    import_id = _start_run(conn, laag=laag, report=report, vervangen=replace or replace_laag)
     names = ", ".join(LAYER_COLUMNS[laag])
     key = _CONFLICT_KEYS.get(laag, "id")
-    inserted = conn.execute(
-        text(f"INSERT INTO {laag} ({names}, import_id, geom) "
-             f"SELECT {names}, :import_id, geom FROM incoming ON CONFLICT ({key}) DO NOTHING"),
-        {"import_id": import_id},
-    ).rowcount or 0
-    conn.execute(text(f"CREATE INDEX IF NOT EXISTS idx_{laag}_geom ON {laag} USING gist (geom)"))
+    insert_sql = (f"INSERT INTO {{target}} ({names}, import_id, geom) "
+                  f"SELECT {names}, :import_id, geom FROM incoming ON CONFLICT ({key}) DO NOTHING")
+    if whole:
+        inserted = fill_and_swap(conn, laag=laag, insert_sql=insert_sql,
+                                 params={"import_id": import_id})
+    else:
+        inserted = conn.execute(text(insert_sql.format(target=laag)),
+                                {"import_id": import_id}).rowcount or 0
+    _finish_run(conn, report=report, import_id=import_id, inserted=inserted)
+
+
+def _store_copied(
+    conn: Connection, *, laag: str, report: ImportReport, new: NewTable, import_id: int,
+    replace: bool, replace_laag: bool,
+) -> None:
+    """Swap in the new table that the rows were copied into (nothing of the layer stays).
+
+    Like _store_staged: a duplicate key keeps its first row and is reported as skipped."""
+    if replace_laag or replace:
+        _remove_features(conn, laag=laag, report=report, whole_layer=replace_laag, delete=False)
+    removed = new.dedupe_and_add_keys(conn, _CONFLICT_KEYS.get(laag, "id"))
+    new.finish(conn)
+    _finish_run(conn, report=report, import_id=import_id, inserted=report.geladen - removed)
+
+
+def _start_run(conn: Connection, *, laag: str, report: ImportReport, vervangen: bool) -> int:
+    """The import_run row the stored features point to; its counts follow in _finish_run."""
+    return int(conn.execute(
+        text("INSERT INTO import_run (laag, bestand, bron, sha256, preset, gelezen, geladen, "
+             "overgeslagen, vervangen, rapport) VALUES (:laag, :bestand, :bron, :sha, :preset, "
+             "0, 0, 0, :vervangen, '{}') RETURNING id"),
+        {"laag": laag, "bestand": report.bestand, "bron": report.bron, "sha": report.sha256,
+         "preset": report.preset, "vervangen": vervangen},
+    ).scalar_one())
+
+
+def _finish_run(conn: Connection, *, report: ImportReport, import_id: int, inserted: int) -> None:
+    """Report what was stored (duplicates skipped) and record it with the import_run row."""
     if report.geladen - inserted:
         report.skip("al aanwezig (zelfde bron-id) of dubbel in het bestand",
                     report.geladen - inserted)
     report.geladen = inserted
     conn.execute(
-        text("UPDATE import_run SET gelezen = :gelezen, geladen = :geladen, "
+        text("UPDATE import_run SET preset = :preset, gelezen = :gelezen, geladen = :geladen, "
              "overgeslagen = :overgeslagen, rapport = :rapport WHERE id = :id")
         .bindparams(bindparam("rapport", type_=JSONB)),
-        {"gelezen": report.gelezen, "geladen": inserted,
+        {"preset": report.preset, "gelezen": report.gelezen, "geladen": inserted,
          "overgeslagen": sum(report.overgeslagen.values()), "rapport": report.to_dict(),
          "id": import_id},
     )
+
+
+def _keeps_nothing(conn: Connection, *, laag: str, bron: str | None, replace: bool) -> bool:
+    """Whether storing leaves nothing of the layer: it is empty, or (replace) holds only bron."""
+    if not replace:
+        return not conn.execute(text(f"SELECT EXISTS (SELECT 1 FROM {laag})")).scalar_one()
+    # Probes the import_id index once per import run rather than reading every feature.
+    return not conn.execute(text(
+        f"SELECT EXISTS (SELECT 1 FROM {laag} WHERE import_id IS NULL) OR EXISTS ("
+        "SELECT 1 FROM import_run r WHERE COALESCE(r.bron, r.bestand) IS DISTINCT FROM :bron "
+        f"AND EXISTS (SELECT 1 FROM {laag} l WHERE l.import_id = r.id))"),
+        {"bron": bron}).scalar_one()
+
+
+def _remove_features(
+    conn: Connection, *, laag: str, report: ImportReport, whole_layer: bool, delete: bool = True,
+) -> None:
+    """Delete the layer's features of report.bron (or all of them); say how many, per source.
+
+    delete False only counts them: the layer is about to be swapped for a new table."""
+    where = "" if whole_layer else (
+        " WHERE import_id IN (SELECT id FROM import_run WHERE laag = :laag "
+        "AND COALESCE(bron, bestand) = :bron)")
+    gone = (f"DELETE FROM {laag}{where} RETURNING import_id" if delete
+            else f"SELECT import_id FROM {laag}{where}")
+    rows = conn.execute(
+        text(f"WITH gone AS ({gone}) "
+             "SELECT COALESCE(r.bron, r.bestand, '(onbekende bron)') AS bron, count(*) AS n "
+             "FROM gone LEFT JOIN import_run r ON r.id = gone.import_id GROUP BY 1 ORDER BY 1"),
+        {"laag": laag, "bron": report.bron},
+    ).all()
+    report.verwijderd = {str(r.bron): int(r.n) for r in rows}
+    total = sum(report.verwijderd.values())
+    per_bron = ", ".join(f"{n} uit '{bron}'" for bron, n in report.verwijderd.items())
+    if whole_layer:
+        report.meldingen.append(
+            f"Laag '{laag}' eerst helemaal geleegd (--replace-laag): {total} objecten verwijderd"
+            + (f" ({per_bron})." if total else "; de laag was al leeg."))
+    elif total:
+        report.meldingen.append(
+            f"Bron '{report.bron}' vervangen: {total} objecten van deze bron verwijderd uit laag "
+            f"'{laag}'; objecten uit andere bronnen blijven staan.")
+    else:
+        report.meldingen.append(
+            f"Bron '{report.bron}' had nog geen objecten in laag '{laag}'; er is niets verwijderd "
+            "(andere bronnen blijven staan). Wilt u de hele laag vervangen, gebruik dan "
+            "--replace-laag.")
 
 
 def read_layers(conn: Connection) -> dict[str, gpd.GeoDataFrame]:
@@ -184,7 +382,8 @@ def read_layers(conn: Connection) -> dict[str, gpd.GeoDataFrame]:
 
 _INT_COLUMNS = {"inwoners", "start_jaar", "eind_jaar", "aanlegjaar", "vervangingsjaar", "jaar",
                 "klasse"}
-_FLOAT_COLUMNS = {"diameter_mm", "lbm", "afw", "fys", "onv", "soc", "vrz", "won"}
+_FLOAT_COLUMNS = {"diameter_mm", "breedte_mm", "hoogte_mm", "lbm", "afw", "fys", "onv", "soc",
+                  "vrz", "won"}
 
 
 def _canonical_types(laag: str, frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

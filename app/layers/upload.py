@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
-import json
+import os
 import re
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
 from fastapi import UploadFile
+from sqlalchemy.exc import OperationalError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.auth.service import check_role
-from app.errors import DomainError
+from app.errors import PROBLEM_MEDIA_TYPE, DomainError, database_error, problem_bytes
 
 _CHUNK = 1 << 20
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
+UPLOAD_PREFIX = "kk-upload-"
+# Written into every upload folder: "pid start-time" of the process that owns it. safe_filename
+# strips leading dots, so an uploaded file can never have this name.
+_OWNER_FILE = ".owner"
+# A folder without a readable owner is left alone until it is older than any import can take.
+STALE_AFTER_S = 24 * 3600
 
 
 class TooLarge(DomainError):
@@ -36,7 +44,8 @@ def safe_filename(name: str | None) -> str:
 
 def save_upload(upload: UploadFile, *, max_bytes: int) -> Path:
     """Write the upload into a new temp folder; refuse it past max_bytes. Caller removes the folder."""
-    folder = Path(tempfile.mkdtemp(prefix="kk-upload-"))
+    folder = Path(tempfile.mkdtemp(prefix=UPLOAD_PREFIX))
+    (folder / _OWNER_FILE).write_text(_process_identity(os.getpid()) or str(os.getpid()))
     target = folder / safe_filename(upload.filename)
     written = 0
     try:
@@ -53,6 +62,45 @@ def save_upload(upload: UploadFile, *, max_bytes: int) -> Path:
         shutil.rmtree(folder, ignore_errors=True)
         raise DomainError("Het geüploade bestand is leeg.")
     return target
+
+
+def _process_identity(pid: int) -> str | None:
+    """"pid start-time" of a running process (Linux /proc), so a reused pid is not mistaken for
+    the owner; None when the process does not exist."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        try:
+            os.kill(pid, 0)  # no /proc: at least whether the pid exists
+        except ProcessLookupError:
+            return None
+        except PermissionError:
+            pass
+        return str(pid)
+    # field 22 (starttime), counted after the ")" that ends the command name
+    return f"{pid} {stat.rsplit(')', 1)[1].split()[19]}"
+
+
+def remove_stale_uploads(folder: Path | None = None) -> list[Path]:
+    """Remove upload folders left by a crash: their owning process is gone (or, when the owner
+    is unreadable, they are older than STALE_AFTER_S). Folders of running workers stay."""
+    removed: list[Path] = []
+    for candidate in Path(folder or tempfile.gettempdir()).glob(UPLOAD_PREFIX + "*"):
+        try:
+            if not candidate.is_dir() or candidate.is_symlink():
+                continue
+            owner = (candidate / _OWNER_FILE).read_text().split()
+            alive = bool(owner) and owner[0].isdigit() and (
+                _process_identity(int(owner[0])) in (" ".join(owner), owner[0]))
+        except OSError:  # no owner file (yet): judge by age
+            try:
+                alive = time.time() - candidate.stat().st_mtime < STALE_AFTER_S
+            except OSError:
+                continue
+        if not alive:
+            shutil.rmtree(candidate, ignore_errors=True)
+            removed.append(candidate)
+    return removed
 
 
 class UploadGuard:
@@ -80,6 +128,9 @@ class UploadGuard:
             await run_in_threadpool(_check_editor, state.sessionmaker, headers.get("x-api-key"))
         except DomainError as exc:
             await _send_error(send, exc)
+            return
+        except OperationalError as exc:  # outside the app's handlers: answer the 503 here
+            await _send_error(send, database_error(exc))
             return
         received = 0
         cut_off = False
@@ -126,8 +177,8 @@ def _check_editor(sessionmaker: Any, key: str | None) -> None:
 
 
 async def _send_error(send: Send, exc: DomainError) -> None:
-    body = json.dumps({"detail": exc.message}).encode()
+    body = problem_bytes(exc.status_code, exc.message)
     await send({"type": "http.response.start", "status": exc.status_code,
-                "headers": [(b"content-type", b"application/json"),
+                "headers": [(b"content-type", PROBLEM_MEDIA_TYPE.encode()),
                             (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})

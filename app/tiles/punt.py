@@ -32,7 +32,8 @@ JAAR_MAX = 2300
 _POINT = "ST_Transform(ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), 28992)"
 _BRON_SQL: dict[str, str] = {
     "warmtenet": "SELECT id, naam, status, start_jaar, eind_jaar{d} FROM warmtenet t",
-    "riolering": "SELECT id, stelseltype, materiaal, diameter_mm, aanlegjaar, vervangingsjaar, "
+    "riolering": "SELECT id, stelseltype, materiaal, diameter_mm, breedte_mm, hoogte_mm, aanlegjaar, "
+                 "vervangingsjaar, "
                  f"{DUE_YEAR_SQL} AS riool_due_jaar{{d}} FROM riolering t",
     "groen": "SELECT id, type{d} FROM groen t",
     "boom": "SELECT id, soort{d} FROM boom t",

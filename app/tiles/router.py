@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from app.auth.deps import ReaderDep, read_requires_key
-from app.db import SessionDep
-from app.tiles.layers import TILE_LAYERS
+from app.deps import SessionDep
+from app.openapi import enum_items
+from app.tiles.layers import MAX_ZOOM, TILE_LAYERS
 from app.tiles.punt import JAAR_MAX, JAAR_MIN, Bronlaag, KansFilter, query_point
 from app.tiles.service import TileCache, check_tile, render_tile, tile_version
+from geo.schema import REGELS
 
 router = APIRouter(tags=["kaart"], dependencies=[ReaderDep])
 MVT = "application/vnd.mapbox-vector-tile"
@@ -18,6 +20,11 @@ MVT = "application/vnd.mapbox-vector-tile"
 MAX_AGE_VERSIONED = 86_400
 MAX_AGE = 60
 JAAR_VAN = "Jaar van het resultaat (start warmtenet, anders vervanging riool) vanaf"
+TileLaag = Annotated[str, Path(description="De kaartlaag", json_schema_extra={"enum": list(TILE_LAYERS)})]
+# Documented bounds; check_tile refuses others in Dutch (and x, y below 2^z).
+TileZ = Annotated[int, Path(json_schema_extra={"minimum": 0, "maximum": MAX_ZOOM})]
+TileXY = Annotated[int, Path(description="Tegelkolom (x) of -rij (y): 0 tot en met 2^z − 1",
+                             json_schema_extra={"minimum": 0, "maximum": 2**MAX_ZOOM - 1})]
 
 
 def etag_matches(if_none_match: str | None, etag: str) -> bool:
@@ -49,10 +56,10 @@ def _cache(request: Request) -> TileCache:
 def get_tile(
     request: Request,
     session: SessionDep,
-    laag: str,
-    z: int,
-    x: int,
-    y: int,
+    laag: TileLaag,
+    z: TileZ,
+    x: TileXY,
+    y: TileXY,
     v: Annotated[str | None, Query(description="Gegevensversie (zet de kaartpagina)")] = None,
 ) -> Response:
     """Eén tegel (XYZ, web-mercator) van een laag als Mapbox Vector Tile.
@@ -105,7 +112,8 @@ def get_punt(
     lon: Annotated[float, Query(ge=2.0, le=8.5, description="Lengtegraad (WGS84)")],
     lat: Annotated[float, Query(ge=50.0, le=54.5, description="Breedtegraad (WGS84)")],
     zoom: Annotated[float, Query(ge=0, le=24, description="Zoomniveau van de kaart")],
-    regel: Annotated[list[str] | None, Query(description="Alleen deze regel(s)")] = None,
+    regel: Annotated[list[str], Query(description="Alleen deze regel(s)",
+                                      json_schema_extra=enum_items(REGELS))] = [],  # noqa: B006
     laag: Annotated[list[Bronlaag] | None, Query(description="Bronlagen om te doorzoeken")] = None,
     tolerantie_px: Annotated[float, Query(ge=0, le=50, description="Zoekstraal in pixels")] = 8,
     categorie: Annotated[Literal["kans", "knelpunt"] | None, Query()] = None,

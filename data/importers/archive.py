@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 from data.importers.errors import ImportRefused
+from data.limits import MAX_FILES as MAX_FILES
+from data.limits import MAX_RATIO as MAX_RATIO
+from data.limits import MAX_UNPACKED_BYTES as MAX_UNPACKED_BYTES
+from data.limits import RATIO_FROM_BYTES
 
-MAX_UNPACKED_BYTES = 2 * 1024**3
-MAX_FILES = 1000
 ALLOWED_SUFFIXES = (".shp", ".shx", ".dbf", ".prj", ".cpg", ".gpkg", ".geojson", ".json", ".csv",
                     ".rib", ".esdl", ".gml", ".xml")
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -24,10 +29,11 @@ _DRIVE = re.compile(r"^[A-Za-z]:")
 
 @dataclass(frozen=True)
 class Limits:
-    """Caps on what an archive may hold (defaults: 2 GiB unpacked, 1000 files)."""
+    """Caps on what an archive may hold (defaults: 2 GiB unpacked, 1000 files, 200:1 packing)."""
 
     max_unpacked_bytes: int = MAX_UNPACKED_BYTES
     max_files: int = MAX_FILES
+    max_ratio: int = MAX_RATIO  # 0: no limit on the packing ratio
 
 
 @dataclass
@@ -55,6 +61,7 @@ def inspect_zip(path: Path, limits: Limits | None = None) -> ZipListing:
         with zipfile.ZipFile(path) as zf:
             infos = [i for i in zf.infolist() if not i.is_dir()]
             _check_entries(path, infos, limits)
+            _check_ratio(path, infos, limits)
             bad = zf.testzip()  # CRC of every entry; reads at most the declared sizes
     except ImportRefused:
         raise
@@ -96,6 +103,42 @@ def _check_entries(path: Path, infos: list[zipfile.ZipInfo], limits: Limits) -> 
             f"het maximum is {_gib(limits.max_unpacked_bytes)}. Het is niet gelezen. Lever een "
             "kleiner bestand aan, of verhoog de grens (max_unpacked_bytes) als het klopt."
         )
+
+
+def _check_ratio(path: Path, infos: list[zipfile.ZipInfo], limits: Limits) -> None:
+    if limits.max_ratio <= 0:
+        return
+    for info in infos:
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > RATIO_FROM_BYTES and ratio > limits.max_ratio:
+            raise ImportRefused(
+                f"Zip-bestand {path.name} is niet gelezen: een bestand erin pakt uit van "
+                f"{_gib(info.compress_size)} tot {_gib(info.file_size)} ({ratio:.0f} keer zo "
+                f"groot; het maximum is {limits.max_ratio} keer). Echte geodata wordt hooguit "
+                "enkele tientallen keren kleiner ingepakt; dit lijkt een zip-bom. Klopt het "
+                "bestand toch, lever het dan uitgepakt aan of laat de beheerder de grens "
+                "verhogen (KOPPELKANSEN_ZIP_MAX_RATIO)."
+            )
+
+
+@contextmanager
+def open_member(path: Path, name: str | None) -> Iterator[IO[bytes]]:
+    """A binary stream of a file (name None) or of one (already checked) zip entry; nothing is
+    extracted and nothing is read whole."""
+    if name is None:
+        with open(path, "rb") as fh:
+            yield fh
+        return
+    with zipfile.ZipFile(path) as zf, zf.open(name) as member:
+        yield member
+
+
+def entry_size(path: Path, name: str | None) -> int:
+    """Unpacked size of a file (name None) or of one zip entry."""
+    if name is None:
+        return path.stat().st_size
+    with zipfile.ZipFile(path) as zf:
+        return zf.getinfo(name).file_size
 
 
 def read_member(path: Path, name: str) -> bytes:

@@ -13,17 +13,21 @@ from data.importers.presets import (
     DIMENSION_CLASSES,
     GREEN_SUPPORT,
     LBM_FOREIGN,
+    VORM_ALIASES,
     derive_klasse,
+    find_column,
     key,
     refuse_missing,
     required_columns,
 )
 from data.importers.report import ImportReport
+from data.importers.validate import RowNumbers, check_limits, shown, source_name
 from geo.schema import LAYER_COLUMNS
 
 YEARS = {"start_jaar", "eind_jaar", "aanlegjaar", "vervangingsjaar", "jaar"}
-FLOATS = {"diameter_mm", "lbm", "afw", "fys", "onv", "soc", "vrz", "won"}
+FLOATS = {"diameter_mm", "breedte_mm", "hoogte_mm", "lbm", "afw", "fys", "onv", "soc", "vrz", "won"}
 BU_CODE = re.compile(r"^BU\d{8}$")
+BU_DIGITS = re.compile(r"\d{8}")
 
 
 def resolve_mapping(
@@ -99,8 +103,11 @@ def bgt_filter(laag: str, frame: pd.DataFrame, report: ImportReport) -> pd.Serie
 def build_attributes(
     laag: str, frame: pd.DataFrame, found: dict[str, str], values: dict[str, str] | None,
     report: ImportReport, klassegrenzen: list[float] | None = None,
+    rows: RowNumbers | None = None,
 ) -> pd.DataFrame:
-    """Canonical columns (without geometry) typed and normalised; the caller adds ids."""
+    """Canonical columns (without geometry) typed, normalised and checked against the
+    database columns; the caller adds ids. `rows` says how the user numbers the rows."""
+    rows = rows or RowNumbers()
     counts: Counter[str] = Counter()
     values = values or {}
     out = pd.DataFrame(index=frame.index)
@@ -113,12 +120,14 @@ def build_attributes(
             raw = pd.Series([None] * len(frame), index=frame.index, dtype=object)
         out[canon] = _typed(canon, raw, counts, report)
     report.normalised(counts)
+    check_limits(laag, out, found, values, rows)
     if laag == "buurt":
-        _buurt_checks(out, found, report)
+        _buurt_checks(out, found, values, report, rows)
     elif laag == "warmtenet":
         out = _warmtenet_checks(out, report)
     elif laag == "riolering":
         _riolering_checks(out, found, values, report)
+        _pipe_sizes(out, frame, found, report)
     elif laag == "leefbaarometer":
         _leefbaarometer_klasse(out, found, report, klassegrenzen)
     return out
@@ -147,14 +156,46 @@ def _typed(canon: str, raw: pd.Series, counts: Counter[str], report: ImportRepor
     return nm.normalise_text(raw)
 
 
-def _buurt_checks(out: pd.DataFrame, found: dict[str, str], report: ImportReport) -> None:
-    codes = out["buurtcode"]
-    odd = codes.notna() & ~codes.fillna("").str.match(BU_CODE)
-    if odd.any():
-        report.meldingen.append(
-            f"{int(odd.sum())} buurtcodes hebben niet de CBS-vorm BU + 8 cijfers "
-            f"(bijvoorbeeld '{codes[odd].iloc[0]}')."
+def buurtcodes(
+    codes: pd.Series, source: str, rows: RowNumbers, counts: Counter[str],
+) -> pd.Series:
+    """Buurtcodes in the CBS form BU + 8 digits: the one rule for codes written otherwise.
+
+    'bu03440101' is upper-cased and a bare 8-digit code ('03440101', as BGT and some municipal
+    files write it) gets 'BU' in front, both counted in the report; anything else (missing,
+    another length, letters) refuses the file, naming the rows, because a buurt whose code
+    matches no CBS buurt cannot be joined to the other data.
+    """
+    text = codes.astype("string").str.strip()
+    upper = text.str.upper()
+    counts["buurtcode: kleine letters → hoofdletters (bu → BU)"] += int(
+        (upper.ne(text) & upper.str.match(BU_CODE)).fillna(False).sum())
+    digits = upper.str.fullmatch(BU_DIGITS).fillna(False)
+    counts["buurtcode: 8 cijfers zonder BU → BU ervoor gezet"] += int(digits.sum())
+    fixed = upper.where(~digits, "BU" + upper)
+    bad = ~fixed.str.match(BU_CODE).fillna(False)
+    if bad.any():
+        example = codes[bad].iloc[0]
+        value = "leeg" if nm.is_missing(example) else shown(example)
+        raise ImportRefused(
+            f"Buurtcode niet in de CBS-vorm BU + 8 cijfers (zoals BU03440101) in "
+            f"{rows.describe(codes.index[bad.to_numpy(dtype=bool)], int(bad.sum()))} ({source}), "
+            f"bijvoorbeeld {value}. Er is niets geladen. Een code van 8 cijfers krijgt "
+            "vanzelf BU ervoor; verbeter de andere codes, of koppel de juiste kolom met "
+            "--map buurtcode=…."
         )
+    return fixed.astype(object)
+
+
+def _buurt_checks(
+    out: pd.DataFrame, found: dict[str, str], values: dict[str, str], report: ImportReport,
+    rows: RowNumbers,
+) -> None:
+    counts: Counter[str] = Counter()
+    out["buurtcode"] = buurtcodes(out["buurtcode"], source_name("buurtcode", found, values),
+                                  rows, counts)
+    report.normalised(counts)
+    codes = out["buurtcode"]
     cbs = codes.fillna("").str.match(BU_CODE)
     for canon, prefix, length in (("gemeentecode", "GM", 4), ("wijkcode", "WK", 6)):
         if canon not in found and cbs.any():
@@ -195,14 +236,68 @@ def _riolering_checks(
             "Geen aanlegjaar of vervangingsjaar gevonden: het vervangingsjaar van deze riolen is "
             "onbekend en ze doen niet mee aan de regels. Koppel een kolom met --map aanlegjaar=…."
         )
-    diameter = out["diameter_mm"]
-    if diameter.notna().any() and diameter.max() <= 3:
-        out["diameter_mm"] = diameter * 1000
-        report.meldingen.append("diameter leek in meters te staan (alle ≤ 3) en is ×1000 gedaan.")
-    bad = out["diameter_mm"] <= 0
-    if bad.any():
-        out.loc[bad, "diameter_mm"] = float("nan")
-        report.normalised({"diameter_mm ≤ 0 → leeg": int(bad.sum())})
+    for column in ("diameter_mm", "breedte_mm", "hoogte_mm"):
+        size = out[column]
+        if size.notna().any() and size.max() <= 3:
+            out[column] = size * 1000
+            melding = f"{column} leek in meters te staan (alle ≤ 3) en is ×1000 gedaan."
+            if melding not in report.meldingen:
+                report.meldingen.append(melding)
+        bad = out[column] <= 0
+        if bad.any():
+            out.loc[bad, column] = float("nan")
+            report.normalised({f"{column} ≤ 0 → leeg": int(bad.sum())})
+
+
+ROND = {"rond", "cirkelvormig", "cirkel", "circulair", "round", "circular", "circle"}
+VORM_ONBEKEND = {"onbekend", "unknown", "nb", "overig"}
+
+
+def pipe_shape(value: object) -> str | None:
+    """'rond', another shape's name (lowercase), or None when unknown (GWSW URIs read too)."""
+    if nm.is_missing(value):
+        return None
+    term = nm.uri_term(str(value).strip())
+    k = key(term)
+    if not k or k in VORM_ONBEKEND:
+        return None
+    if k in ROND or k.startswith("rond") or k.startswith("cirkel"):
+        return "rond"
+    return term.lower()
+
+
+def _pipe_sizes(
+    out: pd.DataFrame, frame: pd.DataFrame, found: dict[str, str], report: ImportReport,
+) -> None:
+    """A width (GWSW BreedteLeiding) is a diameter only for round pipes (DATA.md).
+
+    Round pipes, and pipes whose shape is not given (no VormLeiding column, or an empty or
+    unknown value), take the width as diameter when the file has no diameter; pipes of another
+    shape (eivormig, rechthoekig, …) keep breedte_mm and hoogte_mm and get no diameter.
+    """
+    width = out["breedte_mm"].notna() & out["diameter_mm"].isna()
+    if not width.any():
+        return
+    column = find_column([str(c) for c in frame.columns], VORM_ALIASES, set(found.values()))
+    bron = found.get("breedte_mm", "breedte")
+    if column is None:
+        out.loc[width, "diameter_mm"] = out.loc[width, "breedte_mm"]
+        report.normalised({f"geen kolom VormLeiding: {bron} als diameter genomen (aangenomen "
+                           "rond)": int(width.sum())})
+        return
+    codes, uniques = pd.factorize(frame[column], use_na_sentinel=True)
+    shapes = pd.Series([pipe_shape(u) for u in uniques] + [None], dtype=object)
+    shape = pd.Series(shapes.to_numpy()[codes], index=frame.index).loc[out.index]
+    rond = width & shape.eq("rond")
+    unknown = width & shape.isna()
+    other = width & ~rond & ~unknown
+    out.loc[rond | unknown, "diameter_mm"] = out.loc[rond | unknown, "breedte_mm"]
+    counts = {f"{column} rond: {bron} als diameter": int(rond.sum()),
+              f"{column} leeg of onbekend: {bron} als diameter": int(unknown.sum())}
+    for vorm, n in shape[other].value_counts().items():
+        counts[f"{column} {vorm} (niet rond): breedte_mm en hoogte_mm bewaard, geen "
+               "diameter"] = int(n)
+    report.normalised(counts)
 
 
 def _leefbaarometer_klasse(

@@ -10,7 +10,6 @@ from pathlib import Path
 import pandas as pd
 
 import geopandas as gpd
-import shapely
 
 from data.importers import geometry as gm
 from data.importers.archive import ALLOWED_SUFFIXES, MAX_FILES, MAX_UNPACKED_BYTES, Limits
@@ -22,6 +21,7 @@ from data.importers.attributes import (
 )
 from data.importers.crs import CrsDecision, check_later_part, decide_crs, to_rd
 from data.importers.errors import ImportRefused
+from data.importers.ids import IdTally, assign_ids
 from data.importers.network import merge_overlapping
 from data.importers.presets import (
     bgt_layers_for,
@@ -30,10 +30,11 @@ from data.importers.presets import (
     match_columns,
     refuse_lbm2,
 )
-from data.importers.readers import Source, Table, open_source, read_table
+from data.importers.readers import WITHOUT_ARCS, Source, Table, open_source, read_table
 from data.importers.readers_csv import grid_cells, grid_codes
 from data.importers.readers_lbm import attach_grid, grid_pair
 from data.importers.report import ImportReport
+from data.importers.validate import RowNumbers
 from geo.schema import CRS, LAYER_COLUMNS, LAYERS
 
 Say = Callable[[str], None]
@@ -160,11 +161,17 @@ def read_all(
     out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     gm.finish_types(laag, options.tally, report)
     say("ids en laatste controles")
-    out = finish_frame(laag, gpd.GeoDataFrame(out, geometry="geometry", crs=CRS), report)
+    out = finish_frame(laag, gpd.GeoDataFrame(out, geometry="geometry", crs=CRS), report,
+                       mapped_id=mapped_id(options))
     report.geladen = len(out)
     refuse_if_empty(report)
     say(f"klaar: {report.geladen} van {report.gelezen} objecten")
     return out
+
+
+def mapped_id(options: Options) -> str | None:
+    """The id column the user chose with --map id=COLUMN (None: ids recognised or generated)."""
+    return (options.mapping or {}).get("id")
 
 
 def refuse_if_empty(report: ImportReport) -> None:
@@ -185,6 +192,9 @@ def process_table(
     report.gelezen += len(frame) + sum(table.overgeslagen.values())
     for reason, n in table.overgeslagen.items():
         report.skip(reason, n)
+    options.tally.kromme.update(table.kromme)
+    report.normalised({f"kromme geometrie ({t}) omgezet naar rechte lijnstukken": n
+                       for t, n in table.kromme.items() if not t.endswith(WITHOUT_ARCS)})
     report.meldingen += [m for m in table.meldingen if m not in report.meldingen]
     say("koppelen van namen")
     if laag == "leefbaarometer":
@@ -204,7 +214,8 @@ def process_table(
     if bgt:
         keep = bgt_filter(laag, frame, report)
         frame, geometry = frame.loc[keep], geometry.loc[keep]
-    attrs = build_attributes(laag, frame, found, values, report, options.klassegrenzen)
+    attrs = build_attributes(laag, frame, found, values, report, options.klassegrenzen,
+                             rows=RowNumbers(table.first_row, table.row_name, table.layer))
     gdf = gpd.GeoDataFrame(attrs, geometry=geometry.loc[attrs.index].values, crs=None)
     gdf.index = attrs.index
     say("geometrie controleren")
@@ -271,47 +282,22 @@ def _geometry(
 
 def finish_frame(
     laag: str, gdf: gpd.GeoDataFrame, report: ImportReport, *, with_ids: bool = True,
+    mapped_id: str | None = None,
 ) -> gpd.GeoDataFrame:
     """Exact geometry type of the layer's column, ids (unless the caller made them),
-    Leefbaarometer checks, exact column order."""
+    Leefbaarometer checks, exact column order. `mapped_id` names the id column the user chose
+    (--map id=…): duplicates in it refuse the file."""
     gdf = gm.enforce_layer_type(laag, gdf, report)
     if with_ids and "id" in LAYER_COLUMNS[laag]:
         ids, generated = assign_ids(gdf)
         gdf["id"] = ids
-        note_ids(report, generated, int(ids.duplicated().sum()), int(ids[ids.duplicated(
-            keep=False)].nunique()))
+        tally = IdTally(name_duplicates=mapped_id is not None)
+        tally.add(ids, generated)
+        tally.finish(report, mapped_id)
     if laag == "leefbaarometer":
         _check_cells(gdf, report)
     columns = [*LAYER_COLUMNS[laag], "geometry"]
     return gpd.GeoDataFrame(gdf[columns].reset_index(drop=True), geometry="geometry", crs=CRS)
-
-
-def assign_ids(gdf: gpd.GeoDataFrame) -> tuple[pd.Series, int]:
-    """Source ids as text (multi-part pieces get #n); missing ids from the geometry's WKB."""
-    ids = gdf["id"].astype(object).where(gdf["id"].notna(), None)
-    if "_deel" in gdf:
-        deel = gdf["_deel"]
-        has_part = (deel.notna() & ids.notna()).to_numpy()
-        ids[has_part] = ids[has_part].astype(str) + "#" + deel[has_part].astype(str)
-    missing = ids.isna().to_numpy()
-    if missing.any():
-        wkb = shapely.to_wkb(gdf.geometry.values[missing], hex=False)
-        ids[missing] = [hashlib.sha1(w).hexdigest()[:16] for w in wkb]
-    return ids.astype("str"), int(missing.sum())
-
-
-def note_ids(report: ImportReport, generated: int, duplicates: int, distinct: int) -> None:
-    """Report generated ids and duplicates (the database keeps the first of each id)."""
-    if generated:
-        report.meldingen.append(
-            f"{generated} objecten zonder id: id gemaakt uit de geometrie "
-            "(sha1 van de WKB, 16 tekens)."
-        )
-    if duplicates:
-        report.meldingen.append(
-            f"dubbele id's: {duplicates} ({distinct} ids komen meer dan eens voor); de database "
-            "bewaart per id het eerste object."
-        )
 
 
 def _check_cells(gdf: gpd.GeoDataFrame, report: ImportReport) -> None:

@@ -14,6 +14,7 @@ import shapely
 
 from data.importers.crs import NL_BOX
 from data.importers.errors import ImportRefused
+from data.importers.readers import WITHOUT_ARCS
 from data.importers.report import ImportReport
 
 FAMILY_OF = {
@@ -39,6 +40,7 @@ class TypeTally:
     usable: int = 0
     wrong: Counter[str] = field(default_factory=Counter)
     collections: int = 0  # GeometryCollections reduced to their parts of the layer's kind
+    kromme: Counter[str] = field(default_factory=Counter)  # curved types made straight
 
 
 def drop_empty(frame: gpd.GeoDataFrame, report: ImportReport) -> gpd.GeoDataFrame:
@@ -58,7 +60,8 @@ def check_types(
     """
     if frame.empty:
         return frame
-    frame = frame.set_geometry(shapely.force_2d(frame.geometry.values))
+    if (shapely.get_coordinate_dimension(frame.geometry.values) > 2).any():  # Z or M
+        frame = frame.set_geometry(shapely.force_2d(frame.geometry.values))
     want = LAYER_FAMILY[laag]
     frame = _reduce_collections(laag, frame, report, tally)
     types = frame.geometry.geom_type
@@ -118,6 +121,21 @@ def finish_types(laag: str, tally: TypeTally, report: ImportReport) -> None:
         report.meldingen.append(
             f"{sum(tally.wrong.values())} objecten met een ander geometrietype overgeslagen; "
             f"alleen {_want_text(want)} worden geladen."
+        )
+    arcs = {t: n for t, n in tally.kromme.most_common() if not t.endswith(WITHOUT_ARCS)}
+    straight = {t: n for t, n in tally.kromme.most_common() if t.endswith(WITHOUT_ARCS)}
+    if arcs:
+        soorten = ", ".join(f"{t} {n}" for t, n in arcs.items())
+        report.meldingen.append(
+            f"{sum(arcs.values())} kromme geometrieën omgezet naar rechte lijnstukken "
+            f"({soorten}): elke boog is benaderd met korte rechte stukken."
+        )
+    if straight:
+        soorten = ", ".join(f"{t.removesuffix(' ' + WITHOUT_ARCS)} {n}"
+                            for t, n in straight.items())
+        report.meldingen.append(
+            f"{sum(straight.values())} geometrieën van een kromme soort zonder bogen "
+            f"({soorten}) zijn als gewone {_want_text(want)} gelezen."
         )
     if tally.collections:
         report.meldingen.append(

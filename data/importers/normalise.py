@@ -11,6 +11,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from pandas.arrays import ArrowStringArray
 
 MATERIALEN: dict[str, str] = {
     "pvc": "pvc", "pvcu": "pvc", "upvc": "pvc", "pvcunplasticised": "pvc",
@@ -23,6 +26,10 @@ MATERIALEN: dict[str, str] = {
     "gietijzer": "gietijzer", "gij": "gietijzer", "gegotenijzer": "gietijzer",
     "nodulairgietijzer": "gietijzer", "ductielgietijzer": "gietijzer",
     "metselwerk": "metselwerk", "mw": "metselwerk", "mwk": "metselwerk", "baksteen": "metselwerk",
+    # GWSW terms without a life span of their own in RULES.md: one spelling, default life span
+    "staal": "staal", "asbestcement": "asbestcement", "ac": "asbestcement",
+    "pp": "pp", "polypropyleen": "pp", "polyester": "polyester", "gvk": "polyester",
+    "onbekend": "onbekend", "materiaalonbekend": "onbekend",
 }
 
 STATUSSEN: dict[str, str] = {
@@ -36,11 +43,27 @@ STATUSSEN: dict[str, str] = {
 
 WATER_TRUE = {"ja", "j", "true", "1", "yes", "y", "t", "waar"}
 WATER_FALSE = {"nee", "n", "false", "0", "no", "f", "onwaar"}
+URI = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|urn:)", re.IGNORECASE)
 YEAR = re.compile(r"(?<!\d)(1[6-9]\d\d|20\d\d|21\d\d)(?!\d)")
 
 
 def _key(value: str) -> str:
     return re.sub(r"[^0-9a-z]", "", value.lower())
+
+
+def uri_term(value: str) -> str:
+    """The term of a linked-data URI (last path segment, or what follows '#'); else the value.
+
+    GWSW/PDOK exports give materials and types as http://data.gwsw.nl/1.4/totaal/Gres.
+    """
+    if not URI.match(value):
+        return value
+    tail = value.rstrip("/#")
+    for sep in ("#", "/", ":"):
+        if sep in tail:
+            tail = tail.rsplit(sep, 1)[1]
+            break
+    return tail or value
 
 
 def is_missing(value: Any) -> bool:
@@ -80,6 +103,13 @@ def normalise_text(series: pd.Series) -> pd.Series:
         values = [None if is_missing(v) else _text(v) for v in series.drop_duplicates()]
         lookup = dict(zip(series.drop_duplicates(), values, strict=True))
         return series.map(lookup).astype("str")
+    if isinstance(series.array, ArrowStringArray):  # Arrow strings: no Python loop per value
+        # utf8_trim_whitespace strips exactly what str.strip() strips (checked for every code
+        # point, tests/data/test_normalise_fast.py)
+        trimmed = pc.utf8_trim_whitespace(pa.array(series.array))
+        trimmed = pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, trimmed.type), trimmed)
+        return pd.Series(ArrowStringArray(trimmed, dtype=pd.StringDtype("pyarrow", np.nan)),
+                         index=series.index)
     text = series.astype(object)
     is_str = text.map(type).eq(str).to_numpy()
     out = np.empty(len(text), dtype=object)
@@ -105,15 +135,20 @@ def _mapped(
 
 def normalise_materiaal(series: pd.Series, counts: Counter[str]) -> pd.Series:
     """Pipe material to one spelling (pvc, beton, gewapend beton, gres, pe, …), else lowercased."""
-    return _mapped(series, "materiaal",
-                   lambda raw: MATERIALEN.get(_key(raw), raw.lower()), counts)
+    def one(raw: str) -> str:
+        term = uri_term(raw)
+        return MATERIALEN.get(_key(term), term.lower())
+
+    return _mapped(series, "materiaal", one, counts)
 
 
 def _stelsel(raw: str) -> str:
-    key = _key(raw)
+    key = _key(uri_term(raw))
     if "gemengd" in key or key in ("gem", "gmd", "combined"):
         return "gemengd"
     if key in ("hwa", "rwa") or any(w in key for w in ("hemelwater", "regenwater", "hwa", "rwa")):
+        return "hemelwater"
+    if "infiltratie" in key:  # infiltration sewers carry rain water
         return "hemelwater"
     if key == "dwa" or any(w in key for w in ("vuilwater", "droogweer", "dwa", "afvalwater")):
         return "vuilwater"

@@ -16,7 +16,7 @@ from geo.schema import LAYER_COLUMNS
 ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     "buurt": {
         "buurtcode": ("buurtcode", "BU_CODE", "statcode", "buurt_code"),
-        "buurtnaam": ("buurtnaam", "BU_NAAM", "statnaam", "buurt_naam"),
+        "buurtnaam": ("buurtnaam", "BU_NAAM", "statnaam", "buurt_naam", "naam"),
         "wijkcode": ("wijkcode", "WK_CODE", "wijk_code"),
         "gemeentecode": ("gemeentecode", "GM_CODE", "gemeente_code"),
         "gemeentenaam": ("gemeentenaam", "GM_NAAM", "gemeente_naam"),
@@ -38,8 +38,10 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
                         "stelselnaam", "typestelsel", "type_leiding", "TypeLeiding", "leidingtype",
                         "stelsel_type"),
         "materiaal": ("MateriaalLeiding", "materiaal", "materiaal_leiding", "material"),
-        "diameter_mm": ("BreedteLeiding", "diameter_mm", "diameter", "breedte_mm", "breedte",
-                        "dn", "breedte_leiding"),
+        "diameter_mm": ("diameter_mm", "diameter", "dn", "diameter_leiding"),
+        # GWSW BreedteLeiding is a diameter only for round pipes (attributes._pipe_sizes)
+        "breedte_mm": ("BreedteLeiding", "breedte_mm", "breedte", "breedte_leiding"),
+        "hoogte_mm": ("HoogteLeiding", "hoogte_mm", "hoogte", "hoogte_leiding"),
         "aanlegjaar": ("aanlegjaar", "Begindatum", "jaar_aanleg", "bouwjaar",
                        "jaar_ingebruikname", "jaar_van_aanleg", "aanleg_jaar"),
         "vervangingsjaar": ("vervangingsjaar", "jaar_vervanging", "planjaar", "maatregeljaar",
@@ -84,6 +86,27 @@ def key(name: str) -> str:
     return re.sub(r"[^0-9a-z]", "", name.lower())
 
 
+# Source names of the shape of a pipe (not stored: it decides whether a width is a diameter).
+VORM_ALIASES = ("VormLeiding", "vorm", "vorm_leiding", "leidingvorm", "profiel", "vormprofiel")
+
+
+def find_column(
+    columns: Iterable[str], aliases: Iterable[str], used: set[str] | None = None,
+) -> str | None:
+    """The first source column named like one of `aliases` (best first), also when a Shapefile
+    truncated the name to 10 characters; columns in `used` are passed over."""
+    cols = list(columns)
+    used = used or set()
+    by_key = {key(c): c for c in reversed(cols)}
+    names = list(aliases)
+    hit = next((by_key[key(a)] for a in names if key(a) in by_key
+                and by_key[key(a)] not in used), None)
+    if hit is None:  # Shapefile truncated the name to 10 characters
+        hit = next((c for a in names for c in cols if len(c) == 10 and c not in used
+                    and len(a) > 10 and a.lower().startswith(c.lower())), None)
+    return hit
+
+
 def match_columns(laag: str, columns: Iterable[str]) -> dict[str, str]:
     """Canonical column -> source column found by name (no user mapping)."""
     cols = list(columns)
@@ -91,11 +114,7 @@ def match_columns(laag: str, columns: Iterable[str]) -> dict[str, str]:
     found: dict[str, str] = {}
     used: set[str] = set()
     for canon, aliases in ALIASES[laag].items():
-        hit = next((by_key[key(a)] for a in aliases if key(a) in by_key
-                    and by_key[key(a)] not in used), None)
-        if hit is None:  # Shapefile truncated the name to 10 characters
-            hit = next((c for a in aliases for c in cols if len(c) == 10 and c not in used
-                        and len(a) > 10 and a.lower().startswith(c.lower())), None)
+        hit = find_column(cols, aliases, used)
         if hit is not None:
             found[canon] = hit
             used.add(hit)

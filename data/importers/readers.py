@@ -5,23 +5,37 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import shutil
+import tempfile
+import weakref
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any, Literal
 
 import pandas as pd
 
 import geopandas as gpd
 import pyogrio
+import shapely
 from pyproj import CRS as ProjCRS
 from pyproj.exceptions import CRSError
 
-from data.importers.archive import Limits, folder_files, inspect_zip, read_member
-from data.importers.errors import ImportRefused
-from data.importers.readers_csv import parse_csv
+from data.importers.archive import Limits, folder_files, inspect_zip, open_member, read_member
+from data.importers.errors import ImportRefused, unreadable
+from data.importers.readers_csv import iter_csv
 
 SUFFIX_KIND = {".gpkg": "gpkg", ".shp": "shp", ".geojson": "geojson", ".json": "geojson",
                ".gml": "gml", ".csv": "csv", ".rib": "sufrib", ".esdl": "esdl"}
 USE_ARROW = importlib.util.find_spec("pyarrow") is not None
+# ISO WKB type codes of curved geometries, which are made straight on reading
+CURVED = {8: "CircularString", 9: "CompoundCurve", 10: "CurvePolygon", 11: "MultiCurve",
+          12: "MultiSurface", 13: "Curve", 14: "Surface"}
+WITHOUT_ARCS = "zonder bogen"  # suffix in Table.kromme: a curved type holding straight lines only
+GML_CORRUPT = "GML-geometrie onleesbaar voor GDAL"
+# GDAL writes a .gfs schema file next to a GML file by default: never next to the user's file
+GML_OPEN_OPTIONS = {"WRITE_GFS": "NO"}
 
 
 @dataclass(frozen=True)
@@ -80,6 +94,12 @@ class Table:
     layer: str | None
     meldingen: list[str] = field(default_factory=list)
     overgeslagen: dict[str, int] = field(default_factory=dict)  # rows the reader left out
+    # how the user finds a row: frame index 0 is `row_name` number `first_row` of the file
+    first_row: int = 1
+    row_name: str = "object"
+    # geometries of a curved type made straight, per type ('CurvePolygon', and
+    # 'CurvePolygon zonder bogen' for those that held straight lines only)
+    kromme: dict[str, int] = field(default_factory=dict)
 
 
 def kind_of(name: str) -> str | None:
@@ -110,9 +130,27 @@ def open_source(path: Path, limits: Limits | None = None) -> Source:
         present = {p.suffix.lower() for p in path.parent.glob(path.stem + ".*")}
         _check_shapefile_parts(path.name, present)
         source.encoding_known = ".cpg" in present
+    if kind == "gml":
+        source.target = Member(_private_gml(source, path))
     if kind in ("gpkg", "gml"):
         source.layers = _list_layers(source.vsi, path.name)
     return source
+
+
+def _private_gml(source: Source, path: Path) -> Path:
+    """A link to `path` in a private temporary folder, removed with `source`.
+
+    GDAL reads a GML file's schema from, and writes it to, a .gfs file beside the file it
+    opens; not every call can be told not to (listing layers cannot), so GDAL opens a link
+    in a folder of our own and never writes next to the user's file. A .gfs or .xsd the user
+    put beside the file is linked too, so it is still used.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="kk-gml-"))
+    weakref.finalize(source, shutil.rmtree, folder, ignore_errors=True)
+    for sibling in (path, path.with_suffix(".gfs"), path.with_suffix(".xsd")):
+        if sibling.is_file():
+            (folder / sibling.name).symlink_to(sibling.resolve())
+    return folder / path.name
 
 
 def _check_shapefile_parts(name: str, present: set[str]) -> None:
@@ -191,7 +229,7 @@ def _list_layers(vsi: str, name: str) -> list[str]:
     try:
         return [str(row[0]) for row in pyogrio.list_layers(vsi)]
     except Exception as exc:  # GDAL raises several types for unreadable files
-        raise ImportRefused(f"{name} is niet leesbaar als geobestand: {exc}") from exc
+        raise unreadable(name, exc) from exc
 
 
 def member_source(source: Source, layer: str) -> Source:
@@ -225,10 +263,78 @@ def read_table(source: Source, layer: str | None, *, skip: int = 0,
                 "Kies er een met --laag (source_layer)."
             )
         return read_table(member_source(source, layer), None, skip=skip, limit=limit)
-    if source.kind == "csv":
-        frame, geometry, meldingen = parse_csv(source.target.read_bytes(), source.path.name)
-        return Table(frame=frame, geometry=geometry, crs=None, layer=None, meldingen=meldingen)
+    if source.kind == "csv":  # read whole only where it must be (a score CSV joined to a grid)
+        parts = list(iter_tables(source, batch_rows=1_000_000))
+        if not parts:
+            return Table(frame=pd.DataFrame(), geometry=None, crs=None, layer=None)
+        frame = pd.concat([t.frame for t in parts], ignore_index=True)
+        geometry = None
+        if parts[0].geometry is not None:
+            geometry = gpd.GeoSeries(pd.concat([t.geometry for t in parts  # type: ignore[misc]
+                                                ], ignore_index=True))
+        return Table(frame=frame, geometry=geometry, crs=None, layer=None,
+                     meldingen=[m for t in parts for m in t.meldingen], first_row=2,
+                     row_name="regel")
     return _read_vector(source, layer, skip, limit)
+
+
+STREAMED_KINDS = ("csv", "geojson")
+
+
+def iter_tables(source: Source, *, batch_rows: int) -> Iterator[Table]:
+    """A CSV or GeoJSON source in batches of at most batch_rows rows, read in one streaming
+    pass (a zip entry too): memory stays bounded whatever the file's size."""
+    name = source.path.name
+    if source.kind == "geojson":
+        yield from _iter_geojson(source, batch_rows)
+        return
+    assert source.kind == "csv"
+    with open_member(source.target.path, source.target.entry) as raw:
+        for frame, geometry, meldingen, first_line in iter_csv(raw, name, batch_rows):
+            yield Table(frame=frame, geometry=geometry, crs=None, layer=None,
+                        meldingen=meldingen, first_row=first_line, row_name="regel")
+
+
+# GDAL refuses a single GeoJSON object (one feature) larger than this, instead of holding it
+GEOJSON_MAX_OBJECT_MB = 64
+
+
+def _iter_geojson(source: Source, batch_rows: int) -> Iterator[Table]:
+    """GeoJSON through GDAL's streaming parser in Arrow batches, converted as read_dataframe
+    converts them (dates as text parsed like pyogrio does)."""
+    from pyogrio.geopandas import _try_parse_datetime
+
+    name = source.path.name
+    first = 1
+    pyogrio.set_gdal_config_options({"OGR_GEOJSON_MAX_OBJ_SIZE": str(GEOJSON_MAX_OBJECT_MB)})
+    try:
+        with pyogrio.open_arrow(source.vsi, batch_size=batch_rows, use_pyarrow=True,
+                                datetime_as_string=True) as (meta, reader):
+            crs = meta["crs"]
+            if crs is not None:
+                crs = _geojson_crs_name(source.vsi, str(crs))
+            geometry_name = meta["geometry_name"] or "wkb_geometry"
+            for batch in reader:
+                frame = batch.to_pandas()
+                for dtype, column in zip(meta["dtypes"], meta["fields"], strict=True):
+                    if dtype is not None and dtype.startswith("datetime") and (
+                            dtype != "datetime64[D]"):
+                        frame[column] = _try_parse_datetime(frame[column], False, False)
+                wkb = frame.pop(geometry_name) if geometry_name in frame else None
+                geometry = None
+                if wkb is not None:
+                    geometry = gpd.GeoSeries(
+                        shapely.from_wkb(wkb.to_numpy(dtype=object), on_invalid="warn"),
+                        index=frame.index)
+                yield Table(frame=frame, geometry=geometry, crs=crs, layer=None,
+                            first_row=first)
+                first += len(frame)
+    except ImportRefused:
+        raise
+    except Exception as exc:
+        raise unreadable(name, exc) from exc
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_GEOJSON_MAX_OBJ_SIZE": None})
 
 
 def _read_vector(source: Source, layer: str | None, skip: int, limit: int | None) -> Table:
@@ -240,19 +346,21 @@ def _read_vector(source: Source, layer: str | None, skip: int, limit: int | None
             f"{source.path.name} bevat meerdere lagen: {', '.join(source.layers)}. "
             "Kies er een met --laag (source_layer)."
         )
-    encodings: list[str | None] = [None] if source.encoding_known else ["UTF-8", "cp1252"]
+    # only a Shapefile's text encoding can be unknown; GML and GeoPackage declare theirs
+    known = source.encoding_known or kind in ("gpkg", "gml")
+    encodings: list[str | None] = [None] if known else ["UTF-8", "cp1252"]
     meldingen: list[str] = []
+    kromme: dict[str, int] = {}
+    options = GML_OPEN_OPTIONS if kind == "gml" else {}
     config = {"GML_SKIP_CORRUPTED_FEATURES": "YES"} if kind == "gml" else {}
+    overgeslagen: dict[str, int] = {}
     if config:
         pyogrio.set_gdal_config_options(config)
-        meldingen.append("GML: objecten met onleesbare geometrie worden door GDAL overgeslagen "
-                         "en zijn niet meegeteld.")
     window = {"skip_features": skip, "max_features": limit} if skip or limit else {}
     try:
         for i, encoding in enumerate(encodings):
             try:
-                gdf = pyogrio.read_dataframe(vsi, layer=layer, encoding=encoding,
-                                             use_arrow=USE_ARROW and encoding is None, **window)
+                gdf = _read_frame(vsi, layer, encoding, {**window, **options}, kromme)
                 if encoding == "cp1252":
                     meldingen.append(
                         "Tekst was geen UTF-8 en is gelezen als Windows-1252 (geen .cpg-bestand)."
@@ -261,12 +369,14 @@ def _read_vector(source: Source, layer: str | None, skip: int, limit: int | None
             except UnicodeDecodeError:
                 if i == len(encodings) - 1:
                     raise
+        if kind == "gml" and not window:  # GDAL skips what it cannot parse: count those
+            declared = int(pyogrio.read_info(vsi, layer=layer, **options)["features"])
+            if declared > len(gdf):
+                overgeslagen[GML_CORRUPT] = declared - len(gdf)
     except ImportRefused:
         raise
     except Exception as exc:
-        raise ImportRefused(
-            f"{source.path.name} is niet leesbaar{f' (laag {layer})' if layer else ''}: {exc}"
-        ) from exc
+        raise unreadable(f"{source.path.name}{f' (laag {layer})' if layer else ''}", exc) from exc
     finally:
         if config:
             pyogrio.set_gdal_config_options({k: None for k in config})
@@ -276,7 +386,91 @@ def _read_vector(source: Source, layer: str | None, skip: int, limit: int | None
         crs = _geojson_crs_name(vsi, crs)
     geometry = gdf.geometry if "geometry" in gdf and isinstance(gdf, gpd.GeoDataFrame) else None
     frame = pd.DataFrame(gdf.drop(columns="geometry", errors="ignore"))
-    return Table(frame=frame, geometry=geometry, crs=crs, layer=layer, meldingen=meldingen)
+    return Table(frame=frame, geometry=geometry, crs=crs, layer=layer, meldingen=meldingen,
+                 first_row=skip + 1, kromme=kromme, overgeslagen=overgeslagen)
+
+
+def _read_frame(
+    vsi: str, layer: str | None, encoding: str | None, kwargs: dict[str, Any],
+    kromme: dict[str, int],
+) -> gpd.GeoDataFrame:
+    """One layer (or window of it) as a GeoDataFrame; curved geometries made straight.
+
+    The fast Arrow path hands GDAL's WKB to shapely, which refuses curves (CurvePolygon,
+    MultiSurface, CompoundCurve, …); GDAL's own path linearises them (pyogrio asks it to), so a
+    file with curves is read again that way, after counting them per type into `kromme`.
+    """
+    arrow = USE_ARROW and encoding is None
+    try:
+        frame: gpd.GeoDataFrame = pyogrio.read_dataframe(
+            vsi, layer=layer, encoding=encoding, use_arrow=arrow, **kwargs)
+        return frame
+    except Exception as exc:
+        if not arrow or "nonlinear" not in str(exc).lower():
+            raise
+    arcs, straight = curve_types(vsi, layer, kwargs)
+    for name, n in arcs.items():
+        kromme[name] = kromme.get(name, 0) + n
+    for name, n in straight.items():
+        kromme[f"{name} {WITHOUT_ARCS}"] = kromme.get(f"{name} {WITHOUT_ARCS}", 0) + n
+    frame = pyogrio.read_dataframe(vsi, layer=layer, use_arrow=False, **kwargs)
+    return frame
+
+
+def curve_types(
+    vsi: str, layer: str | None, kwargs: dict[str, Any],
+) -> tuple[Counter[str], Counter[str]]:
+    """Geometries of a curved type (ISO WKB 8–14) in a layer (or window), per type: those with
+    arcs, and those without (a CurvePolygon of straight rings, a MultiSurface of Polygons)."""
+    _meta, table = pyogrio.raw.read_arrow(vsi, layer=layer, columns=[], **kwargs)
+    arcs: Counter[str] = Counter()
+    straight: Counter[str] = Counter()
+    if table.num_columns == 0:
+        return arcs, straight
+    for wkb in table.column(table.num_columns - 1).to_pylist():
+        if not wkb or len(wkb) < 5:
+            continue
+        code = _wkb_header(wkb, 0)[0]
+        if code in CURVED:
+            try:
+                has_arc = _wkb_arcs(wkb, 0)[0]
+            except (IndexError, ValueError):  # damaged WKB: GDAL will say so when reading
+                has_arc = True
+            (arcs if has_arc else straight)[CURVED[code]] += 1
+    return arcs, straight
+
+
+def _wkb_header(wkb: bytes, at: int) -> tuple[int, int, str]:
+    """(ISO type code 1–17, coordinates per point, byte order) of the geometry at `at`."""
+    order: Literal["little", "big"] = "little" if wkb[at] == 1 else "big"
+    raw = int.from_bytes(wkb[at + 1:at + 5], order)
+    dims = 2 + ((raw % 10000) // 1000 in (1, 3) or bool(raw & 0x80000000)) + (
+        (raw % 10000) // 1000 in (2, 3) or bool(raw & 0x40000000))
+    return (raw & 0x0FFFFFFF) % 1000, dims, order
+
+
+def _wkb_arcs(wkb: bytes, at: int) -> tuple[bool, int]:
+    """Whether the geometry at `at` has a circular arc anywhere; and where it ends."""
+    code, dims, order = _wkb_header(wkb, at)
+    at += 5
+    if code == 1:
+        return False, at + 8 * dims
+    count = int.from_bytes(wkb[at:at + 4], "little" if order == "little" else "big")
+    at += 4
+    if code in (2, 8):  # LineString, CircularString: points
+        return code == 8, at + 8 * dims * count
+    if code == 3:  # Polygon: rings of points
+        for _ in range(count):
+            points = int.from_bytes(wkb[at:at + 4], "little" if order == "little" else "big")
+            at += 4 + 8 * dims * points
+        return False, at
+    if code in (4, 5, 6, 7, 9, 10, 11, 12):  # parts, each a whole geometry
+        found = False
+        for _ in range(count):
+            arc, at = _wkb_arcs(wkb, at)
+            found |= arc
+        return found, at
+    raise ValueError(f"WKB-type {code}")
 
 
 def count_features(source: Source, layer: str | None) -> int | None:
@@ -284,7 +478,8 @@ def count_features(source: Source, layer: str | None) -> int | None:
     if source.kind in ("csv", "sufrib", "esdl", "zip"):
         return None
     try:
-        n = int(pyogrio.read_info(source.vsi, layer=layer)["features"])
+        options = GML_OPEN_OPTIONS if source.kind == "gml" else {}
+        n = int(pyogrio.read_info(source.vsi, layer=layer, **options)["features"])
     except Exception:
         return None
     return n if n >= 0 else None

@@ -27,6 +27,8 @@ class ImportReport:
     mapping: dict[str, str] = field(default_factory=dict)
     genormaliseerd: dict[str, int] = field(default_factory=dict)
     meldingen: list[str] = field(default_factory=list)
+    bron: str | None = None  # where the features came from (--bron, default the file name)
+    verwijderd: dict[str, int] = field(default_factory=dict)  # replaced: bron -> features removed
 
     def skip(self, reden: str, aantal: int = 1) -> None:
         """Count `aantal` features skipped for `reden`."""
@@ -46,10 +48,14 @@ class ImportReport:
     def to_text(self) -> str:
         """Dutch multi-line report for the command line."""
         lines = [
-            f"Import laag '{self.laag}' uit {self.bestand} (herkend als: {self.preset})",
+            f"Import laag '{self.laag}' uit {self.bestand} (herkend als: {self.preset})"
+            + (f", bron '{self.bron}'" if self.bron and self.bron != self.bestand else ""),
             f"  sha256: {self.sha256}",
             f"  gelezen: {self.gelezen}, geladen: {self.geladen}, hersteld: {self.hersteld}",
         ]
+        if self.verwijderd:
+            lines.append(f"  verwijderd vóór het laden: {sum(self.verwijderd.values())}")
+            lines += [f"    uit bron {naam!r}: {n}" for naam, n in self.verwijderd.items()]
         if self.overgeslagen:
             lines.append("  overgeslagen:")
             lines += [f"    {reden}: {n}" for reden, n in self.overgeslagen.items()]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -35,6 +36,59 @@ def test_help_is_dutch(scratch_url: str) -> None:
     for command in ("import", "analyse", "export", "serve", "demo", "db"):
         assert command in result.stdout
     assert "Importeer" in result.stdout
+
+
+# What `import app.cli` and `koppelkansen --help` must not load: together they took 4-6 s.
+HEAVY_MODULES = ("pandas", "geopandas", "shapely", "pyogrio", "numpy", "sqlalchemy", "psycopg",
+                 "fastapi", "pydantic_settings", "alembic")
+
+
+@pytest.mark.parametrize("argv", [[], ["--help"], ["import", "--help"]])
+def test_start_up_does_not_load_the_geo_stack(argv: list[str]) -> None:
+    code = (
+        "import sys\n"
+        "from app.cli import main\n"
+        f"if {argv!r}:\n"
+        "    try:\n"
+        f"        main({argv!r})\n"
+        "    except SystemExit as exc:\n"
+        "        assert exc.code == 0, exc.code\n"
+        "print('MODULES', *sorted(sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=60, cwd=Path(__file__).resolve().parents[2])
+    assert result.returncode == 0, result.stderr
+    loaded = {name.split(".")[0] for name in result.stdout.split("MODULES")[-1].split()}
+    assert "typer" in loaded
+    assert not loaded & set(HEAVY_MODULES), sorted(loaded & set(HEAVY_MODULES))
+
+
+def test_an_import_does_not_load_the_web_stack(scratch_url: str, tmp_path: Path) -> None:
+    # fastapi/starlette cost 0.3-0.6 s of the 2 s a small import may take.
+    path = tmp_path / "twee.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"id": f"w{i}", "status": "gepland"},
+         "geometry": {"type": "LineString",
+                      "coordinates": [[155_000 + 100 * i, 463_000], [155_080 + 100 * i, 463_000]]}}
+        for i in range(2)]}))
+    argv = ["import", "warmtenet", str(path), "--crs", "EPSG:28992", "--set", "start_jaar=2028"]
+    code = (
+        "import sys\n"
+        "from app.cli import main\n"
+        "try:\n"
+        f"    main({argv!r})\n"
+        "except SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n"
+        "print('MODULES', *sorted(sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=120, cwd=Path(__file__).resolve().parents[2],
+                            env={**os.environ, "DATABASE_URL": scratch_url})
+    assert result.returncode == 0, result.stderr
+    assert "2 " in result.stdout.split("MODULES")[0]
+    loaded = {name.split(".")[0] for name in result.stdout.split("MODULES")[-1].split()}
+    assert {"pandas", "sqlalchemy"} <= loaded
+    assert not loaded & {"fastapi", "starlette", "uvicorn"}, sorted(loaded)
 
 
 def test_import_twice_adds_nothing_the_second_time(

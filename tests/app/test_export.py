@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import csv
 import io
+import json
+import re
+import sqlite3
 import zipfile
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
+import geopandas as gpd
 import pyogrio
 
 from app.exports.fields import BUURT_FIELDS, KANS_FIELDS
+from app.exports.service import write_export
+from app.kansen.service import save_besluit
+from tests.support import load_demo
 
 pytestmark = pytest.mark.db
 
@@ -95,7 +106,7 @@ def test_geojson_export_is_wgs84(client: TestClient, tmp_path: Path) -> None:
 
 def test_csv_export_has_wkt(client: TestClient, tmp_path: Path) -> None:
     archive = zipfile.ZipFile(io.BytesIO(client.get("/api/v1/export?format=csv").content))
-    text = archive.read("koppelkansen.csv").decode("utf-8")
+    text = archive.read("koppelkansen.csv").decode("utf-8-sig")
     header, first = text.splitlines()[:2]
     assert header.startswith("WKT;")
     assert first.split(";")[0].strip('"').startswith(("LINESTRING", "MULTILINESTRING"))
@@ -124,3 +135,165 @@ def test_long_texts_in_the_shapefile_end_with_an_ellipsis(client: TestClient, tm
             else:
                 assert text == original
     assert cut > 0, "de demo heeft geen toelichting langer dan 254 bytes"
+
+
+# --- issue 7: what a GIS user found ----------------------------------------------------------
+
+YEARS = ("start_jaar", "eind_jaar", "riool_due_jaar", "jaarverschil")
+SHORT_YEARS = tuple(KANS_FIELDS[name][0] for name in YEARS)
+NOTE = "Bespreken met netbeheerder – één sleuf; daarna “beslissen”"
+
+
+def _dbf_fields(path: Path) -> dict[str, tuple[str, int, int]]:
+    """The field descriptors of a .dbf: name -> (type letter, width, decimals)."""
+    raw = path.read_bytes()
+    header_size = int.from_bytes(raw[8:10], "little")
+    fields = {}
+    for start in range(32, header_size - 1, 32):
+        block = raw[start:start + 32]
+        name = block[:11].split(b"\0")[0].decode("ascii")
+        fields[name] = (chr(block[11]), block[16], block[17])
+    return fields
+
+
+def _export(client: TestClient, fmt: str, folder: Path) -> Path:
+    response = client.get(f"/api/v1/export?format={fmt}")
+    assert response.status_code == 200, response.text
+    if fmt == "gpkg":
+        path = folder / "uit.gpkg"
+        path.write_bytes(response.content)
+        return path
+    zipfile.ZipFile(io.BytesIO(response.content)).extractall(folder / fmt)
+    return folder / fmt
+
+
+def test_years_are_integers_in_every_format(client: TestClient, tmp_path: Path) -> None:
+    gpkg = _export(client, "gpkg", tmp_path)
+    frame = pyogrio.read_dataframe(gpkg, layer="koppelkansen")
+    # The demo has results without a riool year (R2, R3): those nulls made pandas write floats.
+    assert frame["riool_due_jaar"].isna().any() and frame["riool_due_jaar"].notna().any()
+    info = pyogrio.read_info(gpkg, layer="koppelkansen")
+    types = dict(zip(info["fields"], info["ogr_types"], strict=True))
+    assert {types[name] for name in YEARS} <= {"OFTInteger", "OFTInteger64"}, types
+
+    features = json.loads((_export(client, "geojson", tmp_path) / "koppelkansen.geojson")
+                          .read_text("utf-8"))["features"]
+    for name in YEARS:
+        values = [f["properties"][name] for f in features]
+        assert all(v is None or type(v) is int for v in values), (name, values[:5])
+        assert any(type(v) is int for v in values)
+
+    shp = _export(client, "shp", tmp_path)
+    for dbf in shp.glob("koppelkansen_*.dbf"):
+        fields = _dbf_fields(dbf)
+        for short in SHORT_YEARS:
+            kind, _, decimals = fields[short]
+            assert (kind, decimals) == ("N", 0), (dbf.name, short, fields[short])
+        read = pyogrio.read_info(dbf.with_suffix(".shp"))
+        types = dict(zip(read["fields"], read["ogr_types"], strict=True))
+        assert {types[s] for s in SHORT_YEARS} <= {"OFTInteger", "OFTInteger64"}
+
+    content = (_export(client, "csv", tmp_path) / "koppelkansen.csv").read_text("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(content), delimiter=";"))
+    assert rows
+    for name in YEARS:
+        assert all(re.fullmatch(r"-?\d{1,4}", row[name]) or row[name] == "" for row in rows), name
+    assert ".0;" not in content
+
+
+def test_legenda_csv_opens_in_dutch_excel(client: TestClient, tmp_path: Path) -> None:
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/api/v1/export?format=shp").content))
+    raw = archive.read("legenda.csv")
+    # Excel reads UTF-8 only with a BOM; the Dutch locale splits columns on ';'.
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert not raw[3:].startswith(b"sep=")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == ["laag", "kort", "volledig", "omschrijving"]
+    assert all(len(row) == 4 for row in rows)
+    by_full = {(row[0], row[2]): row for row in rows[1:]}
+    assert by_full[("buurtscores", "score")][3].startswith("Score 0–100")
+    assert by_full[("koppelkansen", "besluit_status")][1] == "besluit"
+    csv_export = zipfile.ZipFile(io.BytesIO(client.get("/api/v1/export?format=csv").content))
+    assert csv_export.read("koppelkansen.csv").startswith(b"\xef\xbb\xbfWKT;")
+
+
+def test_decision_fields_are_text_also_before_any_decision(client: TestClient,
+                                                           tmp_path: Path) -> None:
+    gpkg = pyogrio.read_info(_export(client, "gpkg", tmp_path), layer="koppelkansen")
+    types = dict(zip(gpkg["fields"], gpkg["ogr_types"], strict=True))
+    assert types["besluit_status"] == types["besluit_notitie"] == "OFTString"
+    for dbf in (_export(client, "shp", tmp_path)).glob("koppelkansen_*.dbf"):
+        fields = _dbf_fields(dbf)
+        assert fields["besluit"][0] == fields["besl_notit"][0] == "C", fields
+
+
+@pytest.fixture
+def decided(scratch_engine: Engine, tmp_path: Path) -> tuple[Engine, str]:
+    """The demo in the scratch database with one decision taken on a result."""
+    load_demo(scratch_engine, tmp_path / "demo")
+    with Session(scratch_engine) as session:
+        kans_id = session.execute(sa.text("SELECT kans_id FROM koppelkans ORDER BY kans_id "
+                                       "LIMIT 1")).scalar_one()
+        save_besluit(session, kans_id=kans_id, status="in_overleg", notitie=NOTE)
+    return scratch_engine, kans_id
+
+
+def test_decisions_are_in_every_export(decided: tuple[Engine, str], tmp_path: Path) -> None:
+    engine, kans_id = decided
+    gpkg = write_export(engine, tmp_path / "uit.gpkg", "gpkg", [])[0]
+    frames = {"gpkg": pyogrio.read_dataframe(gpkg, layer="koppelkansen")}
+    with sqlite3.connect(gpkg) as db:
+        aliases = dict(db.execute("SELECT column_name, name FROM gpkg_data_columns "
+                                  "WHERE table_name = 'koppelkansen'").fetchall())
+    assert aliases["besluit_status"].startswith("Besluit van het team")
+    assert aliases["besluit_notitie"] == KANS_FIELDS["besluit_notitie"][1]
+
+    write_export(engine, tmp_path / "geojson.zip", "geojson", [])
+    zipfile.ZipFile(tmp_path / "geojson.zip").extractall(tmp_path / "geojson")
+    frames["geojson"] = gpd.read_file(tmp_path / "geojson" / "koppelkansen.geojson")
+    write_export(engine, tmp_path / "csv.zip", "csv", [])
+    zipfile.ZipFile(tmp_path / "csv.zip").extractall(tmp_path / "csv")
+    frames["csv"] = pyogrio.read_dataframe(tmp_path / "csv" / "koppelkansen.csv")
+    for fmt, frame in frames.items():
+        row = frame.set_index("kans_id").loc[kans_id]
+        assert (row["besluit_status"], row["besluit_notitie"]) == ("in_overleg", NOTE), fmt
+        others = frame[frame["kans_id"] != kans_id]["besluit_status"]
+        assert (others.isna() | (others == "")).all(), fmt
+
+    shp = write_export(engine, tmp_path / "shp.zip", "shp", [])[0]
+    archive = zipfile.ZipFile(shp)
+    archive.extractall(tmp_path / "shp")
+    found = []
+    for part in (tmp_path / "shp").glob("koppelkansen_*.shp"):
+        frame = pyogrio.read_dataframe(part, encoding="UTF-8")
+        found += [(s, n) for k, s, n in zip(frame["kans_id"], frame["besluit"],
+                                             frame["besl_notit"], strict=True) if k == kans_id]
+    assert found == [("in_overleg", NOTE)]
+    legend = archive.read("legenda.csv").decode("utf-8-sig")
+    assert "koppelkansen;besluit;besluit_status;" in legend
+    assert "koppelkansen;besl_notit;besluit_notitie;" in legend
+
+
+def test_empty_layers_keep_their_geometry_and_field_types(
+    scratch_engine: Engine, tmp_path: Path
+) -> None:
+    # An analysis that found nothing: no results and no buurtscores.
+    with scratch_engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO analyse_run (peiljaar, parameters, import_ids, aantallen, "
+                          "duur_s) VALUES (2026, '{}', '[]', '{}', 0)"))
+    gpkg = write_export(scratch_engine, tmp_path / "leeg.gpkg", "gpkg", [])[0]
+    kansen = pyogrio.read_info(gpkg, layer="koppelkansen")
+    scores = pyogrio.read_info(gpkg, layer="buurtscores")
+    assert (kansen["features"], scores["features"]) == (0, 0)
+    assert kansen["geometry_type"] == "MultiLineString"
+    assert scores["geometry_type"] == "MultiPolygon"
+    types = dict(zip(kansen["fields"], kansen["ogr_types"], strict=True))
+    assert types["start_jaar"] == "OFTInteger" and types["lengte_m"] == "OFTReal"
+    types = dict(zip(scores["fields"], scores["ogr_types"], strict=True))
+    assert types["rang"] == "OFTInteger" and types["score"] == "OFTReal"
+    shp = write_export(scratch_engine, tmp_path / "leeg.zip", "shp", [])[0]
+    zipfile.ZipFile(shp).extractall(tmp_path / "shp")
+    assert pyogrio.read_info(tmp_path / "shp" / "buurtscores_vlak.shp")["geometry_type"] == "Polygon"
+    assert pyogrio.read_info(tmp_path / "shp" / "koppelkansen_lijn.shp")["geometry_type"] == (
+        "LineString")
+    assert _dbf_fields(tmp_path / "shp" / "koppelkansen_lijn.dbf")["start_jaar"][::2] == ("N", 0)

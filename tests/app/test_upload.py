@@ -120,7 +120,8 @@ def test_import_failing_halfway_leaves_the_database_unchanged(scratch_engine: En
     good = [LineString([(150_000 + i, 460_000), (150_000 + i, 460_050)]) for i in range(500)]
     frame = gpd.GeoDataFrame(
         {"id": [f"r{i}" for i in range(501)], "stelseltype": "gemengd", "materiaal": "beton",
-         "diameter_mm": 300.0, "aanlegjaar": 1970, "vervangingsjaar": None},
+         "diameter_mm": 300.0, "breedte_mm": None, "hoogte_mm": None, "aanlegjaar": 1970,
+         "vervangingsjaar": None},
         geometry=[*good, Point(150_000, 460_000)], crs="EPSG:28992")
     report = ImportReport(laag="riolering", bestand="halverwege.gpkg", sha256="0" * 64)
     with pytest.raises(Exception, match="(?i)geometry"), scratch_engine.begin() as conn:

@@ -22,18 +22,27 @@ def stats(page: Page, kind: str) -> dict[str, Any]:
     return dict(page.evaluate("(k) => KK.stats(k)", kind))
 
 
+_DRAWN_JS = """(k) => {
+  const out = [];
+  const tiles = kkLayers[k].layer._vectorTiles || {};
+  Object.values(tiles).forEach((r) => Object.values(r._features || {})
+    .forEach((f) => out.push(f.feature.properties)));
+  return out;
+}"""
+
+
 def drawn_properties(page: Page, kind: str) -> list[dict[str, Any]]:
     """The properties of every feature drawn in the layer's current tiles."""
-    return list(page.evaluate(
-        """(k) => {
-          const out = [];
-          const tiles = kkLayers[k].layer._vectorTiles || {};
-          Object.values(tiles).forEach((r) => Object.values(r._features || {})
-            .forEach((f) => out.push(f.feature.properties)));
-          return out;
-        }""",
-        kind,
-    ))
+    return list(page.evaluate(_DRAWN_JS, kind))
+
+
+def wait_drawn_until(page: Page, kind: str, condition: str, *, timeout: int = 20_000) -> None:
+    """Wait until the layer is loaded and its drawn features `ps` meet the JS `condition`
+    (a redraw under load may start after `settle` looked)."""
+    page.wait_for_function(
+        f"(k) => kkLayers[k].status === 'loaded' && ((ps) => {condition})(({_DRAWN_JS})(k))",
+        arg=kind, timeout=timeout,
+    )
 
 
 def settle(page: Page, *kinds: str) -> None:

@@ -10,7 +10,13 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import Recorder
-from tests.browser.helpers import drawn_properties, settle, wait_drawn, wait_hash
+from tests.browser.helpers import (
+    drawn_properties,
+    settle,
+    wait_drawn,
+    wait_drawn_until,
+    wait_hash,
+)
 
 pytestmark = pytest.mark.browser
 Shot = Callable[[str], Path]
@@ -91,6 +97,7 @@ def test_filters_change_what_is_drawn_and_listed(
     page.get_by_label("van", exact=True).fill("2029")
     page.get_by_label("van", exact=True).dispatch_event("change")
     settle(page, "koppelkansen")
+    wait_drawn_until(page, "koppelkansen", "ps.length > 0 && ps.every((p) => p.start_jaar >= 2029)")
     r1 = drawn_properties(page, "koppelkansen")
     assert r1 and {p["regel"] for p in r1} == {"werk_met_werk"}
     assert all(p["start_jaar"] >= 2029 for p in r1)

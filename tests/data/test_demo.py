@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -13,7 +14,9 @@ import shapely
 
 from data.demo import DemoFiles, generate_demo
 from data.importers import read_layer
+from data.importers.dekking import read_dekking_file
 from geo.analysis import Analysis, analyse
+from geo.dekking import dekking_from_layers
 from geo.params import RuleParams
 from geo.schema import REGELS
 
@@ -41,7 +44,17 @@ def analysis(demo: DemoFiles) -> Analysis:
     layers = {}
     for laag, path in demo.paths.items():
         layers[laag], _report = read_layer(laag, path, source_layer=demo.source_layers.get(laag))
-    return analyse(**layers, params=RuleParams(), peiljaar=PEILJAAR)
+    return analyse(**layers, dekking=demo_dekking(demo, layers), params=RuleParams(),
+                   peiljaar=PEILJAAR)
+
+
+def demo_dekking(demo: DemoFiles, layers: dict[str, Any]) -> dict[str, Any]:
+    """The dekking the demo import gives (RULES.md §8): the gemeentegrens for the layers that
+    come with it, the features' own coverage (Leefbaarometer: its cells) for the others."""
+    assert demo.dekking is not None
+    dekking = dekking_from_layers(layers)
+    grens = read_dekking_file(demo.dekking)
+    return {**dekking, **dict.fromkeys(demo.dekking_lagen, grens)}
 
 
 def _read(files: DemoFiles, laag: str) -> pd.DataFrame:
@@ -172,3 +185,12 @@ def test_demo_pipe_lifetimes_come_from_the_rules(monkeypatch: pytest.MonkeyPatch
     assert lifetime(np.array(["gres"])).tolist() == [7]
     custom = RuleParams(levensduur={"beton": 45}, levensduur_overig=33)
     assert lifetime(np.array(["beton", "pvc"]), custom).tolist() == [45, 33]
+
+
+def test_demo_dekking_covers_the_town_for_groen_and_bomen(analysis: Analysis) -> None:
+    """RULES.md §8: the demo's BGT layers come with the gemeentegrens (plus margin) as dekking,
+    so every section and pipe is judged for them; the Leefbaarometer covers only its cells."""
+    for regel in ("vergroenen", "boomconflict", "afkoppelen"):
+        assert analysis.beoordeling[regel].niet_beoordeeld == 0, regel
+    lbm = analysis.beoordeling["leefbaarheid"]
+    assert lbm.beoordeeld > 0 and lbm.niet_beoordeeld > 0

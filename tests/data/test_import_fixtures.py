@@ -52,7 +52,7 @@ def test_zipped_shapefile_with_truncated_gwsw_names(tmp_path: Path) -> None:
     frame, report = read_layer("riolering", _zip(tmp_path, "riool"))
     assert report.preset == "gwsw"
     assert report.mapping["materiaal"] == "MateriaalL"
-    assert report.mapping["diameter_mm"] == "BreedteLei"
+    assert report.mapping["breedte_mm"] == "BreedteLei"  # a diameter when round (no VormLeiding)
     assert report.mapping["vervangingsjaar"] == "jaar_verva"
     assert frame["materiaal"].tolist() == ["beton", "gres", "pvc", "gewapend beton"]
     assert frame["stelseltype"].tolist() == ["gemengd", "hemelwater", "vuilwater", "onbekend"]
@@ -160,7 +160,7 @@ def test_wrong_geometry_type_refused(tmp_path: Path) -> None:
 
 
 def test_missing_required_attribute_lists_columns(tmp_path: Path) -> None:
-    path = write_geojson(tmp_path / "b.geojson", [feature(square(X, Y), CODE="0601",
+    path = write_geojson(tmp_path / "b.geojson", [feature(square(X, Y), CODE="03440601",
                                                           NAAM="Kievitsloop")])
     with pytest.raises(ImportRefused) as err:
         read_layer("buurt", path)
@@ -168,7 +168,7 @@ def test_missing_required_attribute_lists_columns(tmp_path: Path) -> None:
     assert "CODE, NAAM" in err.value.message and "--map" in err.value.message
     frame, report = read_layer("buurt", path, mapping={"buurtcode": "CODE",
                                                        "buurtnaam": "naam"})
-    assert frame["buurtcode"].tolist() == ["0601"]
+    assert frame["buurtcode"].tolist() == ["BU03440601"]  # 8 digits get BU (attributes.py)
     assert frame["buurtnaam"].tolist() == ["Kievitsloop"]
     assert report.mapping["buurtcode"] == "CODE"
     with pytest.raises(ImportRefused, match="staat niet in het bestand"):

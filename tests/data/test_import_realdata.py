@@ -179,7 +179,7 @@ def test_almere_as_gwsw_shapefile_with_truncated_names(realdata: Path, tmp_path:
     frame, report = read_layer("riolering", tmp_path / "almere_gwsw.shp")
     assert report.preset == "gwsw"
     assert report.mapping["materiaal"] == "MateriaalL"
-    assert report.mapping["diameter_mm"] == "BreedteLei"
+    assert report.mapping["breedte_mm"] == "BreedteLei"  # round (VormLeidin): the diameter
     assert report.mapping["stelseltype"] == "StelselTyp"
     assert report.mapping["aanlegjaar"] == "Begindatum"
     assert len(frame) == len(source) == 968

@@ -125,3 +125,23 @@ def test_shapefile_alone_refused_with_what_is_missing(tmp_path: Path) -> None:
     (tmp_path / "riool.shx").unlink()
     with pytest.raises(ImportRefused, match=r"\.dbf en \.shx ontbreekt"):
         read_layer("riolering", tmp_path / "riool.shp")
+
+
+@pytest.mark.parametrize("name, content", [
+    ("riool.gpkg", b"dit is geen geopackage" * 50),
+    ("riool.geojson", b'{"type": "FeatureCollection", "features": [ {"type": '),
+])
+def test_unreadable_file_refused_in_dutch_cause_first(tmp_path: Path, name: str,
+                                                      content: bytes) -> None:
+    """A library's English error is never the message: the Dutch cause and what to do come
+    first, the technical words (cut short) last, and no server folder is named."""
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(ImportRefused) as refused:
+        read_layer("riolering", path)
+    message = refused.value.message
+    lead, _, technical = message.partition("Technische melding:")
+    assert lead.startswith(f"{name} is niet leesbaar: ")
+    assert "Controleer of het bestand volledig is" in lead
+    assert technical.strip() and len(technical) <= 205
+    assert not any(word in lead for word in ("not", "failed", "error", "supported"))

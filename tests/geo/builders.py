@@ -66,3 +66,9 @@ def cel(grid_id: str, x0: float, y0: float, klasse: int, jaar: int = 2022,
     values = {d: dims.get(d, 0.0) for d in ("fys", "onv", "soc", "vrz", "won")}
     return {"grid_id": grid_id, "jaar": jaar, "lbm": 4.0, "afw": 0.0, **values,
             "klasse": klasse, "geometry": box(x0, y0, x0 + 100, y0 + 100)}
+
+
+def overal() -> dict[str, Any]:
+    """A dekking (RULES.md §8) that covers every test coordinate for each context layer."""
+    everywhere = box(-1e6, -1e6, 1e6, 1e6)
+    return {"groen": everywhere, "boom": everywhere, "leefbaarometer": everywhere}

@@ -1,4 +1,4 @@
-"""A deliberately naive reference implementation of RULES.md §2–§5, written from the spec text.
+"""A deliberately naive reference implementation of RULES.md §2–§5 and §8, from the spec text.
 
 It uses plain Python loops over all pairs and plain shapely calls (no spatial index, no
 vectorisation), so that it shares as little as possible with geo/. It is only used by
@@ -8,6 +8,13 @@ Interpretation choices (the same as documented for geo/, see the test module doc
 buffers with quad_segs=16, threshold comparisons with a 1e-9 tolerance, kans_id = first 16 hex
 characters of sha1(regel + "|" + ",".join(sorted(source ids))), sections numbered from 0 and
 continuing across the parts of a MultiLineString.
+
+§8 (data coverage): a unit (section; for R4 a pipe) is judged by a rule only when it lies within
+the dekking of the layer the rule needs, with 0.5 m tolerance, read here as: no length of the
+unit lies outside the dekking buffered by 0.5 m (quad_segs=16). An empty layer judges nothing
+("laag leeg"); a layer with features but no dekking covers nothing ("buiten dekking"). The R4
+units are the pipes R4 would test for green (gemengd/onbekend, due within the horizon).
+Per buurt, niet_beoordeeld_m = length of the union of the not-judged units clipped to the buurt.
 """
 
 from __future__ import annotations
@@ -160,10 +167,49 @@ def green_share(corridor: BaseGeometry, green_polys: list[BaseGeometry]) -> floa
     return corridor.intersection(green).area / corridor.area
 
 
+TOLERANCE_M = 0.5
+RULE_LAYER = {"vergroenen": "groen", "boomconflict": "boom", "leefbaarheid": "leefbaarometer",
+              "afkoppelen": "groen"}
+NB_METRIC = {"vergroenen": "nb_r2_m", "boomconflict": "nb_r2b_m", "leefbaarheid": "nb_r3_m",
+             "afkoppelen": "nb_r4_m"}
+
+
 def reference(*, buurt: Any, warmtenet: Any, riolering: Any, groen: Any, boom: Any,
-              leefbaarometer: Any, params: Any, peiljaar: int) -> dict[str, Any]:
-    """All results, keyed by (regel, kans_id), the sections and the buurt scores."""
+              leefbaarometer: Any, dekking: dict[str, Any] | None, params: Any,
+              peiljaar: int) -> dict[str, Any]:
+    """All results, keyed by (regel, kans_id), the sections, the buurt scores, and per rule
+    what was judged and not (§8)."""
     P = peiljaar
+    layer_has_rows = {
+        "groen": any(not g.is_empty for g in groen.geometry if g is not None),
+        "boom": any(not g.is_empty for g in boom.geometry if g is not None),
+        "leefbaarometer": any(not g.is_empty for g in leefbaarometer.geometry if g is not None),
+    }
+    beoordeling: dict[str, dict[str, Any]] = {
+        regel: {"beoordeeld": 0, "niet_beoordeeld": 0,
+                "per_reden": {"laag leeg": 0, "buiten dekking": 0}, "units": []}
+        for regel in RULE_LAYER
+    }
+
+    def may_judge(regel: str, unit: BaseGeometry) -> bool:
+        """§8: True when `regel` may judge this unit; otherwise count it with the reason."""
+        laag = RULE_LAYER[regel]
+        record = beoordeling[regel]
+        area = (dekking or {}).get(laag)
+        if not layer_has_rows[laag]:
+            reason: str | None = "laag leeg"
+        elif area is None or area.is_empty:
+            reason = "buiten dekking"
+        else:
+            zone = area.buffer(TOLERANCE_M, quad_segs=QUAD_SEGS)
+            reason = None if unit.difference(zone).length <= EPS else "buiten dekking"
+        if reason is None:
+            record["beoordeeld"] += 1
+            return True
+        record["niet_beoordeeld"] += 1
+        record["per_reden"][reason] += 1
+        record["units"].append(unit)
+        return False
     sections = make_sections(warmtenet, params)
     pipes = _rows(riolering)
     for p in pipes:
@@ -206,6 +252,8 @@ def reference(*, buurt: Any, warmtenet: Any, riolering: Any, groen: Any, boom: A
 
     # R2 vergroenen
     for s in sections:
+        if not may_judge("vergroenen", s.geometry):
+            continue
         corridor = _buffer(s.geometry, params.groen_buffer_m)
         share = green_share(corridor, green_polys)
         if share < params.groen_drempel - EPS:
@@ -218,6 +266,8 @@ def reference(*, buurt: Any, warmtenet: Any, riolering: Any, groen: Any, boom: A
 
     # R2b boomconflict
     for s in sections:
+        if not may_judge("boomconflict", s.geometry):
+            continue
         near = [t for t in trees
                 if t["geometry"].distance(s.geometry) <= params.boom_afstand_m + EPS]
         if near:
@@ -231,6 +281,8 @@ def reference(*, buurt: Any, warmtenet: Any, riolering: Any, groen: Any, boom: A
 
     # R3 leefbaarheid
     for s in sections:
+        if not may_judge("leefbaarheid", s.geometry):
+            continue
         if low_union is None:
             continue
         low_len = s.geometry.intersection(low_union).length
@@ -262,6 +314,8 @@ def reference(*, buurt: Any, warmtenet: Any, riolering: Any, groen: Any, boom: A
         if due is None or r["stelseltype"] not in ("gemengd", "onbekend"):
             continue
         if not (P <= due <= P + params.horizon_jaar):
+            continue
+        if not may_judge("afkoppelen", r["geometry"]):
             continue
         corridor = _buffer(r["geometry"], params.groen_buffer_m)
         share = green_share(corridor, green_polys)
@@ -299,6 +353,9 @@ def reference(*, buurt: Any, warmtenet: Any, riolering: Any, groen: Any, boom: A
             1 for p in pipes
             if p["due"] is None and buurt_of(halfway_point(p["geometry"])) == b["buurtcode"])
         row["n_kansen"] = sum(1 for res in results if res.buurtcode == b["buurtcode"])
+        for regel, metric in NB_METRIC.items():
+            clipped = [u.intersection(bgeom) for u in beoordeling[regel]["units"]]
+            row[metric] = unary_union(clipped).length if clipped else 0.0
         scores[b["buurtcode"]] = row
     maxima = {m: max((row[m] for row in scores.values()), default=0.0) for m in rule_of}
     weights = params.gewichten
@@ -317,4 +374,5 @@ def reference(*, buurt: Any, warmtenet: Any, riolering: Any, groen: Any, boom: A
         "results": {(res.regel, res.kans_id): res for res in results},
         "sections": sections,
         "scores": scores,
+        "beoordeling": beoordeling,
     }

@@ -13,7 +13,7 @@ from shapely import Point, box
 from geo.analysis import Analysis, analyse
 from geo.params import RuleParams
 from geo.schema import BUURTSCORE_COLUMNS, KANS_COLUMNS
-from tests.geo.builders import buurt_row, cel, empty, layer, pijp, werk
+from tests.geo.builders import buurt_row, cel, empty, layer, overal, pijp, werk
 
 P = 2026
 
@@ -40,7 +40,8 @@ def town() -> dict[str, Any]:
 
 
 def run(params: RuleParams | None = None, **layers: Any) -> Analysis:
-    return analyse(**{**town(), **layers}, params=params or RuleParams(), peiljaar=P)
+    return analyse(**{**town(), **layers}, dekking=overal(), params=params or RuleParams(),
+                   peiljaar=P)
 
 
 def test_tiny_town_finds_each_rule() -> None:
@@ -93,13 +94,14 @@ def test_same_result_on_rerun_and_for_shuffled_input_rows() -> None:
 def test_inputs_are_not_mutated() -> None:
     layers = town()
     before = {k: v.copy() for k, v in layers.items()}
-    analyse(**layers, params=RuleParams(), peiljaar=P)
+    analyse(**layers, dekking=overal(), params=RuleParams(), peiljaar=P)
     for name, gdf in layers.items():
         assert_geodataframe_equal(gdf, before[name])
 
 
 def test_all_layers_empty() -> None:
-    result = analyse(**{k: empty(k) for k in town()}, params=RuleParams(), peiljaar=P)
+    result = analyse(**{k: empty(k) for k in town()}, dekking=overal(), params=RuleParams(),
+                     peiljaar=P)
     assert len(result.kansen) == 0 and len(result.buurtscores) == 0 and len(result.secties) == 0
     assert list(result.kansen.columns) == [*KANS_COLUMNS, "geometry"]
 

@@ -69,6 +69,10 @@ def test_metrics_scores_and_ranks() -> None:
             "laag_aandeel": [0.5, 0.5, 0.0],
             "riool_onbekend": pd.Series([1, 2, 0], dtype="Int64"),
             "n_kansen": pd.Series([2, 4, 1], dtype="Int64"),
+            # nothing passed as niet beoordeeld (RULES.md §8): 0 m everywhere
+            "nb_r2_m": [0.0, 0.0, 0.0], "nb_r2b_m": [0.0, 0.0, 0.0],
+            "nb_r3_m": [0.0, 0.0, 0.0], "nb_r4_m": [0.0, 0.0, 0.0],
+            "niet_beoordeeld": pd.Series([None, None, None], dtype="str"),
         },
         geometry=[A, B, C], crs="EPSG:28992",
     )

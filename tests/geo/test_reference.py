@@ -1,8 +1,11 @@
-"""geo.analysis.analyse against a naive reference implementation of RULES.md §2–§5.
+"""geo.analysis.analyse against a naive reference implementation of RULES.md §2–§5 and §8.
 
 The reference (tests/geo/reference.py) was written from the spec text alone, with plain loops
 over all pairs. Both run on small random municipalities (seeded numpy) with default and with
-non-default RuleParams; results, attributes, sections and buurt scores must agree.
+non-default RuleParams; results, attributes, sections and buurt scores must agree. Each town
+gets random dekking polygons (§8): absent, everywhere, or a few boxes whose edges lie within
+±0.8 m of the street grid (so the 0.5 m tolerance decides), sometimes rotated; what each rule
+judged and not judged, and niet_beoordeeld_m per buurt, must agree as well.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from shapely.affinity import rotate
 
 from geo.analysis import analyse
 from geo.params import RuleParams
-from tests.geo.builders import buurt_row, empty, layer, pijp, werk
+from tests.geo.builders import buurt_row, empty, layer, overal, pijp, werk
 from tests.geo.reference import _val as _none
 from tests.geo.reference import reference
 
@@ -178,17 +181,53 @@ def municipality(seed: int) -> dict[str, Any]:
     }
 
 
+def random_dekking(seed: int) -> dict[str, Any]:
+    """Random dekking polygons per context layer for the town of `seed` (its own generator)."""
+    rng = np.random.default_rng(10_000 + seed)
+    out: dict[str, Any] = {}
+    for laag in ("groen", "boom", "leefbaarometer"):
+        u = rng.random()
+        if u < 0.15:
+            continue  # no dekking known: nothing covered
+        if u < 0.35:
+            out[laag] = box(-1000, -1000, SIZE + 1000, SIZE + 1000)
+            continue
+        pieces = []
+        for _ in range(int(rng.integers(1, 4))):
+            x0, y0 = (float(rng.integers(-1, 6)) * 100 + float(rng.uniform(-0.8, 0.8))
+                      for _ in range(2))
+            x1 = x0 + float(rng.integers(2, 7)) * 100 + float(rng.uniform(-0.8, 0.8))
+            y1 = y0 + float(rng.integers(2, 7)) * 100 + float(rng.uniform(-0.8, 0.8))
+            piece = box(x0, y0, x1, y1)
+            if rng.random() < 0.2:
+                piece = rotate(piece, float(rng.uniform(-30, 30)), origin="centroid")
+            pieces.append(piece)
+        area = pieces[0]
+        for piece in pieces[1:]:
+            area = area.union(piece)
+        out[laag] = area
+    return out
+
+
 def _close(a: Any, b: Any, rel: float = REL, abs_: float = 1e-9) -> bool:
     if a is None or b is None:
         return a is None and b is None
     return math.isclose(float(a), float(b), rel_tol=rel, abs_tol=abs_)
 
 
-def compare(layers: dict[str, Any], params: RuleParams) -> list[str]:
+def compare(layers: dict[str, Any], params: RuleParams,
+            dekking: dict[str, Any] | None) -> list[str]:
     """Every difference between analyse() and the reference, as readable lines."""
-    got = analyse(**layers, params=params, peiljaar=P)
-    ref = reference(**layers, params=params, peiljaar=P)
+    got = analyse(**layers, dekking=dekking, params=params, peiljaar=P)
+    ref = reference(**layers, dekking=dekking, params=params, peiljaar=P)
     problems: list[str] = []
+
+    # §8: units judged and not judged per rule, and why
+    for regel, r_b in ref["beoordeling"].items():
+        g_b = got.beoordeling[regel].to_dict()
+        for key in ("beoordeeld", "niet_beoordeeld", "per_reden"):
+            if g_b[key] != r_b[key]:
+                problems.append(f"beoordeling {regel}: {key} ref {r_b[key]} geo {g_b[key]}")
 
     # Sections
     ref_secs = {s.sectie_id: s for s in ref["sections"]}
@@ -249,7 +288,8 @@ def compare(layers: dict[str, Any], params: RuleParams) -> list[str]:
         problems.append(f"buurtscores: ref {sorted(ref_scores)} geo {sorted(got_scores)}")
     for code in sorted(set(ref_scores) & set(got_scores)):
         r, g = ref_scores[code], got_scores[code]
-        for col in ("m_r1", "m_r2", "m_r3", "m_r4", "laag_aandeel", "score"):
+        for col in ("m_r1", "m_r2", "m_r3", "m_r4", "laag_aandeel", "score", "nb_r2_m",
+                    "nb_r2b_m", "nb_r3_m", "nb_r4_m"):
             if not _close(g[col], r[col], abs_=1e-6):
                 problems.append(f"buurt {code}: {col} ref {r[col]} geo {g[col]}")
         recount = {
@@ -286,14 +326,21 @@ NON_DEFAULT = [
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_matches_reference_default_params(seed: int) -> None:
-    problems = compare(municipality(seed), RuleParams())
+    problems = compare(municipality(seed), RuleParams(), random_dekking(seed))
+    assert not problems, "\n".join(problems[:40])
+
+
+@pytest.mark.parametrize("seed", [7, 8])
+def test_matches_reference_with_empty_context_layers(seed: int) -> None:
+    layers = {**municipality(seed), "groen": empty("groen"), "boom": empty("boom")}
+    problems = compare(layers, RuleParams(), random_dekking(seed))
     assert not problems, "\n".join(problems[:40])
 
 
 @pytest.mark.parametrize("which", range(len(NON_DEFAULT)))
 @pytest.mark.parametrize("seed", [101, 202, 303])
 def test_matches_reference_non_default_params(seed: int, which: int) -> None:
-    problems = compare(municipality(seed), NON_DEFAULT[which])
+    problems = compare(municipality(seed), NON_DEFAULT[which], random_dekking(seed + which))
     assert not problems, "\n".join(problems[:40])
 
 
@@ -301,7 +348,8 @@ def test_generator_exercises_every_rule() -> None:
     """The random towns are not vacuous: across seeds every rule fires, in several buurten."""
     counts: dict[str, int] = {}
     for seed in range(6):
-        ref = reference(**municipality(seed), params=RuleParams(), peiljaar=P)
+        ref = reference(**municipality(seed), dekking=random_dekking(seed), params=RuleParams(),
+                        peiljaar=P)
         for regel, _ in ref["results"]:
             counts[regel] = counts.get(regel, 0) + 1
     assert set(counts) == {"werk_met_werk", "vergroenen", "boomconflict", "leefbaarheid",
@@ -309,11 +357,30 @@ def test_generator_exercises_every_rule() -> None:
     assert min(counts.values()) >= 5, counts
 
 
+def test_generator_exercises_dekking() -> None:
+    """Across seeds: units judged, units outside the dekking, and a layer without dekking."""
+    judged = outside = 0
+    tolerance_decides = 0
+    for seed in SEEDS:
+        dekking = random_dekking(seed)
+        ref = reference(**municipality(seed), dekking=dekking, params=RuleParams(), peiljaar=P)
+        for record in ref["beoordeling"].values():
+            judged += record["beoordeeld"]
+            outside += record["per_reden"]["buiten dekking"]
+        for s in ref["sections"]:
+            for area in dekking.values():
+                if not area.covers(s.geometry) and area.buffer(0.5).covers(s.geometry):
+                    tolerance_decides += 1
+    assert judged > 100 and outside > 100, (judged, outside)
+    assert tolerance_decides > 0
+    assert any(len(random_dekking(seed)) < 3 for seed in SEEDS)
+
+
 def test_matches_reference_on_tiny_town() -> None:
     """The hand-made town of test_analysis, where every rule fires."""
     from tests.geo.test_analysis import town
 
-    problems = compare(town(), RuleParams())
+    problems = compare(town(), RuleParams(), overal())
     assert not problems, "\n".join(problems)
 
 
@@ -336,7 +403,7 @@ def _zigzag_layers() -> dict[str, Any]:
 
 
 def test_r1_multipart_buurtcode_follows_whole_geometry() -> None:
-    kansen = analyse(**_zigzag_layers(), params=RuleParams(), peiljaar=P).kansen
+    kansen = analyse(**_zigzag_layers(), dekking=overal(), params=RuleParams(), peiljaar=P).kansen
     r1 = kansen[kansen["regel"] == "werk_met_werk"].iloc[0]
     assert r1["lengte_m"] == pytest.approx(47.4524, abs=1e-3)
     assert r1.geometry.interpolate(0.5, normalized=True).x == pytest.approx(23.7262, abs=1e-3)

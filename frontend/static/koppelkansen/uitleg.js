@@ -221,6 +221,7 @@
         ["Deel met lage leefbaarheid", fmt(100 * (row.laag_aandeel || 0), 0) + " %"],
         ["Riolen zonder bekend jaar", fmt(row.riool_onbekend)],
       ]);
+      nietBeoordeeld(d, row.niet_beoordeeld);
     } else {
       d.appendChild(el("p", "kk-klein", "Deze buurt heeft (nog) geen score."));
     }
@@ -248,6 +249,19 @@
       if (current(mine)) summary.textContent = "Kon de resultaten niet laden: " + err.message;
     });
   };
+
+  /* RULES.md §8: where a layer is missing or does not reach, a rule gives no result. Say so,
+   * so that "no vergroenen here" is never read as "enough green here". */
+  function nietBeoordeeld(parent, lines) {
+    if (!lines || !lines.length) return;
+    var box = parent.appendChild(el("div", "kk-niet-beoordeeld"));
+    box.setAttribute("role", "note");
+    box.appendChild(el("h3", null, "Niet beoordeeld"));
+    var ul = box.appendChild(el("ul"));
+    lines.forEach(function (line) { ul.appendChild(el("li", null, line)); });
+    box.appendChild(el("p", "kk-klein", "Daar ontbreken gegevens, dus de regel kan er niets " +
+      "over zeggen: geen resultaat betekent daar niet dat er niets te halen is."));
+  }
 
   function renderResults(features, summary, list) {
     list.textContent = "";

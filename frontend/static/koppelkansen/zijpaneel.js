@@ -177,6 +177,12 @@
       var run = res[0].analyse || {};
       intro.textContent = "Score 0–100 uit de meters per regel (analyse " + fmt(run.id) +
         ", peiljaar " + fmt(run.peiljaar) + "). Kies een buurt om in te zoomen en haar resultaten te zien.";
+      if (run.niet_beoordeeld && run.niet_beoordeeld.length) {
+        var nb = el("ul", "kk-niet-beoordeeld kk-klein");
+        nb.setAttribute("aria-label", "Niet beoordeeld");
+        run.niet_beoordeeld.forEach(function (line) { nb.appendChild(el("li", null, line + ".")); });
+        box.insertBefore(nb, list);
+      }
       ranking.forEach(function (b) { list.appendChild(rankItem(b)); });
       zp.onRanking.forEach(function (cb) { cb(); });
     }).catch(function (err) {
