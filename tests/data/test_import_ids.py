@@ -107,3 +107,35 @@ def test_refused_mapped_id_changes_nothing(tmp_path: Path, scratch_engine: Engin
     assert _count(scratch_engine, "boom") == 10
     with scratch_engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM import_run")).scalar_one() == 1
+
+
+@pytest.mark.db
+def test_real_otterlo_trees_from_csv_and_shapefile_loaded_once(
+    realdata: Path, tmp_path: Path, scratch_engine: Engine,
+) -> None:
+    """The 2 088 BGT trees of Otterlo, exported as a municipal register would be (no ids) to an
+    open-data CSV in WGS84 and to a shapefile in RD, are one set of trees in the layer: the
+    reprojection moves them by far less than a millimetre, but not by nothing."""
+    bgt = pyogrio.read_dataframe(realdata / "otterlo_bgt" / "otterlo_bgt_2017.gpkg",
+                                 layer="vegetatieobject")
+    register = gpd.GeoDataFrame({"boomsoort": bgt["plus-type"], "beheerder": bgt["bronhouder"]},
+                                geometry=bgt.geometry.values, crs="EPSG:28992")
+    lonlat = register.geometry.to_crs("EPSG:4326")
+    assert not np.array_equal(lonlat.to_crs("EPSG:28992").x, register.geometry.x)
+    lines = ["lon;lat;boomsoort"] + [f"{p.x!r};{p.y!r};{s}" for p, s in
+                                     zip(lonlat, register["boomsoort"], strict=True)]
+    (tmp_path / "bomen.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    pyogrio.write_dataframe(register, tmp_path / "bomen.shp")
+    distinct = len(set(zip(np.round(register.geometry.x, 3), np.round(register.geometry.y, 3),
+                           strict=True)))
+    first = import_file(scratch_engine, laag="boom", path=tmp_path / "bomen.csv")
+    second = import_file(scratch_engine, laag="boom", path=tmp_path / "bomen.shp")
+    assert first.geladen == distinct and second.geladen == 0
+    assert _count(scratch_engine, "boom") == distinct
+
+    # the beheerder column is the same for every tree: chosen as id, it is refused
+    with pytest.raises(ImportRefused, match="niet uniek") as refused:
+        import_file(scratch_engine, laag="boom", path=tmp_path / "bomen.shp", replace=True,
+                    mapping={"id": "beheerder"})
+    assert "'G0228'" in refused.value.message
+    assert _count(scratch_engine, "boom") == distinct
