@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import types
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     BigInteger,
@@ -25,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from geoalchemy2 import Geometry
 
 from app.db import Base
+from geo.schema import BUURTSCORE, KANS, ResultColumn
 
 SRID = 28992
 
@@ -168,38 +170,37 @@ class AnalyseRun(Base):
     beoordeling: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
 
 
-class Koppelkans(Base):
-    """A result of the latest analysis: a koppelkans or a knelpunt (RULES.md §3–4)."""
+def _result_column(column: ResultColumn) -> Any:
+    """The database column of a declared result column (geo/schema.py)."""
+    if column.dtype == "str":
+        sql_type: Any = String(column.limit) if column.limit else Text
+    else:
+        sql_type = {"Int64": Integer, "float64": Float, "bool": Boolean}[column.dtype]
+    default = None if column.default is None else text(f"{column.default:g}")
+    return mapped_column(sql_type, primary_key=column.key, nullable=column.nullable,
+                         index=column.index, server_default=default)
 
-    __tablename__ = "koppelkans"
 
-    kans_id: Mapped[str] = mapped_column(String(16), primary_key=True)
-    run_id: Mapped[int] = mapped_column(ForeignKey("analyse_run.id", ondelete="CASCADE"), index=True)
-    regel: Mapped[str] = mapped_column(String(16), index=True)
-    categorie: Mapped[str] = mapped_column(String(10), index=True)
-    buurtcode: Mapped[str | None] = mapped_column(String(10), index=True)
-    lengte_m: Mapped[float] = mapped_column(Float)
-    actie_nodig: Mapped[bool] = mapped_column(Boolean, index=True)
-    toelichting: Mapped[str] = mapped_column(Text)
-    bron_ids: Mapped[str] = mapped_column(Text)
-    warmtenet_id: Mapped[str | None] = mapped_column(Text)
-    sectie_id: Mapped[str | None] = mapped_column(Text)
-    riool_id: Mapped[str | None] = mapped_column(Text)
-    boom_ids: Mapped[str | None] = mapped_column(Text)
-    start_jaar: Mapped[int | None] = mapped_column(Integer)
-    eind_jaar: Mapped[int | None] = mapped_column(Integer)
-    riool_due_jaar: Mapped[int | None] = mapped_column(Integer)
-    jaarverschil: Mapped[int | None] = mapped_column(Integer)
-    afstand_m: Mapped[float | None] = mapped_column(Float)
-    gedeelde_lengte_m: Mapped[float | None] = mapped_column(Float)
-    materiaal: Mapped[str | None] = mapped_column(Text)
-    stelseltype: Mapped[str | None] = mapped_column(Text)
-    groen_aandeel: Mapped[float | None] = mapped_column(Float)
-    aantal_bomen: Mapped[int | None] = mapped_column(Integer)
-    laagste_klasse: Mapped[int | None] = mapped_column(Integer)
-    zwakste_dimensie: Mapped[str | None] = mapped_column(String(3))
-    koppeling: Mapped[str | None] = mapped_column(Text)
-    geom: Mapped[Any] = _geom("GEOMETRY")
+def _result_model(name: str, table: str, doc: str, columns: tuple[ResultColumn, ...],
+                  geometry: str) -> type[Base]:
+    """An ORM class with the declared result columns, the analysis run and the geometry."""
+    namespace: dict[str, Any] = {
+        "__tablename__": table,
+        "__doc__": doc,
+        "__module__": __name__,
+        **{column.name: _result_column(column) for column in columns},
+        "run_id": mapped_column(Integer, ForeignKey("analyse_run.id", ondelete="CASCADE"),
+                                nullable=False, index=True),
+        "geom": _geom(geometry),
+    }
+    return cast(type[Base], types.new_class(name, (Base,), exec_body=lambda ns: ns.update(namespace)))
+
+
+# The result tables: their attribute columns come from the declarations in geo/schema.py.
+Koppelkans = _result_model(
+    "Koppelkans", "koppelkans",
+    "A result of the latest analysis: a koppelkans or a knelpunt (RULES.md §3–4).", KANS,
+    "GEOMETRY")
 
 
 class KansBesluit(Base):
@@ -215,31 +216,9 @@ class KansBesluit(Base):
     )
 
 
-class Buurtscore(Base):
-    """Ranking of a buurt in the latest analysis (RULES.md §5)."""
-
-    __tablename__ = "buurtscore"
-
-    buurtcode: Mapped[str] = mapped_column(String(10), primary_key=True)
-    run_id: Mapped[int] = mapped_column(ForeignKey("analyse_run.id", ondelete="CASCADE"), index=True)
-    buurtnaam: Mapped[str | None] = mapped_column(Text)
-    score: Mapped[float] = mapped_column(Float)
-    rang: Mapped[int] = mapped_column(Integer, index=True)
-    m_r1: Mapped[float] = mapped_column(Float)
-    m_r2: Mapped[float] = mapped_column(Float)
-    m_r3: Mapped[float] = mapped_column(Float)
-    m_r4: Mapped[float] = mapped_column(Float)
-    n_knelpunt: Mapped[int] = mapped_column(Integer)
-    laag_aandeel: Mapped[float] = mapped_column(Float)
-    riool_onbekend: Mapped[int] = mapped_column(Integer)
-    n_kansen: Mapped[int] = mapped_column(Integer)
-    # RULES.md §8: metres of units not judged (outside the dekking) per rule, clipped to the buurt.
-    nb_r2_m: Mapped[float] = mapped_column(Float, server_default=text("0"))
-    nb_r2b_m: Mapped[float] = mapped_column(Float, server_default=text("0"))
-    nb_r3_m: Mapped[float] = mapped_column(Float, server_default=text("0"))
-    nb_r4_m: Mapped[float] = mapped_column(Float, server_default=text("0"))
-    niet_beoordeeld: Mapped[str | None] = mapped_column(Text)  # the same in Dutch words
-    geom: Mapped[Any] = _geom("MULTIPOLYGON")
+Buurtscore = _result_model(
+    "Buurtscore", "buurtscore", "Ranking of a buurt in the latest analysis (RULES.md §5).",
+    BUURTSCORE, "MULTIPOLYGON")
 
 
 LAYER_MODELS: dict[str, type[Base]] = {

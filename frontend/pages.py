@@ -107,7 +107,8 @@ def render_print(
         item["kleur"] = styles.REGEL_COLORS.get(item["regel"], styles.ONBEKEND_COLOR)
     regels_aanwezig = sorted({k["regel"] for k in kansen}, key=list(styles.REGEL_LABELS).index)
     return load_template("print.html").render(
-        buurt=data["buurt"], aantal_buurten=data["aantal_buurten"], kansen=kansen, kaart=kaart,
+        buurt=data["buurt"], aantal_buurten=data["aantal_buurten"],
+        rang_in=data.get("rang_in"), kansen=kansen, kaart=kaart,
         legenda=[{"naam": styles.REGEL_LABELS[r], "kleur": styles.REGEL_COLORS[r],
                   "knelpunt": CATEGORIE[r] == "knelpunt"} for r in regels_aanwezig],
         warmtenet_kleuren=styles.WARMTENET_COLORS, static_base=static_base,

@@ -12,7 +12,7 @@ import geopandas as gpd
 import shapely
 from pyproj import CRS as PyprojCRS
 
-from geo.schema import CRS
+from geo.schema import CRS, KANS_DTYPES  # dtypes derived from the declaration schema.KANS
 
 # Buffers are polygons, so lengths and shares measured against them carry float noise of about
 # 1e-12; comparisons against a threshold allow this much so that "exactly at the threshold"
@@ -63,25 +63,36 @@ def valid_polygons(geoms: np.ndarray) -> np.ndarray:
     return geoms
 
 
-def line_parts(geom: shapely.Geometry | None) -> shapely.Geometry:
-    """Only the linear parts of a geometry (an intersection may add stray points), in order.
+def line_parts(geoms: np.ndarray) -> np.ndarray:
+    """Only the linear parts of each geometry (an intersection may add stray points), in order.
 
     Parts are not merged: merging may reorder them, and the point halfway along a result
-    (RULES.md §4) walks the parts in the order the intersection gives them.
+    (RULES.md §4) walks the parts in the order the intersection gives them. One part stays
+    as it is; several become one MultiLineString; none (or a null) an empty MultiLineString.
     """
-    if geom is None or geom.is_empty:
-        return shapely.MultiLineString()
-    parts = [
-        p for p in shapely.get_parts(geom)
-        if p.geom_type in ("LineString", "LinearRing", "MultiLineString") and p.length > 0
-    ]
-    if not parts:
-        return shapely.MultiLineString()
-    lines = [shapely.LineString(p.coords) if p.geom_type == "LinearRing" else p for p in parts]
-    if len(lines) == 1:
-        return lines[0]
-    flat = [q for line in lines for q in shapely.get_parts(line)]
-    return shapely.MultiLineString(flat)
+    geoms = np.asarray(geoms, dtype=object)
+    out = np.full(len(geoms), shapely.MultiLineString(), dtype=object)
+    if len(geoms) == 0:
+        return out
+    parts, owner = shapely.get_parts(geoms, return_index=True)
+    types = shapely.get_type_id(parts)
+    keep = np.isin(types, (1, 2, 5)) & (shapely.length(parts) > 0)
+    parts, owner, types = parts[keep], owner[keep], types[keep]
+    rings = types == 2
+    if rings.any():
+        xy, at = shapely.get_coordinates(parts[rings], return_index=True)
+        parts = parts.copy()
+        parts[rings] = shapely.linestrings(xy, indices=at)
+    counts = np.bincount(owner, minlength=len(geoms))
+    single = counts[owner] == 1
+    out[owner[single]] = parts[single]
+    multi = np.flatnonzero(counts > 1)
+    if len(multi):
+        many = counts[owner] > 1
+        flat, at = shapely.get_parts(parts[many], return_index=True)
+        out[multi] = shapely.multilinestrings(
+            flat, indices=np.searchsorted(multi, owner[many][at]))
+    return out
 
 
 def empty_frame(columns: Sequence[str], dtypes: dict[str, str]) -> gpd.GeoDataFrame:
@@ -111,9 +122,54 @@ def fmt_param(value: float) -> str:
     return fmt_num(value, 2).rstrip("0").rstrip(",")
 
 
-def fmt_pct(share: float, decimals: int = 1) -> str:
-    """A share 0..1 as a Dutch percentage."""
-    return f"{fmt_num(share * 100, decimals)}%"
+def fmt_num_col(values: object, decimals: int = 1) -> np.ndarray:
+    """fmt_num for a whole column at once (same text, element for element), numpy strings."""
+    arr = np.asarray(values, dtype=float)
+    if len(arr) == 0:
+        return np.zeros(0, dtype="U1")
+    text = np.char.mod(f"%.{decimals}f", arr)
+    whole, _, frac = np.strings.partition(text, ".")
+    negative = np.strings.startswith(whole, "-")
+    digits = np.strings.lstrip(whole, "-")
+    groups = -(-int(np.strings.str_len(digits).max()) // 3)
+    width = 3 * groups
+    chars = np.ascontiguousarray(np.strings.rjust(digits, width).astype(f"U{width}"))
+    # Dots between groups of three digits, counted from the right; the padding is stripped.
+    spaced = np.full((len(arr), width + groups - 1), ".", dtype="U1")
+    spaced[:, [j + j // 3 for j in range(width)]] = chars.view("U1").reshape(len(arr), width)
+    grouped = np.strings.lstrip(
+        np.ascontiguousarray(spaced).view(f"U{width + groups - 1}").ravel(), " .")
+    out = np.where(frac == "", grouped, np.strings.add(np.strings.add(grouped, ","), frac))
+    return np.where(negative, np.strings.add("-", out), out)
+
+
+def fmt_pct_col(shares: object, decimals: int = 1) -> np.ndarray:
+    """fmt_pct for a whole column."""
+    return np.strings.add(fmt_num_col(np.asarray(shares, dtype=float) * 100, decimals), "%")
+
+
+def texts(values: object) -> np.ndarray:
+    """A column as a numpy string array; null becomes ''."""
+    arr = pd.Series(np.asarray(values, dtype=object)).fillna("").to_numpy(dtype=object)
+    return arr.astype(str) if len(arr) else np.zeros(0, dtype="U1")
+
+
+def cat(*parts: np.ndarray | str) -> np.ndarray:
+    """Element-wise concatenation of numpy string arrays and plain strings."""
+    out: np.ndarray = np.asarray(np.strings.add(parts[0], parts[1]))
+    for part in parts[2:]:
+        out = np.asarray(np.strings.add(out, part))
+    return out
+
+
+def fmt_years_col(start: pd.Series, eind: pd.Series) -> np.ndarray:
+    """fmt_years for whole columns (nullable years)."""
+    s = as_int64(start.to_numpy()).reset_index(drop=True)
+    e = as_int64(eind.to_numpy()).reset_index(drop=True)
+    s_txt, e_txt = texts(s.astype(object)), texts(e.astype(object))
+    single = (e.isna() | (e == s).fillna(False)).to_numpy(dtype=bool)
+    out = np.where(single, s_txt, cat(s_txt, "–", e_txt))
+    return np.where(s.isna().to_numpy(dtype=bool), "jaar onbekend", out)
 
 
 def opt_int(value: object) -> int | None:
@@ -122,28 +178,6 @@ def opt_int(value: object) -> int | None:
         return None
     return int(cast(float, value))
 
-
-def fmt_years(start: object, eind: object) -> str:
-    """A year window as '2027–2028', a single year as '2027', unknown as 'jaar onbekend'."""
-    s, e = opt_int(start), opt_int(eind)
-    if s is None:
-        return "jaar onbekend"
-    if e is None or e == s:
-        return str(s)
-    return f"{s}–{e}"
-
-
-# dtypes of the result columns of schema.KANS_COLUMNS (str columns hold NaN when missing).
-KANS_DTYPES: dict[str, str] = {
-    "kans_id": "str", "regel": "str", "categorie": "str", "buurtcode": "str",
-    "lengte_m": "float64", "actie_nodig": "bool", "toelichting": "str", "bron_ids": "str",
-    "warmtenet_id": "str", "sectie_id": "str", "riool_id": "str", "boom_ids": "str",
-    "start_jaar": "Int64", "eind_jaar": "Int64", "riool_due_jaar": "Int64",
-    "jaarverschil": "Int64", "afstand_m": "float64", "gedeelde_lengte_m": "float64",
-    "materiaal": "str", "stelseltype": "str", "groen_aandeel": "float64",
-    "aantal_bomen": "Int64", "laagste_klasse": "Int64", "zwakste_dimensie": "str",
-    "koppeling": "str",
-}
 
 # Columns a rule fills; results.finish_kansen adds the rest of schema.KANS_COLUMNS.
 RULE_COLUMNS: tuple[str, ...] = (
@@ -154,21 +188,20 @@ RULE_COLUMNS: tuple[str, ...] = (
 )
 
 
-def rule_frame(rows: list[dict[str, object]]) -> gpd.GeoDataFrame:
-    """Rows of one rule (dicts with `geometry` and some RULE_COLUMNS) as a typed frame."""
-    if not rows:
+def rule_columns(columns: dict[str, object], geometry: np.ndarray) -> gpd.GeoDataFrame:
+    """Columns of one rule (arrays of equal length, some RULE_COLUMNS) as a typed frame."""
+    if len(geometry) == 0:
         return empty_frame(RULE_COLUMNS, KANS_DTYPES)
-    df = pd.DataFrame(rows)
+    data = {}
     for col in RULE_COLUMNS:
-        if col not in df.columns:
-            df[col] = None
-    dtypes = {c: KANS_DTYPES[c] for c in RULE_COLUMNS}
-    out = df[list(RULE_COLUMNS)].astype(dtypes)
-    return gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(df["geometry"].tolist(), crs=CRS))
-
-
-def text_or_none(value: object) -> str | None:
-    """A nullable text cell as str or None."""
-    if value is None or bool(pd.isna(value)):
-        return None
-    return str(value)
+        value = columns.get(col)
+        if value is None:
+            data[col] = pd.Series([None] * len(geometry), dtype=KANS_DTYPES[col])
+        elif isinstance(value, str):
+            data[col] = pd.Series([value] * len(geometry), dtype=KANS_DTYPES[col])
+        else:
+            series = (value.reset_index(drop=True) if isinstance(value, pd.Series)
+                      else pd.Series(np.asarray(value)))
+            data[col] = series.astype(KANS_DTYPES[col])
+    return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(np.asarray(geometry, dtype=object),
+                                                         crs=CRS))

@@ -13,9 +13,9 @@ import shapely
 from geo._common import check_layer, usable, valid_polygons
 from geo.dekking import Beoordeling, buurt_text
 from geo.params import RuleParams
-from geo.results import assign_buurt, midpoint
+from geo.results import assign_buurt, midpoints
 from geo.rules import latest_cells, low_mask
-from geo.schema import BUURTSCORE_COLUMNS, CRS, NIET_BEOORDEELD_COLUMNS
+from geo.schema import BUURTSCORE_COLUMNS, BUURTSCORE_DTYPES, CRS, NIET_BEOORDEELD_COLUMNS
 
 METRIC_REGEL: dict[str, str] = {
     "m_r1": "werk_met_werk",
@@ -23,14 +23,27 @@ METRIC_REGEL: dict[str, str] = {
     "m_r3": "leefbaarheid",
     "m_r4": "afkoppelen",
 }
-BUURTSCORE_DTYPES: dict[str, str] = {
-    "buurtcode": "str", "buurtnaam": "str", "score": "float64", "rang": "Int64",
-    "m_r1": "float64", "m_r2": "float64", "m_r3": "float64", "m_r4": "float64",
-    "n_knelpunt": "Int64", "laag_aandeel": "float64", "riool_onbekend": "Int64",
-    "n_kansen": "Int64",
-    **dict.fromkeys(NIET_BEOORDEELD_COLUMNS.values(), "float64"),
-    "niet_beoordeeld": "str",
-}
+
+
+def gemeente_groups(buurt: pd.DataFrame) -> pd.Series:
+    """Per buurt the group it is ranked in (RULES.md §10): its gemeentecode, stripped.
+
+    Buurten without one (column absent, null or blank) form one group, keyed "" so that it
+    sorts before every gemeente.
+    """
+    if "gemeentecode" not in buurt.columns:
+        return pd.Series("", index=buurt.index, dtype=object)
+    codes = buurt["gemeentecode"].astype("string").str.strip().fillna("")
+    return codes.astype(object)
+
+
+def _stripped(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A text column stripped, with blank and missing values (also a missing column) as None."""
+    if column not in frame.columns:
+        return pd.Series(None, index=frame.index, dtype=object)
+    values = frame[column].astype("string").str.strip()
+    return pd.Series([v if isinstance(v, str) and v else None for v in values],
+                     index=frame.index, dtype=object)
 
 
 def _clipped_union(buurt_geoms: np.ndarray, geoms: np.ndarray, measure: str) -> np.ndarray:
@@ -43,12 +56,22 @@ def _clipped_union(buurt_geoms: np.ndarray, geoms: np.ndarray, measure: str) -> 
     bi, gi = shapely.STRtree(geoms).query(buurt_geoms, predicate="intersects")
     if len(bi) == 0:
         return out
+    order = np.argsort(bi, kind="stable")
+    bi, gi = bi[order], gi[order]
     clipped = shapely.intersection(buurt_geoms[bi], geoms[gi])
     fn = shapely.length if measure == "length" else shapely.area
-    for b in np.unique(bi):
-        pieces = clipped[bi == b]
-        merged = pieces[0] if len(pieces) == 1 else shapely.union_all(pieces)
-        out[b] = float(fn(merged))
+    # One row per buurt with its clipped pieces in query order, padded with None (skipped by
+    # union_all); a single piece is measured as it is.
+    rank = np.arange(len(bi)) - np.searchsorted(bi, bi, side="left")
+    counts = np.bincount(bi, minlength=len(buurt_geoms))
+    single = counts[bi] == 1
+    out[bi[single]] = fn(clipped[single])
+    multi = np.flatnonzero(counts > 1)
+    if len(multi):
+        many = counts[bi] > 1
+        grid = np.full((len(multi), int(counts.max())), None, dtype=object)
+        grid[np.searchsorted(multi, bi[many]), rank[many]] = clipped[many]
+        out[multi] = fn(shapely.union_all(grid, axis=1))
     return out
 
 
@@ -100,7 +123,7 @@ def rank_buurten(buurt: gpd.GeoDataFrame, kansen: gpd.GeoDataFrame,
 
     pipes = usable(riool_due)
     unknown = pipes[pipes["due_jaar"].isna().to_numpy(dtype=bool)]
-    onbekend = assign_buurt([midpoint(g) for g in unknown.geometry], buurt).value_counts()
+    onbekend = assign_buurt(midpoints(unknown.geometry.to_numpy()), buurt).value_counts()
     metrics["riool_onbekend"] = codes.map(onbekend).fillna(0).astype("Int64")
 
     lines: list[list[str]] = [[] for _ in range(len(frame))]
@@ -116,20 +139,25 @@ def rank_buurten(buurt: gpd.GeoDataFrame, kansen: gpd.GeoDataFrame,
         metrics[column] = values
     metrics["niet_beoordeeld"] = ["; ".join(x) if x else None for x in lines]
 
+    # RULES.md §10: maxima and rang within each gemeente.
+    groep = gemeente_groups(frame)
     weights = {m: float(params.gewichten.get(m, 0.0)) for m in METRIC_REGEL}
     total_w = sum(weights.values())
     score = np.zeros(len(frame))
     for metric, w in weights.items():
-        top = metrics[metric].max() if len(frame) else 0.0
-        if top > 0:
-            score += w * metrics[metric].to_numpy() / top
+        values = metrics[metric].to_numpy(dtype=float)
+        top = metrics[metric].groupby(groep).transform("max").to_numpy(dtype=float)
+        score += np.divide(w * values, top, out=np.zeros(len(frame)), where=top > 0)
     metrics["score"] = 100 * score / total_w if total_w > 0 else 0.0
     # Round before ranking so that equal metrics reached by different float paths tie.
-    order = metrics.assign(_s=metrics["score"].round(9)).sort_values(
-        ["_s", "buurtcode"], ascending=[False, True], kind="stable").index
-    metrics.loc[order, "rang"] = np.arange(1, len(frame) + 1)
+    ranked = metrics.assign(_g=groep, _s=metrics["score"].round(9)).sort_values(
+        ["_g", "_s", "buurtcode"], ascending=[True, False, True], kind="stable")
+    metrics.loc[ranked.index, "rang"] = ranked.groupby("_g", sort=False).cumcount() + 1
     metrics["buurtnaam"] = frame["buurtnaam"]
+    metrics["gemeentecode"] = groep.where(groep != "", None)
+    metrics["gemeentenaam"] = _stripped(frame, "gemeentenaam")
 
     out = metrics[list(BUURTSCORE_COLUMNS)].astype(BUURTSCORE_DTYPES)
-    result = gpd.GeoDataFrame(out, geometry=frame.geometry.to_numpy(), crs=CRS)
-    return result.sort_values("rang").reset_index(drop=True)
+    result = gpd.GeoDataFrame(out.assign(_g=groep), geometry=frame.geometry.to_numpy(), crs=CRS)
+    result = result.sort_values(["_g", "rang"], kind="stable").drop(columns="_g")
+    return result.reset_index(drop=True)

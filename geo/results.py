@@ -16,7 +16,6 @@ from geo._common import (
     RULE_COLUMNS,
     check_layer,
     empty_frame,
-    text_or_none,
     usable,
     valid_polygons,
 )
@@ -40,52 +39,95 @@ def make_kans_id(regel: str, bron_ids: Sequence[str]) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
-def midpoint(geom: shapely.Geometry | None) -> shapely.Point | None:
-    """Point halfway along the linear parts of a geometry, in their own order; EPSG:28992.
+def midpoints(geoms: np.ndarray | Sequence[shapely.Geometry | None]) -> np.ndarray:
+    """Point halfway along the linear parts of each geometry, in their own order; EPSG:28992.
 
     RULES.md §4: interpolate(0.5, normalized=True) over the whole result geometry, so the
-    pieces of a multi-part intersection all count, none is picked out.
+    pieces of a multi-part intersection all count, none is picked out. Null or empty gives
+    None; a point is its own middle; areas or points only: a point inside stands in.
     """
-    if geom is None or geom.is_empty:
-        return None
-    if geom.geom_type == "Point":
-        return geom
-    lines = [
-        part for part in shapely.get_parts(geom)
-        if part.geom_type in ("LineString", "LinearRing") and part.length > 0
-    ]
-    if not lines:
-        # Areas or points only: a point inside stands in for the middle.
-        return geom.representative_point()
-    whole = lines[0] if len(lines) == 1 else shapely.MultiLineString(lines)
-    return shapely.line_interpolate_point(whole, 0.5, normalized=True)
+    geoms = np.asarray(geoms, dtype=object)
+    out = np.full(len(geoms), None, dtype=object)
+    present = np.flatnonzero(~(shapely.is_missing(geoms) | shapely.is_empty(geoms)))
+    if len(present) == 0:
+        return out
+    geoms = geoms[present]
+    is_point = shapely.get_type_id(geoms) == 0
+    out[present[is_point]] = geoms[is_point]
+    parts, owner = shapely.get_parts(geoms, return_index=True)
+    types = shapely.get_type_id(parts)
+    linear = ((types == 1) | (types == 2)) & (shapely.length(parts) > 0)
+    parts, owner = parts[linear], owner[linear]
+    rings = np.flatnonzero(shapely.get_type_id(parts) == 2)
+    if len(rings):
+        parts = parts.copy()
+        xy, at = shapely.get_coordinates(parts[rings], return_index=True)
+        parts[rings] = shapely.linestrings(xy, indices=at)
+    counts = np.bincount(owner, minlength=len(geoms))
+    single = counts[owner] == 1
+    whole = np.full(len(geoms), None, dtype=object)
+    whole[owner[single]] = parts[single]
+    multi = np.flatnonzero(counts > 1)
+    if len(multi):
+        many = counts[owner] > 1
+        # get_parts keeps each geometry's parts together and in order.
+        whole[multi] = shapely.multilinestrings(
+            parts[many], indices=np.searchsorted(multi, owner[many]))
+    has_line = counts > 0
+    out[present[has_line & ~is_point]] = shapely.line_interpolate_point(
+        whole[has_line & ~is_point], 0.5, normalized=True)
+    areas = ~has_line & ~is_point
+    out[present[areas]] = shapely.point_on_surface(geoms[areas])
+    return out
 
 
-def assign_buurt(points: Sequence[shapely.Point | None], buurt: gpd.GeoDataFrame) -> pd.Series:
+def midpoint(geom: shapely.Geometry | None) -> shapely.Point | None:
+    """midpoints() of one geometry."""
+    point: shapely.Point | None = midpoints([geom])[0]
+    return point
+
+
+def assign_buurt(points: np.ndarray | Sequence[shapely.Point | None],
+                 buurt: gpd.GeoDataFrame) -> pd.Series:
     """Buurtcode containing each point (lowest on a boundary, null outside); EPSG:28992."""
     check_layer(buurt, "buurt", ("buurtcode",))
-    codes: list[str | None] = [None] * len(points)
+    pts = np.asarray(points, dtype=object)
+    codes = pd.Series([None] * len(pts), dtype="str")
     areas = usable(buurt)
-    pts = np.asarray(list(points), dtype=object)
-    present = np.flatnonzero([p is not None for p in pts])
+    present = np.flatnonzero(~shapely.is_missing(pts)) if len(pts) else np.zeros(0, dtype=int)
     if len(areas) == 0 or len(present) == 0:
-        return pd.Series(codes, dtype="str")
+        return codes
     geoms = valid_polygons(areas.geometry.to_numpy())
     buurtcodes = areas["buurtcode"].astype(str).to_numpy()
     pi, bi = shapely.STRtree(geoms).query(pts[present], predicate="intersects")
-    for p_i, b_i in zip(pi, bi, strict=True):
-        idx = present[p_i]
-        code = buurtcodes[b_i]
-        current = codes[idx]
-        if current is None or code < current:
-            codes[idx] = code
-    return pd.Series(codes, dtype="str")
+    # Per point the lowest code: sort pairs by (point, code) and keep each point's first.
+    names, rank = np.unique(buurtcodes, return_inverse=True)
+    order = np.lexsort((rank[bi], pi))
+    pi, bi = pi[order], bi[order]
+    first = np.r_[True, pi[1:] != pi[:-1]] if len(pi) else np.zeros(0, dtype=bool)
+    values = codes.to_numpy(dtype=object)
+    values[present[pi[first]]] = names[rank[bi[first]]]
+    return pd.Series(values, dtype="str")
 
 
-def _earliest_year(row: pd.Series) -> float:
-    """Earliest year involved: start_jaar for heat works, due for pipes (both for R1)."""
-    years = [row[c] for c in ("start_jaar", "riool_due_jaar") if not pd.isna(row[c])]
-    return float(min(years)) if years else float("nan")
+def _bron(rows: pd.DataFrame) -> tuple[pd.Series, np.ndarray]:
+    """Per row its source ids (BRON_KOLOMMEN of its regel) sorted and joined by ',', and the
+    regel; both column-wise."""
+    regel = rows["regel"].astype(str).to_numpy()
+    cols = sorted({c for cs in BRON_KOLOMMEN.values() for c in cs})
+    values = []
+    for col in cols:
+        uses = np.isin(regel, [r for r, cs in BRON_KOLOMMEN.items() if col in cs])
+        text = rows[col].astype("string")
+        values.append(text.where(uses & text.notna().to_numpy(), None))
+    # At most two source columns per rule: order each pair, then join what is present.
+    a, b = values if len(values) == 2 else (values[0], pd.Series([None] * len(rows)))
+    swap = (a.notna() & b.notna() & (b < a)).fillna(False).to_numpy(dtype=bool)
+    lo = a.where(~swap, b)
+    hi = b.where(~swap, a)
+    both = lo.notna() & hi.notna()
+    joined = lo.fillna("").str.cat(hi.fillna(""), sep=",").where(both, lo.fillna(hi))
+    return joined.fillna("").astype(object), regel
 
 
 def finish_kansen(frames: Sequence[gpd.GeoDataFrame], buurt: gpd.GeoDataFrame,
@@ -99,24 +141,21 @@ def finish_kansen(frames: Sequence[gpd.GeoDataFrame], buurt: gpd.GeoDataFrame,
     rows = pd.concat([pd.DataFrame(f) for f in parts], ignore_index=True)
     geoms = gpd.GeoSeries(rows["geometry"].tolist(), crs=CRS)
 
-    bron: list[str] = []
-    ids: list[str] = []
-    for _, row in rows.iterrows():
-        regel = str(row["regel"])
-        source = [s for c in BRON_KOLOMMEN[regel] if (s := text_or_none(row[c])) is not None]
-        bron.append(",".join(sorted(source)))
-        ids.append(make_kans_id(regel, source))
+    bron, regel = _bron(rows)
+    keys = np.char.add(np.char.add(regel.astype(str), "|"), bron.to_numpy().astype(str))
+    ids = [hashlib.sha1(k.encode("utf-8")).hexdigest()[:16] for k in keys.tolist()]
+    start = rows["start_jaar"].to_numpy(dtype="float64", na_value=np.nan)
+    due = rows["riool_due_jaar"].to_numpy(dtype="float64", na_value=np.nan)
+    # Earliest year involved: start_jaar for heat works, due for pipes (both for R1).
+    earliest = np.fmin(start, due)
     out = pd.DataFrame({
         "kans_id": ids,
         "regel": rows["regel"],
         "categorie": rows["regel"].map(CATEGORIE),
-        "buurtcode": assign_buurt([midpoint(g) for g in geoms], buurt),
+        "buurtcode": assign_buurt(midpoints(geoms.to_numpy()), buurt),
         "lengte_m": geoms.length.to_numpy(),
-        "actie_nodig": [
-            bool(y <= peiljaar + params.signaal_jaren)
-            for y in rows.apply(_earliest_year, axis=1)
-        ],
-        "bron_ids": bron,
+        "actie_nodig": earliest <= peiljaar + params.signaal_jaren,
+        "bron_ids": bron.to_numpy(),
     })
     for col in RULE_COLUMNS:
         if col not in out.columns:

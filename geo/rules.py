@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 import geopandas as gpd
 import shapely
@@ -14,9 +16,7 @@ from geo._common import (
     as_int64,
     check_layer,
     line_parts,
-    opt_int,
-    rule_frame,
-    text_or_none,
+    rule_columns,
     usable,
     valid_polygons,
 )
@@ -53,16 +53,25 @@ def _pipes(riolering: gpd.GeoDataFrame, params: RuleParams) -> gpd.GeoDataFrame:
     return pipes[pipes["_due"].notna()].reset_index(drop=True)
 
 
-def _sectie_label(sec: pd.Series) -> str:
-    return sectie_text(text_or_none(sec["naam"]), str(sec["warmtenet_id"]),
-                       str(sec["sectie_id"]), sec["start_jaar"], sec["eind_jaar"])
+def _labels(sec: gpd.GeoDataFrame) -> np.ndarray:
+    """Per section its label for the explanations (toelichting.sectie_text)."""
+    return sectie_text(sec["naam"], sec["warmtenet_id"], sec["sectie_id"], sec["start_jaar"],
+                       sec["eind_jaar"])
 
 
-def _sectie_attrs(sec: pd.Series) -> dict[str, object]:
-    return {
-        "warmtenet_id": sec["warmtenet_id"], "sectie_id": sec["sectie_id"],
-        "start_jaar": sec["start_jaar"], "eind_jaar": sec["eind_jaar"],
-    }
+def _take(frame: pd.DataFrame, column: str, idx: np.ndarray) -> pd.Series:
+    """frame[column] at positions idx, index 0..len(idx)-1, dtype kept."""
+    return frame[column].iloc[idx].reset_index(drop=True)
+
+
+def _sectie_columns(sec: gpd.GeoDataFrame, idx: np.ndarray) -> dict[str, object]:
+    return {c: _take(sec, c, idx) for c in ("warmtenet_id", "sectie_id", "start_jaar",
+                                            "eind_jaar")}
+
+
+def _riool_texts(pipes: gpd.GeoDataFrame) -> np.ndarray:
+    return riool_text(pipes["id"].astype(str), pipes["materiaal"], pipes["stelseltype"],
+                      pipes["_due_text"])
 
 
 def r1_werk_met_werk(secties: gpd.GeoDataFrame, riolering: gpd.GeoDataFrame,
@@ -70,9 +79,8 @@ def r1_werk_met_werk(secties: gpd.GeoDataFrame, riolering: gpd.GeoDataFrame,
     """R1: sections near pipes due in the works window; EPSG:28992 in and out."""
     sec = _sections(secties)
     pipes = _pipes(riolering, params)
-    rows: list[dict[str, object]] = []
     if len(sec) == 0 or len(pipes) == 0:
-        return rule_frame(rows)
+        return rule_columns({}, np.zeros(0, dtype=object))
     s_geoms, p_geoms = sec.geometry.to_numpy(), pipes.geometry.to_numpy()
     si, pi = shapely.STRtree(p_geoms).query(s_geoms, predicate="dwithin",
                                             distance=params.afstand_m + EPS)
@@ -83,46 +91,49 @@ def r1_werk_met_werk(secties: gpd.GeoDataFrame, riolering: gpd.GeoDataFrame,
     keep = (start - params.marge_jaar <= due) & (due <= eind + params.marge_jaar)
     si, pi = si[keep], pi[keep]
     dist = shapely.distance(s_geoms[si], p_geoms[pi])
-    shared = shapely.intersection(s_geoms[si], shapely.buffer(p_geoms[pi], params.afstand_m,
-                                                             quad_segs=QUAD_SEGS))
-    for s_i, p_i, d, geom in zip(si, pi, dist, shared, strict=True):
-        line = line_parts(geom)
-        if d > params.afstand_m + EPS or line.length < params.min_lengte_m - EPS:
-            continue
-        s, p = sec.iloc[s_i], pipes.iloc[p_i]
-        due_i = int(p["_due"])
-        verschil = due_i - int(s["start_jaar"])
-        materiaal, stelsel = text_or_none(p["materiaal"]), text_or_none(p["stelseltype"])
-        rows.append({
-            "regel": "werk_met_werk", **_sectie_attrs(s), "riool_id": p["id"],
-            "riool_due_jaar": due_i, "jaarverschil": verschil, "afstand_m": float(d),
-            "gedeelde_lengte_m": line.length, "materiaal": materiaal, "stelseltype": stelsel,
-            "toelichting": r1_text(
-                _sectie_label(s), riool_text(str(p["id"]), materiaal, stelsel, p["_due_text"]),
-                float(d), line.length, verschil, params),
-            "geometry": line,
-        })
-    return rule_frame(rows)
+    shared = line_parts(shapely.intersection(
+        s_geoms[si], shapely.buffer(p_geoms[pi], params.afstand_m, quad_segs=QUAD_SEGS)))
+    lengte = shapely.length(shared)
+    keep = (dist <= params.afstand_m + EPS) & (lengte >= params.min_lengte_m - EPS)
+    si, pi, dist, shared, lengte = si[keep], pi[keep], dist[keep], shared[keep], lengte[keep]
+    due_i = pipes["_due"].to_numpy(dtype="float64", na_value=np.nan)[pi].astype(np.int64)
+    verschil = due_i - sec["start_jaar"].to_numpy(dtype="float64", na_value=np.nan)[si].astype(
+        np.int64)
+    toelichting = r1_text(_labels(sec)[si],
+                          _riool_texts(pipes.iloc[pi]),
+                          dist, lengte, verschil, params)
+    return rule_columns({
+        "regel": "werk_met_werk", **_sectie_columns(sec, si), "riool_id": _take(pipes, "id", pi),
+        "riool_due_jaar": due_i, "jaarverschil": verschil, "afstand_m": dist,
+        "gedeelde_lengte_m": lengte, "materiaal": _take(pipes, "materiaal", pi),
+        "stelseltype": _take(pipes, "stelseltype", pi), "toelichting": toelichting,
+    }, shared)
 
 
 def r2_vergroenen(secties: gpd.GeoDataFrame, groen: gpd.GeoDataFrame,
                   params: RuleParams) -> gpd.GeoDataFrame:
     """R2: sections whose corridor has too little green; EPSG:28992 in and out."""
     sec = _sections(secties)
-    rows: list[dict[str, object]] = []
     if len(sec) == 0:
-        return rule_frame(rows)
+        return rule_columns({}, np.zeros(0, dtype=object))
     strook, groen_m2 = corridor_green(sec.geometry.to_numpy(), groen, params.groen_buffer_m,
                                       QUAD_SEGS)
-    for i in np.flatnonzero(groen_m2 / strook < params.groen_drempel - EPS):
-        s = sec.iloc[i]
-        rows.append({
-            "regel": "vergroenen", **_sectie_attrs(s),
-            "groen_aandeel": groen_m2[i] / strook[i],
-            "toelichting": r2_text(_sectie_label(s), groen_m2[i], strook[i], params),
-            "geometry": s.geometry,
-        })
-    return rule_frame(rows)
+    idx = np.flatnonzero(groen_m2 / strook < params.groen_drempel - EPS)
+    return rule_columns({
+        "regel": "vergroenen", **_sectie_columns(sec, idx),
+        "groen_aandeel": groen_m2[idx] / strook[idx],
+        "toelichting": r2_text(_labels(sec)[idx], groen_m2[idx],
+                               strook[idx], params),
+    }, sec.geometry.to_numpy()[idx])
+
+
+def _joined(owner: np.ndarray, texts: np.ndarray, sep: str) -> np.ndarray:
+    """Per run of equal `owner` values (sorted), its texts joined by `sep`."""
+    starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]]) if len(owner) else owner
+    offsets = pa.array(np.r_[starts, len(owner)].astype(np.int32))
+    lists = pa.ListArray.from_arrays(offsets, pa.array(texts, type=pa.string()))
+    joined = pc.binary_join(lists, sep).to_numpy(zero_copy_only=False)
+    return joined.astype(str) if len(joined) else np.zeros(0, dtype="U1")
 
 
 def r2b_boomconflict(secties: gpd.GeoDataFrame, boom: gpd.GeoDataFrame,
@@ -131,9 +142,8 @@ def r2b_boomconflict(secties: gpd.GeoDataFrame, boom: gpd.GeoDataFrame,
     sec = _sections(secties)
     check_layer(boom, "boom", LAYER_COLUMNS["boom"])
     trees = usable(boom)
-    rows: list[dict[str, object]] = []
     if len(sec) == 0 or len(trees) == 0:
-        return rule_frame(rows)
+        return rule_columns({}, np.zeros(0, dtype=object))
     s_geoms, t_geoms = sec.geometry.to_numpy(), trees.geometry.to_numpy()
     si, ti = shapely.STRtree(t_geoms).query(s_geoms, predicate="dwithin",
                                             distance=params.boom_afstand_m + EPS)
@@ -141,16 +151,20 @@ def r2b_boomconflict(secties: gpd.GeoDataFrame, boom: gpd.GeoDataFrame,
     near = dist <= params.boom_afstand_m + EPS
     pairs = pd.DataFrame({"s": si[near], "id": trees["id"].astype(str).to_numpy()[ti[near]],
                           "d": dist[near]})
-    for s_i, group in pairs.groupby("s", sort=True):
-        s = sec.iloc[int(s_i)]
-        ids = sorted(set(group["id"]))
-        rows.append({
-            "regel": "boomconflict", **_sectie_attrs(s),
-            "boom_ids": ",".join(ids), "aantal_bomen": len(ids),
-            "toelichting": r2b_text(_sectie_label(s), ids, float(group["d"].min()), params),
-            "geometry": s.geometry,
-        })
-    return rule_frame(rows)
+    dichtstbij = pairs.groupby("s", sort=True)["d"].min()
+    ids = pairs.drop_duplicates(["s", "id"]).sort_values(["s", "id"], kind="stable")
+    owner = ids["s"].to_numpy()
+    idx = dichtstbij.index.to_numpy()
+    aantal = np.bincount(owner, minlength=len(sec))[idx]
+    first = (ids.groupby("s").cumcount() < 10).to_numpy()
+    tree_ids = ids["id"].to_numpy(dtype=object)
+    return rule_columns({
+        "regel": "boomconflict", **_sectie_columns(sec, idx),
+        "boom_ids": _joined(owner, tree_ids, ","), "aantal_bomen": aantal,
+        "toelichting": r2b_text(_labels(sec)[idx], aantal,
+                                _joined(owner[first], tree_ids[first], ", "),
+                                dichtstbij.to_numpy(), params),
+    }, s_geoms[idx])
 
 
 def latest_cells(leefbaarometer: gpd.GeoDataFrame) -> tuple[int | None, gpd.GeoDataFrame]:
@@ -173,18 +187,23 @@ def low_mask(cells: gpd.GeoDataFrame, params: RuleParams) -> np.ndarray:
     return mask
 
 
-def _weakest(weights: np.ndarray, cells: pd.DataFrame) -> tuple[str | None, float | None]:
-    """The dimension with the lowest length-weighted mean (ties: order of DIMENSIONS)."""
-    best: tuple[str | None, float | None] = (None, None)
-    for dim in DIMENSIONS:
-        values = pd.to_numeric(cells[dim], errors="coerce").to_numpy(dtype=float)
+def _weakest(si: np.ndarray, ci: np.ndarray, weights: np.ndarray, cells: pd.DataFrame,
+             n: int) -> tuple[pd.Series, np.ndarray]:
+    """Per section (0..n-1) the dimension with the lowest length-weighted mean over the pairs
+    (si, ci) with weight > 0 (ties: order of DIMENSIONS), and that mean; null/NaN if none."""
+    means = np.full((n, len(DIMENSIONS)), np.inf)
+    for k, dim in enumerate(DIMENSIONS):
+        values = pd.to_numeric(cells[dim], errors="coerce").to_numpy(dtype=float)[ci]
         ok = ~np.isnan(values) & (weights > 0)
-        if not ok.any():
-            continue
-        mean = float(np.sum(weights[ok] * values[ok]) / np.sum(weights[ok]))
-        if best[1] is None or mean < best[1]:
-            best = (dim, mean)
-    return best
+        total = np.bincount(si[ok], weights=weights[ok] * values[ok], minlength=n)
+        wsum = np.bincount(si[ok], weights=weights[ok], minlength=n)
+        has = np.bincount(si[ok], minlength=n) > 0
+        means[has, k] = total[has] / wsum[has]
+    best = np.argmin(means, axis=1)
+    found = np.isfinite(means[np.arange(n), best])
+    names = np.asarray(DIMENSIONS, dtype=object)[best]
+    dim = pd.Series(np.where(found, names, None), dtype="str")
+    return dim, np.where(found, means[np.arange(n), best], np.nan)
 
 
 def r3_leefbaarheid(secties: gpd.GeoDataFrame, leefbaarometer: gpd.GeoDataFrame,
@@ -192,38 +211,41 @@ def r3_leefbaarheid(secties: gpd.GeoDataFrame, leefbaarometer: gpd.GeoDataFrame,
     """R3: sections mostly through low-scoring leefbaarometer cells; EPSG:28992 in and out."""
     sec = _sections(secties)
     jaar, cells = latest_cells(leefbaarometer)
-    rows: list[dict[str, object]] = []
     if len(sec) == 0 or jaar is None or len(cells) == 0:
-        return rule_frame(rows)
+        return rule_columns({}, np.zeros(0, dtype=object))
     low = low_mask(cells, params)
     s_geoms, c_geoms = sec.geometry.to_numpy(), cells.geometry.to_numpy()
     si, ci = shapely.STRtree(c_geoms).query(s_geoms, predicate="intersects")
+    order = np.argsort(si, kind="stable")
+    si, ci = si[order], ci[order]
     pieces = shapely.length(shapely.intersection(s_geoms[si], c_geoms[ci]))
-    klasse = cells["klasse"].to_numpy(dtype="float64", na_value=np.nan)
-    for s_i in np.unique(si):
-        at = si == s_i
-        touched, lengths = ci[at], pieces[at]
-        is_low = low[touched]
-        s = sec.iloc[s_i]
-        length = s.geometry.length
-        if is_low.any():
-            low_union = shapely.union_all(c_geoms[touched[is_low]])
-            laag_m = shapely.intersection(s.geometry, low_union).length
-        else:
-            laag_m = 0.0
-        if laag_m < params.laag_aandeel_min * length - EPS:
-            continue
-        klassen = klasse[touched][~np.isnan(klasse[touched])]
-        laagste = int(klassen.min()) if len(klassen) else None
-        dim, waarde = _weakest(lengths[is_low], cells.iloc[touched[is_low]])
-        rows.append({
-            "regel": "leefbaarheid", **_sectie_attrs(s), "laagste_klasse": laagste,
-            "zwakste_dimensie": dim, "koppeling": KOPPELING[dim] if dim else None,
-            "toelichting": r3_text(_sectie_label(s), laag_m, length, jaar, laagste, dim,
-                                   waarde, params),
-            "geometry": s.geometry,
-        })
-    return rule_frame(rows)
+    n = len(sec)
+    # Per section the union of the low cells it touches, in query order: a row per section,
+    # its low cells in the columns, padded with None (union_all skips None).
+    is_low = low[ci]
+    ls, lc = si[is_low], ci[is_low]
+    laag_m = np.zeros(n)
+    if len(ls):
+        rank = np.arange(len(ls)) - np.searchsorted(ls, ls, side="left")
+        with_low = np.unique(ls)
+        grid = np.full((len(with_low), int(rank.max()) + 1), None, dtype=object)
+        grid[np.searchsorted(with_low, ls), rank] = c_geoms[lc]
+        unions = shapely.union_all(grid, axis=1)
+        laag_m[with_low] = shapely.length(shapely.intersection(s_geoms[with_low], unions))
+    length = shapely.length(s_geoms)
+    touched = np.bincount(si, minlength=n) > 0
+    idx = np.flatnonzero(touched & (laag_m >= params.laag_aandeel_min * length - EPS))
+    klasse = cells["klasse"].to_numpy(dtype="float64", na_value=np.nan)[ci]
+    laagste_all = pd.Series(klasse).groupby(si).min().reindex(range(n))
+    laagste = laagste_all.iloc[idx].reset_index(drop=True).astype("Int64")
+    dim_all, waarde_all = _weakest(ls, lc, pieces[is_low], cells, n)
+    dim = dim_all.iloc[idx].reset_index(drop=True)
+    return rule_columns({
+        "regel": "leefbaarheid", **_sectie_columns(sec, idx), "laagste_klasse": laagste,
+        "zwakste_dimensie": dim, "koppeling": dim.map(KOPPELING),
+        "toelichting": r3_text(_labels(sec)[idx], laag_m[idx],
+                               length[idx], jaar, laagste, dim, waarde_all[idx], params),
+    }, s_geoms[idx])
 
 
 def afkoppel_candidates(riolering: gpd.GeoDataFrame, params: RuleParams, *,
@@ -243,22 +265,19 @@ def afkoppel_candidates(riolering: gpd.GeoDataFrame, params: RuleParams, *,
 def r4_afkoppelen(riolering: gpd.GeoDataFrame, groen: gpd.GeoDataFrame, params: RuleParams,
                   *, peiljaar: int) -> gpd.GeoDataFrame:
     """R4: combined/unknown sewers due within the horizon in grey streets; EPSG:28992 in/out."""
-    rows: list[dict[str, object]] = []
     cand = afkoppel_candidates(riolering, params, peiljaar=peiljaar)
     if len(cand) == 0:
-        return rule_frame(rows)
+        return rule_columns({}, np.zeros(0, dtype=object))
     strook, groen_m2 = corridor_green(cand.geometry.to_numpy(), groen, params.groen_buffer_m,
                                       QUAD_SEGS)
-    for i in np.flatnonzero(groen_m2 / strook < params.groen_drempel - EPS):
-        p = cand.iloc[i]
-        materiaal = text_or_none(p["materiaal"])
-        stelsel_i = text_or_none(p["stelseltype"]) or "onbekend"
-        rows.append({
-            "regel": "afkoppelen", "riool_id": p["id"], "riool_due_jaar": opt_int(p["_due"]),
-            "materiaal": materiaal, "stelseltype": stelsel_i,
-            "groen_aandeel": groen_m2[i] / strook[i],
-            "toelichting": r4_text(riool_text(str(p["id"]), materiaal, stelsel_i, p["_due_text"]),
-                                   peiljaar, groen_m2[i], strook[i], params),
-            "geometry": p.geometry,
-        })
-    return rule_frame(rows)
+    idx = np.flatnonzero(groen_m2 / strook < params.groen_drempel - EPS)
+    pipes = cand.iloc[idx].reset_index(drop=True)
+    stelsel = pipes["stelseltype"].astype("str")
+    pipes["stelseltype"] = stelsel.where(stelsel.fillna("") != "", "onbekend")
+    return rule_columns({
+        "regel": "afkoppelen", "riool_id": pipes["id"], "riool_due_jaar": pipes["_due"],
+        "materiaal": pipes["materiaal"], "stelseltype": pipes["stelseltype"],
+        "groen_aandeel": groen_m2[idx] / strook[idx],
+        "toelichting": r4_text(_riool_texts(pipes), peiljaar, groen_m2[idx], strook[idx],
+                               params),
+    }, pipes.geometry.to_numpy())

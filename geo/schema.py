@@ -6,6 +6,8 @@ Results are one wide table: every rule fills the attributes it has, the rest sta
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 CRS = "EPSG:28992"
 
 LAYERS = ("buurt", "warmtenet", "riolering", "groen", "boom", "leefbaarometer")
@@ -69,40 +71,165 @@ CATEGORIE = {
     "afkoppelen": "kans",
 }
 
+# pandas dtypes a result column can have; "str" columns hold NaN when missing.
+RESULT_DTYPES = ("str", "Int64", "float64", "bool")
+
+
+@dataclass(frozen=True)
+class ResultColumn:
+    """One column of a result table, declared once (STYLE.md "Derive, don't restate").
+
+    The pandas dtypes of the analysis, the ORM columns (app/models.py), the export field names,
+    aliases and legenda (app/exports/fields.py), the vector-tile attributes (app/tiles/layers.py)
+    and the typed API responses are all derived from these declarations; tests/app/
+    test_result_schema.py fails when any of them drifts. Adding a result column is one edit
+    here plus an alembic migration.
+    """
+
+    name: str
+    dtype: str                    # pandas dtype: "str" (NaN when missing), "Int64", "float64", "bool"
+    shp: str                      # shapefile field name (at most 10 characters)
+    label: str                    # Dutch: export alias and legenda; API description unless api_doc
+    nullable: bool = True
+    limit: int | None = None      # maximum characters of a "str" column in the database
+    tile: bool = False            # an attribute of the vector-tile layer of its table
+    tile_decimals: int | None = None  # rounded to this many decimals in the tile
+    api: str = "value"            # "value": as stored; "regels": list of Dutch lines built per run
+    api_doc: str | None = None    # API description where it says more than the label
+    example: str | None = None    # example value in the API documentation
+    key: bool = False             # primary key of its table
+    index: bool = False           # indexed in the database
+    default: float | None = None  # database default (and API default) of a non-null column
+
+    def __post_init__(self) -> None:
+        if self.dtype not in RESULT_DTYPES:
+            raise ValueError(f"{self.name}: dtype {self.dtype} is not one of {RESULT_DTYPES}")
+        if not 0 < len(self.shp) <= 10:
+            raise ValueError(f"{self.name}: shapefile name {self.shp!r} is not 1-10 characters")
+        if self.limit is not None and self.dtype != "str":
+            raise ValueError(f"{self.name}: only a text column has a limit")
+        if self.tile_decimals is not None and not (self.tile and self.dtype == "float64"):
+            raise ValueError(f"{self.name}: only a float column in the tiles is rounded there")
+        if self.api not in ("value", "regels"):
+            raise ValueError(f"{self.name}: api {self.api!r} is not value or regels")
+
+
+_c = ResultColumn  # short name for the declarations below
+
 # Result columns (besides `geometry`, any geometry type, EPSG:28992), in export order.
-KANS_COLUMNS: tuple[str, ...] = (
-    "kans_id",            # str: sha1 of regel + sorted source ids, 16 hex characters
-    "regel",              # str: one of REGELS
-    "categorie",          # str: kans | knelpunt
-    "buurtcode",          # str | None
-    "lengte_m",           # float: length of the geometry
-    "actie_nodig",        # bool
-    "toelichting",        # str: one line of Dutch a planner can check by hand
-    "bron_ids",           # str: comma-joined sorted source ids (section ids for sections)
-    "warmtenet_id",       # str | None
-    "sectie_id",          # str | None  (<warmtenet id>#<n>)
-    "riool_id",           # str | None
-    "boom_ids",           # str | None: comma-joined tree ids (R2b)
-    "start_jaar",         # Int | None
-    "eind_jaar",          # Int | None
-    "riool_due_jaar",     # Int | None
-    "jaarverschil",       # Int | None (R1: due - start_jaar)
-    "afstand_m",          # float | None (R1: distance section-pipe)
-    "gedeelde_lengte_m",  # float | None (R1)
-    "materiaal",          # str | None (R1)
-    "stelseltype",        # str | None (R1, R4)
-    "groen_aandeel",      # float | None (R2, R4)
-    "aantal_bomen",       # Int | None (R2b)
-    "laagste_klasse",     # Int | None (R3)
-    "zwakste_dimensie",   # str | None (R3)
-    "koppeling",          # str | None (R3: suggested social coupling, Dutch)
+KANS: tuple[ResultColumn, ...] = (
+    # sha1 of regel + sorted source ids, 16 hex characters
+    _c("kans_id", "str", "kans_id",
+       "Vaste sleutel van het resultaat (blijft gelijk bij een nieuwe analyse)",
+       nullable=False, limit=16, key=True, tile=True),
+    _c("regel", "str", "regel", "Regel die het resultaat vond",
+       nullable=False, limit=16, index=True, tile=True),  # one of REGELS
+    _c("categorie", "str", "categorie", "kans of knelpunt",
+       nullable=False, limit=10, index=True, tile=True),
+    _c("buurtcode", "str", "buurtcode", "CBS-buurtcode van het midden van het resultaat",
+       limit=10, index=True, tile=True),
+    _c("lengte_m", "float64", "lengte_m", "Lengte van de geometrie in meters",
+       nullable=False, tile=True, tile_decimals=1),
+    _c("actie_nodig", "bool", "actie",
+       "Actie nodig: vroegste jaar ligt binnen het signaal (1 = ja)",
+       nullable=False, index=True, tile=True,
+       api_doc="Actie nodig: het vroegste jaar ligt binnen het signaal"),
+    # one line of Dutch a planner can check by hand
+    _c("toelichting", "str", "toelicht", "Uitleg waarom dit resultaat gevonden is",
+       nullable=False),
+    # comma-joined sorted source ids (section ids for sections)
+    _c("bron_ids", "str", "bron_ids", "Betrokken bron-id's (secties en leidingen)",
+       nullable=False),
+    _c("warmtenet_id", "str", "warmte_id", "Id van het warmtenet-tracé"),
+    _c("sectie_id", "str", "sectie_id", "Id van de warmtenetsectie (<tracé>#<n>)"),
+    _c("riool_id", "str", "riool_id", "Id van de rioolleiding"),
+    _c("boom_ids", "str", "boom_ids", "Id's van de bomen bij het tracé"),  # R2b, comma-joined
+    _c("start_jaar", "Int64", "start_jaar", "Startjaar van het warmtenetwerk", tile=True),
+    _c("eind_jaar", "Int64", "eind_jaar", "Eindjaar van het warmtenetwerk", tile=True),
+    _c("riool_due_jaar", "Int64", "riool_jaar", "Jaar waarin het riool aan vervanging toe is",
+       tile=True),
+    _c("jaarverschil", "Int64", "jaarversch", "Rioolvervangjaar min startjaar warmtenet"),  # R1
+    _c("afstand_m", "float64", "afstand_m",
+       "Afstand tussen warmtenetsectie en riool in meters"),  # R1
+    _c("gedeelde_lengte_m", "float64", "gedeeld_m",
+       "Lengte waarover warmtenet en riool samen lopen (m)"),  # R1
+    _c("materiaal", "str", "materiaal", "Materiaal van de rioolleiding"),  # R1
+    _c("stelseltype", "str", "stelsel", "Type rioolstelsel"),  # R1, R4
+    _c("groen_aandeel", "float64", "groen_aand",
+       "Aandeel groen in de strook langs het tracé (0–1)"),  # R2, R4
+    _c("aantal_bomen", "Int64", "n_bomen", "Aantal bomen dicht bij het tracé"),  # R2b
+    _c("laagste_klasse", "Int64", "min_klasse",
+       "Laagste Leefbaarometer-klasse langs de sectie"),  # R3
+    _c("zwakste_dimensie", "str", "zwak_dim", "Zwakste Leefbaarometer-dimensie",
+       limit=3),  # R3, one of DIMENSIONS
+    _c("koppeling", "str", "koppeling", "Voorgestelde sociale koppeling"),  # R3, Dutch
 )
 
-BUURTSCORE_COLUMNS: tuple[str, ...] = (
-    "buurtcode", "buurtnaam", "score", "rang", "m_r1", "m_r2", "m_r3", "m_r4",
-    "n_knelpunt", "laag_aandeel", "riool_onbekend", "n_kansen",
-    "nb_r2_m", "nb_r2b_m", "nb_r3_m", "nb_r4_m", "niet_beoordeeld",
+BUURTSCORE: tuple[ResultColumn, ...] = (
+    _c("buurtcode", "str", "buurtcode", "CBS-buurtcode",
+       nullable=False, limit=10, key=True, tile=True, example="BU03070000"),
+    _c("buurtnaam", "str", "buurtnaam", "Naam van de buurt", tile=True),
+    # RULES.md §10: score and rang are taken within the gemeente (null: buurten without one,
+    # ranked together)
+    _c("gemeentecode", "str", "gem_code", "CBS-gemeentecode; de rang telt binnen de gemeente",
+       limit=6, example="GM0307",
+       api_doc="CBS-gemeentecode; score en rang gelden binnen de gemeente (RULES.md §10); "
+               "null: buurten zonder gemeentecode, samen gerangschikt"),
+    _c("gemeentenaam", "str", "gem_naam", "Naam van de gemeente"),
+    _c("score", "float64", "score", "Score 0–100: hoe kansrijk de buurt is voor werk met werk",
+       nullable=False, tile=True, tile_decimals=1,
+       api_doc="0–100; gewogen som van m_r1..m_r4, elk gedeeld door het maximum in de gemeente"),
+    _c("rang", "Int64", "rang", "Positie in de rangorde van de gemeente (1 = meest kansrijk)",
+       nullable=False, index=True, tile=True,
+       api_doc="1 = hoogste score binnen de gemeente (RULES.md §10); gelijke scores op "
+               "buurtcode"),
+    _c("m_r1", "float64", "m_r1", "Meters werk met werk (warmtenet + riolering)",
+       nullable=False, api_doc="Meters werk met werk (unie van R1-geometrieën in de buurt)"),
+    _c("m_r2", "float64", "m_r2", "Meters vergroenen", nullable=False),
+    _c("m_r3", "float64", "m_r3", "Meters leefbaarheid", nullable=False),
+    _c("m_r4", "float64", "m_r4", "Meters afkoppelen", nullable=False),
+    _c("n_knelpunt", "Int64", "n_knelpunt", "Aantal boomconflicten",
+       nullable=False, api_doc="Aantal boomconflicten met deze buurtcode"),
+    _c("laag_aandeel", "float64", "laag_aand",
+       "Deel van de buurt met zwakke of slechtere leefbaarheid",
+       nullable=False, api_doc="Deel van de buurt met Leefbaarometer-klasse ≤ klasse_max"),
+    _c("riool_onbekend", "Int64", "riool_onb", "Aantal rioolleidingen zonder bekend vervangjaar",
+       nullable=False, api_doc="Leidingen zonder aanlegjaar en vervangingsjaar"),
+    _c("n_kansen", "Int64", "n_kansen", "Aantal resultaten in de buurt",
+       nullable=False, api_doc="Aantal resultaten (kansen en knelpunten) in de buurt"),
+    # RULES.md §8: metres of units a rule did not judge (outside the dekking), clipped to the
+    # buurt: where a layer was missing or did not reach, a rule judged nothing
+    _c("nb_r2_m", "float64", "nb_r2_m",
+       "Meters warmtenet niet beoordeeld voor vergroenen (geen groengegevens)",
+       nullable=False, default=0.0,
+       api_doc="Meters secties niet beoordeeld voor vergroenen (buiten de dekking van de "
+               "groenlaag, of geen groenlaag)"),
+    _c("nb_r2b_m", "float64", "nb_r2b_m",
+       "Meters warmtenet niet beoordeeld voor boomconflicten (geen bomengegevens)",
+       nullable=False, default=0.0,
+       api_doc="Meters secties niet beoordeeld voor boomconflict"),
+    _c("nb_r3_m", "float64", "nb_r3_m",
+       "Meters warmtenet niet beoordeeld voor leefbaarheid (geen Leefbaarometer-gegevens)",
+       nullable=False, default=0.0,
+       api_doc="Meters secties niet beoordeeld voor leefbaarheid"),
+    _c("nb_r4_m", "float64", "nb_r4_m",
+       "Meters riool niet beoordeeld voor afkoppelen (geen groengegevens)",
+       nullable=False, default=0.0,
+       api_doc="Meters leidingen niet beoordeeld voor afkoppelen"),
+    # the same in Dutch words; the API builds the lines from the run (RULES.md §8)
+    _c("niet_beoordeeld", "str", "niet_beoor",
+       "Wat in de buurt niet beoordeeld is en waarom; geen resultaat betekent daar niet dat er "
+       "niets te halen is",
+       api="regels",
+       api_doc="Per regel in woorden wat in deze buurt niet beoordeeld is en waarom "
+               "(RULES.md §8), bv. 'Vergroenen: 350 m niet beoordeeld (geen groenlaag "
+               "geladen)'"),
 )
+
+KANS_COLUMNS: tuple[str, ...] = tuple(c.name for c in KANS)
+BUURTSCORE_COLUMNS: tuple[str, ...] = tuple(c.name for c in BUURTSCORE)
+KANS_DTYPES: dict[str, str] = {c.name: c.dtype for c in KANS}
+BUURTSCORE_DTYPES: dict[str, str] = {c.name: c.dtype for c in BUURTSCORE}
 
 # RULES.md §8 per buurt: metres of units a rule did not judge (niet_beoordeeld_m), per rule.
 NIET_BEOORDEELD_COLUMNS: dict[str, str] = {

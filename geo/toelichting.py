@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from geo._common import fmt_num, fmt_param, fmt_pct, fmt_years
+import numpy as np
+import pandas as pd
+
+from geo._common import cat, fmt_num_col, fmt_param, fmt_pct_col, fmt_years_col, texts
 from geo.params import RuleParams
 
 KOPPELING: dict[str, str] = {
@@ -18,64 +21,85 @@ def _pct_param(share: float) -> str:
     return f"{fmt_param(round(share * 100, 6))}%"
 
 
-def sectie_text(naam: str | None, warmtenet_id: str, sectie_id: str,
-                start: object, eind: object) -> str:
-    """'Warmtenet 'Noordtracé' sectie WN1#3 (2027–2028)'."""
-    label = f"'{naam}'" if naam else warmtenet_id
-    return f"Warmtenet {label} sectie {sectie_id} ({fmt_years(start, eind)})"
+def sectie_text(naam: object, warmtenet_id: object, sectie_id: object,
+                start: pd.Series, eind: pd.Series) -> np.ndarray:
+    """Per section 'Warmtenet 'Noordtracé' sectie WN1#3 (2027–2028)'; naam may be null."""
+    naam_t = texts(naam)
+    label = np.where(naam_t != "", cat("'", naam_t, "'"), texts(warmtenet_id))
+    return cat("Warmtenet ", label, " sectie ", texts(sectie_id), " (",
+               fmt_years_col(start, eind), ")")
 
 
-def riool_text(riool_id: str, materiaal: str | None, stelseltype: str | None,
-               due_text: str) -> str:
-    """'riool R123 (beton, gemengd, aanleg 1969 + levensduur 60 = 2029)'."""
-    return (f"riool {riool_id} ({materiaal or 'materiaal onbekend'}, "
-            f"{stelseltype or 'stelsel onbekend'}, {due_text})")
+def riool_text(riool_id: object, materiaal: object, stelseltype: object,
+               due_text: object) -> np.ndarray:
+    """Per pipe 'riool R123 (beton, gemengd, aanleg 1969 + levensduur 60 = 2029)'."""
+    mat, stelsel = texts(materiaal), texts(stelseltype)
+    mat = np.where(mat != "", mat, "materiaal onbekend")
+    stelsel = np.where(stelsel != "", stelsel, "stelsel onbekend")
+    return cat("riool ", texts(riool_id), " (", mat, ", ", stelsel, ", ", texts(due_text), ")")
 
 
-def r1_text(sectie: str, riool: str, afstand: float, lengte: float, jaarverschil: int,
-            params: RuleParams) -> str:
-    """Explanation of an R1 werk_met_werk result."""
-    return (f"Werk met werk: {sectie} ligt op {fmt_num(afstand)} m van {riool} over "
-            f"{fmt_num(lengte)} m, jaarverschil {jaarverschil:+d} jaar; drempels: afstand ≤ "
-            f"{fmt_param(params.afstand_m)} m, marge ± {params.marge_jaar} jaar, minimaal "
-            f"{fmt_param(params.min_lengte_m)} m.")
+def r1_text(sectie: np.ndarray, riool: np.ndarray, afstand: np.ndarray, lengte: np.ndarray,
+            jaarverschil: np.ndarray, params: RuleParams) -> np.ndarray:
+    """Explanations of R1 werk_met_werk results, one per row."""
+    verschil = np.asarray(jaarverschil, dtype=np.int64)
+    teken = cat(np.where(verschil >= 0, "+", "-"), np.abs(verschil).astype(str))
+    return cat("Werk met werk: ", sectie, " ligt op ", fmt_num_col(afstand), " m van ", riool,
+               " over ", fmt_num_col(lengte), " m, jaarverschil ", teken,
+               f" jaar; drempels: afstand ≤ {fmt_param(params.afstand_m)} m, marge ± "
+               f"{params.marge_jaar} jaar, minimaal {fmt_param(params.min_lengte_m)} m.")
 
 
-def r2_text(sectie: str, groen_m2: float, strook_m2: float, params: RuleParams) -> str:
-    """Explanation of an R2 vergroenen result."""
-    return (f"Vergroenen: {sectie}; groen in de strook van {fmt_param(params.groen_buffer_m)} m "
-            f"rond de sectie is {fmt_num(groen_m2, 0)} van {fmt_num(strook_m2, 0)} m² = "
-            f"{fmt_pct(groen_m2 / strook_m2)}; drempel: groen_aandeel < "
-            f"{_pct_param(params.groen_drempel)}.")
+def r2_text(sectie: np.ndarray, groen_m2: np.ndarray, strook_m2: np.ndarray,
+            params: RuleParams) -> np.ndarray:
+    """Explanations of R2 vergroenen results, one per row."""
+    return cat("Vergroenen: ", sectie,
+               f"; groen in de strook van {fmt_param(params.groen_buffer_m)} m rond de sectie is ",
+               fmt_num_col(groen_m2, 0), " van ", fmt_num_col(strook_m2, 0), " m² = ",
+               fmt_pct_col(np.asarray(groen_m2) / np.asarray(strook_m2)),
+               f"; drempel: groen_aandeel < {_pct_param(params.groen_drempel)}.")
 
 
-def r2b_text(sectie: str, boom_ids: list[str], dichtstbij: float, params: RuleParams) -> str:
-    """Explanation of an R2b boomconflict result."""
-    shown = ", ".join(boom_ids[:10]) + (", …" if len(boom_ids) > 10 else "")
-    woord = "boom" if len(boom_ids) == 1 else "bomen"
-    return (f"Boomconflict: {sectie} ligt binnen {fmt_param(params.boom_afstand_m)} m van "
-            f"{len(boom_ids)} {woord} ({shown}; dichtstbij {fmt_num(dichtstbij)} m); "
-            f"drempel: boomafstand ≤ {fmt_param(params.boom_afstand_m)} m.")
+def r2b_text(sectie: np.ndarray, aantal: np.ndarray, eerste_tien: np.ndarray,
+             dichtstbij: np.ndarray, params: RuleParams) -> np.ndarray:
+    """Explanations of R2b boomconflict results; `eerste_tien`: the first ten tree ids joined
+    by ', ' (of `aantal` in all)."""
+    aantal = np.asarray(aantal, dtype=np.int64)
+    shown = np.where(aantal <= 10, eerste_tien, cat(eerste_tien, ", …"))
+    woord = np.where(aantal == 1, "boom", "bomen")
+    afstand = fmt_param(params.boom_afstand_m)
+    return cat("Boomconflict: ", sectie, f" ligt binnen {afstand} m van ", aantal.astype(str),
+               " ", woord, " (", shown, "; dichtstbij ", fmt_num_col(dichtstbij),
+               f" m); drempel: boomafstand ≤ {afstand} m.")
 
 
-def r3_text(sectie: str, laag_m: float, lengte: float, jaar: int, laagste: int | None,
-            dimensie: str | None, waarde: float | None, params: RuleParams) -> str:
-    """Explanation of an R3 leefbaarheid result."""
-    text = (f"Leefbaarheid: {sectie} loopt over {fmt_num(laag_m)} van {fmt_num(lengte)} m "
-            f"({fmt_pct(laag_m / lengte if lengte else 0.0)}) door leefbaarometercellen "
-            f"met klasse ≤ {params.klasse_max} (jaar {jaar}); laagste klasse "
-            f"{laagste if laagste is not None else 'onbekend'}")
-    if dimensie is not None and waarde is not None:
-        text += (f"; zwakste dimensie {dimensie} (gewogen gemiddelde {fmt_num(waarde, 3)}): "
-                 f"{KOPPELING[dimensie]}")
-    return text + f"; drempel: aandeel ≥ {_pct_param(params.laag_aandeel_min)}."
+def r3_text(sectie: np.ndarray, laag_m: np.ndarray, lengte: np.ndarray, jaar: int,
+            laagste: pd.Series, dimensie: pd.Series, waarde: np.ndarray,
+            params: RuleParams) -> np.ndarray:
+    """Explanations of R3 leefbaarheid results; laagste, dimensie and waarde may be null."""
+    lengte = np.asarray(lengte, dtype=float)
+    aandeel = np.divide(laag_m, lengte, out=np.zeros(len(lengte)), where=lengte != 0)
+    klasse = np.where(laagste.isna().to_numpy(dtype=bool), "onbekend",
+                      texts(laagste.astype(object)))
+    text = cat("Leefbaarheid: ", sectie, " loopt over ", fmt_num_col(laag_m), " van ",
+               fmt_num_col(lengte), " m (", fmt_pct_col(aandeel),
+               f") door leefbaarometercellen met klasse ≤ {params.klasse_max} (jaar {jaar}); "
+               "laagste klasse ", klasse)
+    dim = texts(dimensie)
+    has_dim = (dim != "") & ~np.isnan(np.asarray(waarde, dtype=float))
+    if has_dim.any():
+        extra = cat("; zwakste dimensie ", dim, " (gewogen gemiddelde ", fmt_num_col(waarde, 3),
+                    "): ", texts(dimensie.map(KOPPELING)))
+        text = np.where(has_dim, cat(text, extra), text)
+    return cat(text, f"; drempel: aandeel ≥ {_pct_param(params.laag_aandeel_min)}.")
 
 
-def r4_text(riool: str, peiljaar: int, groen_m2: float, strook_m2: float,
-            params: RuleParams) -> str:
-    """Explanation of an R4 afkoppelen result."""
-    return (f"Afkoppelen: {riool} valt in {peiljaar}–{peiljaar + params.horizon_jaar}; groen in "
-            f"de strook van {fmt_param(params.groen_buffer_m)} m rond het riool is "
-            f"{fmt_num(groen_m2, 0)} van {fmt_num(strook_m2, 0)} m² = "
-            f"{fmt_pct(groen_m2 / strook_m2)}; drempels: horizon {params.horizon_jaar} jaar, "
-            f"groen_aandeel < {_pct_param(params.groen_drempel)}.")
+def r4_text(riool: np.ndarray, peiljaar: int, groen_m2: np.ndarray, strook_m2: np.ndarray,
+            params: RuleParams) -> np.ndarray:
+    """Explanations of R4 afkoppelen results, one per row."""
+    return cat("Afkoppelen: ", riool, f" valt in {peiljaar}–{peiljaar + params.horizon_jaar}; "
+               f"groen in de strook van {fmt_param(params.groen_buffer_m)} m rond het riool is ",
+               fmt_num_col(groen_m2, 0), " van ", fmt_num_col(strook_m2, 0), " m² = ",
+               fmt_pct_col(np.asarray(groen_m2) / np.asarray(strook_m2)),
+               f"; drempels: horizon {params.horizon_jaar} jaar, "
+               f"groen_aandeel < {_pct_param(params.groen_drempel)}.")

@@ -19,23 +19,30 @@ BUURTCODE = Path(description="CBS-buurtcode: BU en acht cijfers", examples=["BU0
 
 
 @router.get("", response_model=BuurtRanking,
-            responses={200: {"content": {"application/geo+json": {}}}, 409: {}})
+            responses={200: {"content": {"application/geo+json": {}}}, 404: {}, 409: {}})
 def list_buurten(
     session: SessionDep,
     format: Literal["json", "geojson"] = Query(
         "json", description="json: de rangorde; geojson: dezelfde cijfers als FeatureCollection "
         "met de buurtvlakken in WGS84 (voor een kaart)."),
+    gemeentecode: str | None = Query(
+        None, max_length=64, examples=["GM0307"],
+        description="Alleen de buurten van deze gemeente (CBS-gemeentecode). Een code die niet "
+        "in de laatste analyse voorkomt: 404 met de bekende codes."),
 ) -> Any:
-    """Rangorde van alle buurten uit de laatste analyse, meest kansrijk eerst.
+    """Rangorde van de buurten uit de laatste analyse, per gemeente, meest kansrijk eerst.
 
     Elke buurt staat erin, ook buurten met score 0. De score (0–100) is de gewogen som van de
-    meters per regel (m_r1..m_r4) gedeeld door het maximum over alle buurten (RULES.md §5).
+    meters per regel (m_r1..m_r4), elk gedeeld door het maximum binnen de gemeente; de rang telt
+    ook binnen de gemeente, dus elke gemeente heeft een rang 1 (RULES.md §5 en §10). Volgorde:
+    op gemeentecode (buurten zonder gemeentecode als laatste, samen gerangschikt), dan op rang.
     Zonder analyse: 409 met uitleg.
     """
     if format == "geojson":
-        return JSONResponse(feature_collection(service.ranking_features(session)),
-                            media_type="application/geo+json")
-    run, rows = service.list_ranking(session)
+        return JSONResponse(
+            feature_collection(service.ranking_features(session, gemeentecode=gemeentecode)),
+            media_type="application/geo+json")
+    run, rows = service.list_ranking(session, gemeentecode=gemeentecode)
     return {"analyse": run, "buurten": rows}
 
 

@@ -3,35 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
+from app.result_schema import result_model
+from geo.schema import BUURTSCORE
 
-class BuurtScoreRead(BaseModel):
-    """One buurt's place in the ranking and the metrics behind its score (RULES.md §5)."""
+_SCORE_DOC = "One buurt's place in the ranking and the metrics behind its score (RULES.md §5)."
 
-    buurtcode: str = Field(examples=["BU03070000"])
-    buurtnaam: str | None
-    score: float = Field(description="0–100; gewogen som van m_r1..m_r4, elk gedeeld door het maximum")
-    rang: int = Field(description="1 = hoogste score; gelijke scores op buurtcode")
-    m_r1: float = Field(description="Meters werk met werk (unie van R1-geometrieën in de buurt)")
-    m_r2: float = Field(description="Meters vergroenen")
-    m_r3: float = Field(description="Meters leefbaarheid")
-    m_r4: float = Field(description="Meters afkoppelen")
-    n_knelpunt: int = Field(description="Aantal boomconflicten met deze buurtcode")
-    laag_aandeel: float = Field(description="Deel van de buurt met Leefbaarometer-klasse ≤ klasse_max")
-    riool_onbekend: int = Field(description="Leidingen zonder aanlegjaar en vervangingsjaar")
-    n_kansen: int = Field(description="Aantal resultaten (kansen en knelpunten) in de buurt")
-    nb_r2_m: float = Field(0.0, description="Meters secties niet beoordeeld voor vergroenen "
-                           "(buiten de dekking van de groenlaag, of geen groenlaag)")
-    nb_r2b_m: float = Field(0.0, description="Meters secties niet beoordeeld voor boomconflict")
-    nb_r3_m: float = Field(0.0, description="Meters secties niet beoordeeld voor leefbaarheid")
-    nb_r4_m: float = Field(0.0, description="Meters leidingen niet beoordeeld voor afkoppelen")
-    niet_beoordeeld: list[str] = Field(
-        default_factory=list,
-        description="Per regel in woorden wat in deze buurt niet beoordeeld is en waarom "
-                    "(RULES.md §8), bv. 'Vergroenen: 350 m niet beoordeeld (geen groenlaag "
-                    "geladen)'")
+if TYPE_CHECKING:
+    class BuurtScoreRead(BaseModel):
+        """One buurt's place in the ranking (fields: geo.schema.BUURTSCORE)."""
+else:
+    # One field per buurtscore column declared in geo/schema.py.
+    BuurtScoreRead = result_model("BuurtScoreRead", _SCORE_DOC, BUURTSCORE, __name__)
 
 
 class RegelBeoordeling(BaseModel):

@@ -14,6 +14,26 @@ from geo.dekking import buurt_text
 from geo.schema import BUURTSCORE_COLUMNS, NIET_BEOORDEELD_COLUMNS, REGELS
 
 _COLUMNS = ", ".join(f"s.{c}" for c in BUURTSCORE_COLUMNS)
+# RULES.md §10: rang counts within a gemeente, so every list of buurtscores is ordered per
+# gemeente (by code; buurten without one last, as "Zonder gemeente"), then by rang. The one
+# place of this order: the API, the exports and the map use it.
+RANKING_ORDER = "gemeentecode ASC NULLS LAST, rang, buurtcode"
+
+
+def ranking_group(session: Session, score: dict[str, Any]) -> tuple[int, str | None]:
+    """How many buurten the buurt of `score` is ranked among (its gemeente, RULES.md §10), and
+    the words that say where ("in Ede", "zonder gemeente"), None when the run has one gemeente.
+    """
+    code = score.get("gemeentecode")
+    row = session.execute(text(
+        "SELECT count(*) FILTER (WHERE gemeentecode IS NOT DISTINCT FROM :g), "
+        "count(DISTINCT coalesce(gemeentecode, '')) FROM buurtscore"), {"g": code}).one()
+    total, groups = int(row[0]), int(row[1])
+    if groups <= 1:
+        return total, None
+    if code is None:
+        return total, "zonder gemeente"
+    return total, f"in {score.get('gemeentenaam') or code}"
 
 
 def _require_run(session: Session) -> dict[str, Any]:
@@ -44,20 +64,43 @@ def _with_texts(row: dict[str, Any], run: dict[str, Any]) -> dict[str, Any]:
     return {**row, "niet_beoordeeld": lines}
 
 
-def list_ranking(session: Session) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The latest run and every buurt's score, best first (rang 1)."""
+def _where(session: Session, gemeentecode: str | None) -> tuple[str, dict[str, Any]]:
+    """The WHERE clause for one gemeente (all buurten when None); NotFound for an unknown one."""
+    if gemeentecode is None:
+        return "", {}
+    code = gemeentecode.strip()
+    known = list(session.execute(text(
+        "SELECT DISTINCT gemeentecode FROM buurtscore WHERE gemeentecode IS NOT NULL "
+        "ORDER BY gemeentecode")).scalars())
+    if code not in known:
+        raise NotFound(
+            f"Gemeente '{code[:20]}' komt niet voor in de laatste analyse. Gebruik een "
+            f"gemeentecode uit de rangorde: {', '.join(known[:20]) or 'geen'}"
+            f"{' …' if len(known) > 20 else ''}.")
+    return " WHERE s.gemeentecode = :gemeentecode", {"gemeentecode": code}
+
+
+def list_ranking(session: Session, *, gemeentecode: str | None = None,
+                 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The latest run and every buurt's score, per gemeente best first (RANKING_ORDER)."""
     run = _require_run(session)
-    rows = session.execute(text(f"SELECT {_COLUMNS} FROM buurtscore s ORDER BY s.rang")).mappings()
+    where, params = _where(session, gemeentecode)
+    rows = session.execute(
+        text(f"SELECT {_COLUMNS} FROM buurtscore s{where} ORDER BY {RANKING_ORDER}"), params,
+    ).mappings()
     return run_summary(run), [_with_texts(dict(r), run) for r in rows]
 
 
-def ranking_features(session: Session) -> list[dict[str, Any]]:
+def ranking_features(session: Session, *, gemeentecode: str | None = None,
+                     ) -> list[dict[str, Any]]:
     """The ranking as GeoJSON features (buurt polygons in WGS84)."""
     _require_run(session)
+    where, params = _where(session, gemeentecode)
     return features(
         session,
-        f"SELECT {_COLUMNS}, ST_Transform(s.geom, 4326) AS geom FROM buurtscore s ORDER BY s.rang",
-        {},
+        f"SELECT {_COLUMNS}, ST_Transform(s.geom, 4326) AS geom FROM buurtscore s{where} "
+        f"ORDER BY {RANKING_ORDER}",
+        params,
     )
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine, text
 import geopandas as gpd
 import pyogrio
 
+from app.buurten.service import RANKING_ORDER
 from app.errors import NotFound, NotReady
 from app.exports.fields import BESLUIT_COLUMNS, BUURT_FIELDS, KANS_FIELDS, LAYER_GEOMETRY
 from geo.schema import CRS
@@ -54,8 +55,8 @@ def load_results(engine: Engine, buurten: list[str]) -> tuple[gpd.GeoDataFrame, 
             f"USING (kans_id){where.replace('buurtcode', 'k.buurtcode')} ORDER BY regel, kans_id",
             params)
         scores = _read_frame(
-            conn, f"SELECT {', '.join(BUURT_FIELDS)}, geom FROM buurtscore{where} ORDER BY rang",
-            params)
+            conn, f"SELECT {', '.join(BUURT_FIELDS)}, geom FROM buurtscore{where} "
+            f"ORDER BY {RANKING_ORDER}", params)
     return kansen, scores
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.analyse.service import latest_run
-from app.buurten.service import get_buurt
+from app.buurten.service import get_buurt, ranking_group
 from app.kansen.service import explain
 from geo.schema import KANS_COLUMNS, REGELS
 
@@ -61,7 +61,9 @@ def print_map(session: Session, *, buurtcode: str) -> dict[str, Any]:
 def print_data(session: Session, *, buurtcode: str) -> dict[str, Any]:
     """Everything the print view shows; NotFound / NotReady as the buurt API raises them."""
     buurt = get_buurt(session, buurtcode=buurtcode)
-    total = session.execute(text("SELECT count(*) FROM buurtscore")).scalar_one()
+    # RULES.md §10: the rang counts within the buurt's gemeente.
+    total, rang_in = (ranking_group(session, buurt["score"]) if buurt["score"] else
+                      (session.execute(text("SELECT count(*) FROM buurtscore")).scalar_one(), None))
     columns = ", ".join(f"k.{c}" for c in KANS_COLUMNS)
     rows = session.execute(
         text(f"SELECT {columns} FROM koppelkans k WHERE k.buurtcode = :c ORDER BY {_ORDER}"),
@@ -69,5 +71,5 @@ def print_data(session: Session, *, buurtcode: str) -> dict[str, Any]:
     ).mappings()
     run = latest_run(session) or {}
     kansen = [{**row, "uitleg": explain(session, dict(row), run=run)} for row in rows]
-    return {"buurt": buurt, "aantal_buurten": total, "kansen": kansen,
+    return {"buurt": buurt, "aantal_buurten": total, "rang_in": rang_in, "kansen": kansen,
             "kaart": print_map(session, buurtcode=buurtcode)}

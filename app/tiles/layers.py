@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from app.errors import NotFound
 from app.layers.service import DUE_YEAR_SQL
+from geo.schema import BUURTSCORE, BUURTSCORE_COLUMNS, KANS, LAYER_COLUMNS, ResultColumn
 
 # Below zoom 5 a web-mercator tile spans far more than the Netherlands, where a transform to
 # RD New (EPSG:28992) gives a meaningless envelope; such tiles are empty.
@@ -40,10 +41,30 @@ MAX_ZOOM = 22
 EXTENT = 4096
 BUFFER = 64
 
-_KANS_COLUMNS = (
-    "t.kans_id, t.regel, t.categorie, t.actie_nodig, t.buurtcode, t.start_jaar, t.eind_jaar, "
-    "t.riool_due_jaar, round(t.lengte_m::numeric, 1)::float AS lengte_m"
-)
+
+def tile_columns(columns: tuple[ResultColumn, ...], alias: str,
+                 own: dict[str, str] | None = None) -> str:
+    """The attributes of a result table in its tiles: the declared columns flagged `tile`.
+
+    `own` maps a column to the alias of another table of the FROM clause that holds it too.
+    """
+    own = own or {}
+    parts: list[str] = []
+    for column in columns:
+        if not column.tile:
+            continue
+        source = f"{own.get(column.name, alias)}.{column.name}"
+        if column.tile_decimals is not None:
+            source = f"round({source}::numeric, {column.tile_decimals})::float AS {column.name}"
+        parts.append(source)
+    return ", ".join(parts)
+
+
+_KANS_COLUMNS = tile_columns(KANS, "t")
+# Every buurt is drawn, also one without a score: its code and name come from the buurt table.
+_BUURT_COLUMNS = tile_columns(
+    BUURTSCORE, "s", own={c: "t" for c in LAYER_COLUMNS["buurt"] if c in BUURTSCORE_COLUMNS})
+
 # Only the latest Leefbaarometer year is drawn and answered: older years lie under it.
 LBM_LATEST = "t.jaar = (SELECT max(jaar) FROM leefbaarometer)"
 
@@ -53,7 +74,7 @@ TILE_LAYERS: dict[str, TileLayer] = {
         TileLayer(
             naam="buurten",
             source="buurt t LEFT JOIN buurtscore s ON s.buurtcode = t.buurtcode",
-            columns="t.buurtcode, t.buurtnaam, round(s.score::numeric, 1)::float AS score, s.rang",
+            columns=_BUURT_COLUMNS,
         ),
         TileLayer(naam="koppelkansen", source="koppelkans t", columns=_KANS_COLUMNS),
         TileLayer(

@@ -22,6 +22,11 @@ FAMILY_OF = {
     "LineString": "lijn", "MultiLineString": "lijn", "LinearRing": "lijn",
     "Polygon": "vlak", "MultiPolygon": "vlak",
 }
+# shapely's type ids 0–7 by name; id -1 (no geometry) last, so index -1 picks it
+_TYPE_NAMES = np.array(["Point", "LineString", "LinearRing", "Polygon", "MultiPoint",
+                        "MultiLineString", "MultiPolygon", "GeometryCollection", None],
+                       dtype=object)
+_FAMILY_BY_ID = np.array([FAMILY_OF.get(str(n), "anders") for n in _TYPE_NAMES], dtype=object)
 LAYER_FAMILY = {"buurt": "vlak", "warmtenet": "lijn", "riolering": "lijn", "groen": "vlak",
                 "boom": "punt", "leefbaarometer": "vlak"}
 DIMENSION = {"punt": 0, "lijn": 1, "vlak": 2}
@@ -64,8 +69,8 @@ def check_types(
         frame = frame.set_geometry(shapely.force_2d(frame.geometry.values))
     want = LAYER_FAMILY[laag]
     frame = _reduce_collections(laag, frame, report, tally)
-    types = frame.geometry.geom_type
-    families = types.map(FAMILY_OF).fillna("anders")
+    type_ids = shapely.get_type_id(np.asarray(frame.geometry.values, dtype=object))
+    families = _FAMILY_BY_ID[type_ids]  # by lookup, not a Python string per feature
     if laag == "warmtenet" and (families == "vlak").any():
         raise ImportRefused(
             f"Laag warmtenet verwacht lijnen (tracés), maar het bestand bevat "
@@ -74,7 +79,7 @@ def check_types(
             "(Multi)LineString aan."
         )
     wrong = families != want
-    for geom_type, n in types[wrong].value_counts().items():
+    for geom_type, n in pd.Series(_TYPE_NAMES[type_ids[wrong]]).value_counts().items():
         report.skip(f"geometrietype {geom_type} hoort niet in laag {laag}", int(n))
         tally.wrong[str(geom_type)] += int(n)
     tally.usable += int((~wrong).sum())
@@ -277,7 +282,7 @@ def _single_lines(frame: gpd.GeoDataFrame, report: ImportReport) -> gpd.GeoDataF
         merged = shapely.line_merge(values[multi])
         values[multi] = np.where(shapely.get_type_id(merged) == 1, merged, values[multi])
     out = frame.set_geometry(gpd.GeoSeries(values, index=frame.index, crs=frame.crs))
-    multi = out.geometry.geom_type == "MultiLineString"
+    multi = pd.Series(shapely.get_type_id(values) == 5, index=out.index)  # still multi-part
     out["_deel"] = pd.Series(pd.NA, index=out.index, dtype="Int64")
     if multi.any():
         report.meldingen.append(

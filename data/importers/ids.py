@@ -66,7 +66,9 @@ class IdTally:
     def add(self, ids: pd.Series, generated: int) -> None:
         """Count one chunk's final ids (`generated` of them made from the geometry)."""
         self.generated += generated
-        hashed = pd.util.hash_pandas_object(ids, index=False).to_numpy()
+        # the same 64-bit hashes as pd.util.hash_pandas_object(ids, index=False), in half the
+        # time: without first factorizing ids that are nearly all distinct anyway
+        hashed = pd.util.hash_array(ids.to_numpy(dtype=object), categorize=False)
         self.hashes.append(hashed)
         if not self.name_duplicates:
             return

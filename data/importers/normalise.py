@@ -95,6 +95,22 @@ def _take(results: list[Any], codes: np.ndarray, fill: Any = None) -> np.ndarray
     return table[codes]  # code -1 picks the fill value
 
 
+def _take_text(results: list[str | None], codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """A str Series of results[code] (code -1 and None: missing), without a Python object per
+    row: Arrow takes from the distinct values."""
+    picked = pc.take(pa.array(results, type=pa.large_string()),
+                     pa.array(codes, mask=codes < 0, type=pa.int64()))
+    return pd.Series(ArrowStringArray(picked, dtype=pd.StringDtype("pyarrow", np.nan)),
+                     index=index)
+
+
+def _take_int(results: list[int | None], codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """An Int64 Series of results[code] (code -1 and None: missing), built from arrays."""
+    missing = np.array([r is None for r in results] + [True])
+    values = np.array([0 if r is None else r for r in results] + [0], dtype=np.int64)
+    return pd.Series(pd.arrays.IntegerArray(values[codes], missing[codes]), index=index)
+
+
 def normalise_text(series: pd.Series) -> pd.Series:
     """Strings stripped; floats that are whole numbers without '.0'; blanks → missing."""
     if series.dtype.kind in "iub":
@@ -130,7 +146,7 @@ def _mapped(
     for raw, new, k in zip(raws, news, n, strict=True):
         if raw is not None and new != raw:
             counts[f"{column}: '{raw}' → " + (f"'{new}'" if new is not None else "leeg")] += int(k)
-    return pd.Series(_take(news, codes), index=series.index, dtype="str")
+    return _take_text(news, codes, series.index)
 
 
 def normalise_materiaal(series: pd.Series, counts: Counter[str]) -> pd.Series:
@@ -176,7 +192,7 @@ def normalise_status(series: pd.Series, counts: Counter[str]) -> tuple[pd.Series
         elif raw is not None and found != raw:
             counts[f"status: '{raw}' → '{found}'"] += int(k)
         results.append(found)
-    return pd.Series(_take(results, codes), index=series.index, dtype="str"), unknown
+    return _take_text(results, codes, series.index), unknown
 
 
 def parse_year(value: Any) -> int | None:
@@ -199,7 +215,7 @@ def normalise_year(series: pd.Series, column: str, counts: Counter[str]) -> pd.S
               if y is None and not is_missing(v))
     if bad:
         counts[f"{column} onleesbaar → leeg"] += bad
-    return pd.Series(_take(years, codes), index=series.index).astype("Int64")
+    return _take_int(years, codes, series.index)
 
 
 def _float(value: Any) -> float | None:

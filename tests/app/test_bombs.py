@@ -118,6 +118,7 @@ def test_bombs_keep_server_memory_bounded(server: tuple[str, str, int], tmp_path
                     b'"}, "geometry": {"type": "Point", "coordinates": [5.1, 52.1]}}]}')
     _refused(base, key, geojson)
     peak = _peak_rss(pid)
+    print(f"piekgeheugen van de server na vier bommen: {peak / 1024**2:.0f} MB")  # pytest -s
     assert peak < MAX_RSS_BYTES, f"piekgeheugen van de server {peak / 1024**2:.0f} MB"
     assert httpx.get(base + "/health", timeout=5).status_code == 200  # still serving
 

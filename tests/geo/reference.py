@@ -1,4 +1,4 @@
-"""A deliberately naive reference implementation of RULES.md §2–§5 and §8, from the spec text.
+"""A deliberately naive reference implementation of RULES.md §2–§5, §8 and §10, from the spec text.
 
 It uses plain Python loops over all pairs and plain shapely calls (no spatial index, no
 vectorisation), so that it shares as little as possible with geo/. It is only used by
@@ -357,18 +357,30 @@ def reference(*, buurt: Any, warmtenet: Any, riolering: Any, groen: Any, boom: A
             clipped = [u.intersection(bgeom) for u in beoordeling[regel]["units"]]
             row[metric] = unary_union(clipped).length if clipped else 0.0
         scores[b["buurtcode"]] = row
-    maxima = {m: max((row[m] for row in scores.values()), default=0.0) for m in rule_of}
+    # §10: maxima and rang within each gemeente; buurten without a gemeentecode (missing or
+    # blank) form one group together.
+    def gemeente_of(b: dict[str, Any]) -> str | None:
+        code = b.get("gemeentecode")
+        if code is None or str(code).strip() == "":
+            return None
+        return str(code).strip()
+
+    for b in buurten:
+        scores[b["buurtcode"]]["gemeente"] = gemeente_of(b)
     weights = params.gewichten
     wsum = sum(weights[m] for m in rule_of)
-    for row in scores.values():
-        acc = 0.0
-        for m in rule_of:
-            if maxima[m] > 0:
-                acc += weights[m] * row[m] / maxima[m]
-        row["score"] = 100.0 * acc / wsum if wsum > 0 else 0.0
-    order = sorted(scores.values(), key=lambda r: (-r["score"], r["buurtcode"]))
-    for i, row in enumerate(order, start=1):
-        row["rang"] = i
+    for gemeente in {row["gemeente"] for row in scores.values()}:
+        group = [row for row in scores.values() if row["gemeente"] == gemeente]
+        maxima = {m: max(row[m] for row in group) for m in rule_of}
+        for row in group:
+            acc = 0.0
+            for m in rule_of:
+                if maxima[m] > 0:
+                    acc += weights[m] * row[m] / maxima[m]
+            row["score"] = 100.0 * acc / wsum if wsum > 0 else 0.0
+        order = sorted(group, key=lambda r: (-r["score"], r["buurtcode"]))
+        for i, row in enumerate(order, start=1):
+            row["rang"] = i
 
     return {
         "results": {(res.regel, res.kans_id): res for res in results},

@@ -59,6 +59,8 @@ def test_metrics_scores_and_ranks() -> None:
         {
             "buurtcode": pd.Series(["BU00000001", "BU00000002", "BU00000003"], dtype="str"),
             "buurtnaam": pd.Series(["Buurt 01", "Buurt 02", "Buurt 03"], dtype="str"),
+            "gemeentecode": pd.Series(["GM0001"] * 3, dtype="str"),
+            "gemeentenaam": pd.Series(["Proefstad"] * 3, dtype="str"),
             "score": [40.0, b_score, 15.0],
             "rang": pd.Series([1, 2, 3], dtype="Int64"),
             "m_r1": [90.0, 30.0, 0.0],
@@ -120,3 +122,54 @@ def test_empty_buurt_layer() -> None:
 def test_crs_mismatch_raises() -> None:
     with pytest.raises(ValueError, match="leefbaarometer"):
         rank_buurten(BUURT, KANSEN, LBM.set_crs(4326, allow_override=True), PIPES, RuleParams())
+
+
+def _buurt_in(*gemeenten: str | None) -> gpd.GeoDataFrame:
+    """BUURT (A, B, C) with these gemeentecodes, in that order."""
+    rows = [buurt_row(code, geom) for code, geom in
+            (("BU00000001", A), ("BU00000002", B), ("BU00000003", C))]
+    for row, gemeente in zip(rows, gemeenten, strict=True):
+        row["gemeentecode"] = gemeente
+    return layer("buurt", rows)
+
+
+def test_each_gemeente_has_its_own_maxima_and_rang_1() -> None:
+    """RULES.md §10: A alone in GM0001; B and C in GM0002."""
+    got = rank_buurten(_buurt_in("GM0001", "GM0002", "GM0002"), KANSEN, LBM, PIPES,
+                       RuleParams())
+    assert got["buurtcode"].tolist() == ["BU00000001", "BU00000002", "BU00000003"]
+    assert got["rang"].tolist() == [1, 1, 2]
+    # B: m_r1 30 is the maximum of GM0002 (not 90 from A): 100 × (0.4 · 1 + 0.2 · 1) = 60.
+    assert got["score"].tolist() == pytest.approx([40.0, 60.0, 15.0])
+
+
+def test_buurten_without_gemeentecode_form_one_group() -> None:
+    """A (null) and C (blank) are ranked together; B alone in GM0001."""
+    got = rank_buurten(_buurt_in(None, "GM0001", " "), KANSEN, LBM, PIPES, RuleParams())
+    assert got["buurtcode"].tolist() == ["BU00000001", "BU00000003", "BU00000002"]
+    assert got["rang"].tolist() == [1, 2, 1]
+    assert got["score"].tolist() == pytest.approx([40.0, 15.0, 60.0])
+
+
+def test_one_gemeente_equals_no_gemeentecode_at_all() -> None:
+    """With one gemeente §10 is §5 unchanged, exactly."""
+    one = rank_buurten(_buurt_in("GM0001", "GM0001", "GM0001"), KANSEN, LBM, PIPES,
+                       RuleParams())
+    without = rank_buurten(BUURT.drop(columns="gemeentecode"), KANSEN, LBM, PIPES, RuleParams())
+    gemeente = ["gemeentecode", "gemeentenaam"]
+    assert_geodataframe_equal(one.drop(columns=gemeente), without.drop(columns=gemeente))
+    assert one["rang"].tolist() == [1, 2, 3]
+    assert one["gemeentecode"].tolist() == ["GM0001"] * 3
+    assert without["gemeentecode"].isna().all()
+
+
+def test_gemeente_is_kept_stripped_and_blank_is_missing() -> None:
+    """The row says which gemeente it was ranked in: the code stripped, blank as missing."""
+    buurt = _buurt_in(" GM0001 ", None, " ")
+    buurt["gemeentenaam"] = ["Proefstad ", "  ", None]
+    got = rank_buurten(buurt, KANSEN, LBM, PIPES, RuleParams()).set_index("buurtcode")
+    assert got.loc["BU00000001", "gemeentecode"] == "GM0001"
+    assert got.loc["BU00000001", "gemeentenaam"] == "Proefstad"
+    rest = got.loc[["BU00000002", "BU00000003"], ["gemeentecode", "gemeentenaam"]]
+    assert rest.isna().all().all()
+    assert got["rang"].sort_index().tolist() == [1, 1, 2]

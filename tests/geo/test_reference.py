@@ -5,7 +5,9 @@ over all pairs. Both run on small random municipalities (seeded numpy) with defa
 non-default RuleParams; results, attributes, sections and buurt scores must agree. Each town
 gets random dekking polygons (§8): absent, everywhere, or a few boxes whose edges lie within
 ±0.8 m of the street grid (so the 0.5 m tolerance decides), sometimes rotated; what each rule
-judged and not judged, and niet_beoordeeld_m per buurt, must agree as well.
+judged and not judged, and niet_beoordeeld_m per buurt, must agree as well. Most towns are
+split over several gemeenten, with buurten without a gemeentecode (null or blank) among them,
+so that the ranking per gemeente (§10) is compared too.
 """
 
 from __future__ import annotations
@@ -75,6 +77,29 @@ def _offset_piece(rng: np.random.Generator, line: LineString) -> LineString:
     return LineString([(pa.x + dx, pa.y + dy), (pb.x + dx, pb.y + dy)])
 
 
+def _assign_gemeenten(seed: int, buurt_rows: list[dict[str, Any]]) -> None:
+    """RULES.md §10: one gemeente in some towns; in others several, and buurten without one.
+
+    Its own generator, so the rest of the town is the same as with a single gemeente.
+    """
+    rng = np.random.default_rng(20_000 + seed)
+    if rng.random() < 0.3:
+        return  # every buurt in GM0001, as buurt_row gives
+    # More, smaller buurten: each split into a western and an eastern half.
+    halves = []
+    for row in buurt_rows:
+        x0, y0, x1, y1 = row["geometry"].bounds
+        xm = (x0 + x1) / 2
+        code = row["buurtcode"]
+        halves.append({**row, "geometry": row["geometry"].intersection(box(x0, y0, xm, y1))})
+        halves.append({**row, "buurtcode": f"BU9{code[3:]}",
+                       "geometry": row["geometry"].intersection(box(xm, y0, x1, y1))})
+    buurt_rows[:] = halves
+    for row in buurt_rows:
+        row["gemeentecode"] = [" GM0001", "GM0001", "GM0002", "GM0002", None, ""][
+            int(rng.integers(0, 6))]
+
+
 def municipality(seed: int) -> dict[str, Any]:
     """A random small town: canonical layers as geo.analysis.analyse expects them."""
     rng = np.random.default_rng(seed)
@@ -99,6 +124,8 @@ def municipality(seed: int) -> dict[str, Any]:
         # Merge two neighbouring tiles into one buurt.
         buurt_rows[-2]["geometry"] = tiles[-2].union(tiles[-1])
         buurt_rows.pop()
+
+    _assign_gemeenten(seed, buurt_rows)
 
     # warmtenet
     heat_rows = []
@@ -306,7 +333,8 @@ def compare(layers: dict[str, Any], params: RuleParams,
     for code in set(ref_scores) & set(got_scores):
         r, g = ref_scores[code], got_scores[code]
         if int(g["rang"]) != r["rang"]:
-            tied = [o for o in by_rank if abs(o["score"] - r["score"]) < 1e-6]
+            tied = [o for o in by_rank if abs(o["score"] - r["score"]) < 1e-6
+                    and o["gemeente"] == r["gemeente"]]
             if len(tied) < 2:
                 problems.append(f"buurt {code}: rang ref {r['rang']} geo {g['rang']}")
     return problems
@@ -374,6 +402,22 @@ def test_generator_exercises_dekking() -> None:
     assert judged > 100 and outside > 100, (judged, outside)
     assert tolerance_decides > 0
     assert any(len(random_dekking(seed)) < 3 for seed in SEEDS)
+
+
+def test_generator_exercises_gemeenten() -> None:
+    """Across seeds (RULES.md §10): towns with one gemeente, and towns with several gemeenten
+    of two or more buurten each next to buurten without a gemeentecode (null and blank)."""
+    single = several = without = 0
+    for seed in SEEDS:
+        ref = reference(**municipality(seed), dekking=random_dekking(seed), params=RuleParams(),
+                        peiljaar=P)
+        groups: dict[Any, int] = {}
+        for row in ref["scores"].values():
+            groups[row["gemeente"]] = groups.get(row["gemeente"], 0) + 1
+        single += len(groups) == 1
+        several += sum(1 for g, n in groups.items() if g is not None and n >= 2) >= 2
+        without += groups.get(None, 0) >= 2
+    assert single >= 3 and several >= 3 and without >= 3, (single, several, without)
 
 
 def test_matches_reference_on_tiny_town() -> None:

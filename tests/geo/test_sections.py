@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
 import geopandas as gpd
 from geopandas.testing import assert_geodataframe_equal
 from shapely import LineString, MultiLineString
+from shapely.ops import substring
 
 from geo.sections import split_sections
 from tests.geo.builders import empty, layer, werk
@@ -101,3 +103,29 @@ def test_crs_mismatch_raises() -> None:
     net = layer("warmtenet", [werk("WN1", [(0, 0), (250, 0)])], crs="EPSG:4326")
     with pytest.raises(ValueError, match="EPSG:28992"):
         split_sections(net, 100.0)
+
+
+def test_sections_equal_substring_exactly_on_random_lines() -> None:
+    """All lines are cut at once; each piece must be shapely.ops.substring's, bit for bit,
+    also where a vertex lies exactly on a cut (grid lines of 100 m cut into 50 m)."""
+    rng = np.random.default_rng(5)
+    rows = []
+    for k in range(60):
+        m = int(rng.integers(2, 9))
+        pts = (np.round(rng.uniform(0, 500, (m, 2)), int(rng.integers(-2, 3)))
+               if k % 2 else rng.integers(0, 5, (m, 2)) * 100.0)
+        pts = [tuple(p) for i, p in enumerate(pts) if i == 0 or tuple(p) != tuple(pts[i - 1])]
+        if len(pts) >= 2:
+            rows.append(werk(f"W{k}", pts, start=2027, eind=None))
+    for sectie_m in (50.0, 73.3, 1000.0):
+        got = split_sections(layer("warmtenet", rows), sectie_m)
+        expected = []
+        for row in rows:
+            line = LineString(row["geometry"].coords)
+            n = max(1, int(np.ceil(line.length / sectie_m - 1e-9)))
+            step = line.length / n
+            expected += [substring(line, i * step, line.length if i == n - 1 else (i + 1) * step)
+                         for i in range(n)]
+        assert len(got) == len(expected)
+        for g, e in zip(got.geometry, expected, strict=True):
+            assert g.equals_exact(e, 0.0), (g.wkt, e.wkt)

@@ -210,7 +210,7 @@
     d.dataset.buurtcode = code;
     delete d.dataset.kansId;
     if (row) {
-      d.appendChild(el("p", "kk-rang-regel", "Rang " + row.rang + " van " + KK.zijpaneel.total() +
+      d.appendChild(el("p", "kk-rang-regel", "Rang " + KK.zijpaneel.rangTekst(row) +
         " · score " + fmt(row.score, 1)));
       table(d, [
         ["Werk met werk", fmt(row.m_r1, 0) + " m"],
@@ -232,7 +232,7 @@
     var summary = d.appendChild(el("p", "kk-klein", "Laden…"));
     var list = d.appendChild(el("ul", "kk-resultaten"));
     if (o.focus !== false) {
-      announce("Buurt " + naam + (row ? ": rang " + row.rang + " van " + KK.zijpaneel.total() +
+      announce("Buurt " + naam + (row ? ": rang " + KK.zijpaneel.rangTekst(row) +
         ", score " + fmt(row.score, 1) + "." : ": geen score."));
       d.querySelector(".kk-detail-titel").focus({ preventScroll: false });
     }

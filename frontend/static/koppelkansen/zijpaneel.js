@@ -13,7 +13,7 @@
   var fmt = KK.util.fmt;
   var zp = (KK.zijpaneel = {});
   var map, opts, ui;
-  var ranking = null;      // rows of /api/v1/buurten, best first
+  var ranking = null;      // rows of /api/v1/buurten, per gemeente best first
   var omvang = {};         // buurtcode -> [minlon, minlat, maxlon, maxlat]
 
   /* ---- the panel ---- */
@@ -183,7 +183,22 @@
         run.niet_beoordeeld.forEach(function (line) { nb.appendChild(el("li", null, line + ".")); });
         box.insertBefore(nb, list);
       }
-      ranking.forEach(function (b) { list.appendChild(rankItem(b)); });
+      groepen = groupByGemeente(ranking);
+      if (groepen.length <= 1) {
+        ranking.forEach(function (b) { list.appendChild(rankItem(b)); });
+      } else {
+        // RULES.md §10: rang counts within a gemeente, so each gemeente gets its own list.
+        groepen.forEach(function (g) {
+          var sec = el("section", "kk-gemeente");
+          sec.dataset.gemeentecode = g.code;
+          sec.appendChild(el("h3", "kk-gemeente-kop", g.label + " (" + g.buurten.length +
+            (g.buurten.length === 1 ? " buurt)" : " buurten)")));
+          var ol = sec.appendChild(el("ol", "kk-rang-lijst"));
+          g.buurten.forEach(function (b) { ol.appendChild(rankItem(b)); });
+          box.insertBefore(sec, list);
+        });
+        box.removeChild(list);
+      }
       zp.onRanking.forEach(function (cb) { cb(); });
     }).catch(function (err) {
       intro.textContent = "Kon de rangorde niet laden: " + err.message;
@@ -196,6 +211,35 @@
     return (ranking || []).filter(function (b) { return b.buurtcode === code; })[0] || null;
   };
   zp.total = function () { return ranking ? ranking.length : null; };
+
+  /* RULES.md §10: the API lists the buurten per gemeente (buurten without one last), each
+   * ranked on its own. One group per gemeente, in that order. */
+  var groepen = [];
+  function groupByGemeente(rows) {
+    var out = [], byCode = Object.create(null);
+    rows.forEach(function (b) {
+      var code = b.gemeentecode || "";
+      if (!byCode[code]) {
+        byCode[code] = { code: code, label: b.gemeentenaam || code || "Zonder gemeente",
+                         naam: b.gemeentenaam || code, buurten: [] };
+        out.push(byCode[code]);
+      }
+      byCode[code].buurten.push(b);
+    });
+    return out;
+  }
+  function groupOf(row) {
+    var code = row.gemeentecode || "";
+    return groepen.filter(function (g) { return g.code === code; })[0] || null;
+  }
+
+  /* "2 van 12" with one gemeente; "2 van 7 in Ede" (or "zonder gemeente") with more. */
+  zp.rangTekst = function (row) {
+    if (groepen.length <= 1) return row.rang + " van " + zp.total();
+    var g = groupOf(row);
+    if (!g) return row.rang + " van " + zp.total();
+    return row.rang + " van " + g.buurten.length + (g.code ? " in " + g.naam : " zonder gemeente");
+  };
 
   function rankItem(b) {
     var li = el("li");
@@ -210,7 +254,8 @@
     bar.setAttribute("aria-hidden", "true");
     bar.appendChild(el("span")).style.width = Math.max(0, Math.min(100, b.score || 0)) + "%";
     btn.appendChild(el("span", "kk-klein", b.n_kansen + " koppelkansen · " + b.n_knelpunt + " knelpunten"));
-    btn.setAttribute("aria-label", "Rang " + b.rang + ": " + (b.buurtnaam || b.buurtcode) +
+    btn.setAttribute("aria-label", "Rang " + (groepen.length > 1 ? zp.rangTekst(b) : b.rang) +
+      ": " + (b.buurtnaam || b.buurtcode) +
       ", score " + fmt(b.score, 1) + ". Zoom naar deze buurt.");
     btn.addEventListener("click", function () { zp.selectBuurt(b.buurtcode, { zoom: true, show: true }); });
     return li;
