@@ -201,6 +201,7 @@ def demo(
     seed: Annotated[int, typer.Option("--seed", metavar="GETAL", help="Startgetal van de generator")] = 42,
     scale: Annotated[float, typer.Option("--schaal", metavar="FACTOR", help="Grootte van de gemeente (1 = ca. 12 buurten)")] = 1.0,
     vervang: Annotated[bool, typer.Option("--vervang", help="Ook als er eigen gegevens geladen zijn: die worden vervangen")] = False,
+    gemeenten: Annotated[int, typer.Option("--gemeenten", metavar="AANTAL", help="Aantal gemeenten naast elkaar, elk een eigen stad (1 = alleen Lindewaarde)")] = 1,
 ) -> None:
     """Maak een fictieve gemeente, importeer haar met de gewone importers en analyseer.
 
@@ -210,10 +211,14 @@ def demo(
     from app.analyse.service import run_analysis
     from app.layers.query import layers_with_own_data
     from app.layers.service import import_file
-    from data.demo import generate_demo
+    from data.demo import gemeente_centres, generate_demo
     from geo.params import RuleParams
 
     year = dt.date.today().year
+    try:  # a wrong number is said before anything is read or changed
+        gemeente_centres(gemeenten, scale)
+    except ValueError as exc:
+        fail(str(exc))
     with friendly_errors(), tempfile.TemporaryDirectory(prefix="koppelkansen-demo-") as tmp:
         engine = _engine()
         own = layers_with_own_data(engine, demo_prefix=DEMO_PREFIX)
@@ -221,7 +226,11 @@ def demo(
             fail(f"Er zijn eigen gegevens geladen in: {', '.join(own)}. De demo zou die vervangen. "
                  "Gebruik een andere database (DATABASE_URL), of geef --vervang.")
         progress("demogemeente maken")
-        files = generate_demo(Path(tmp), seed=seed, scale=scale, peiljaar=year)
+        try:
+            files = generate_demo(Path(tmp), seed=seed, scale=scale, peiljaar=year,
+                                  gemeenten=gemeenten)
+        except ValueError as exc:
+            fail(str(exc))
         for laag, path in files.paths.items():
             progress(f"importeren: {laag} ({path.name})")
             report = import_file(engine, laag=laag, path=path,

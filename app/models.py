@@ -168,6 +168,23 @@ class AnalyseRun(Base):
     duur_s: Mapped[float] = mapped_column(Float)
     # RULES.md §8: per rule needing a context layer, units judged / not judged and why.
     beoordeling: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    # The Leefbaarometer year the rules used (geo.rules.latest_cells); null without cells.
+    lbm_jaar: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class RioolDue(Base):
+    """Each pipe's due year (RULES.md §2) as the latest analysis computed it with its parameters.
+
+    Tiles, the point query and the layer pages read it here; before any analysis there are no
+    rows and a pipe's due year is null ("nog geen analyse").
+    """
+
+    __tablename__ = "riool_due"
+
+    riolering_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    due_jaar: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    run_id: Mapped[int] = mapped_column(Integer, ForeignKey("analyse_run.id", ondelete="CASCADE"),
+                                        nullable=False, index=True)
 
 
 def _result_column(column: ResultColumn) -> Any:

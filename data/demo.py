@@ -8,6 +8,7 @@ importers as real data. The same seed gives the same attribute values and geomet
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,9 +30,12 @@ from data.demo_town import (
     NAOORLOGS,
     NIEUW,
     OUD,
+    TOWN_CENTRE,
     WATER,
     Town,
     build_town,
+    town_origin,
+    town_size,
 )
 
 FILES = {
@@ -45,6 +49,17 @@ FILES = {
 DEKKING_FILE = "gemeentegrens.gpkg"
 DEKKING_MARGE_M = 100.0
 CBS_GEHEIM = -99999999
+# `--gemeenten N`: towns side by side, this far apart (metres), inside the RD bounds the
+# importers accept with at least this margin; one heat line of town k reaches this far into
+# town k+1 when they share a row.
+GEMEENTE_GAP_M = 1000.0
+RD_GRENZEN = (0.0, 289_000.0, 300_000.0, 629_000.0)
+RD_MARGE_M = 1000.0
+GRENS_OVER_M = 400.0
+_NAAM_BEGIN = ("Linde", "Eiken", "Beuken", "Wilgen", "Elzen", "Berken", "Essen", "Hazel",
+               "Vlier", "Holle", "Rode", "Witte", "Hoge", "Lage", "Nieuw", "Oud")
+_NAAM_EIND = ("waarde", "dam", "dijk", "veen", "horst", "broek", "hoven", "rode", "wolde",
+              "zijl", "recht", "woude", "sloot", "kerk", "haven", "beek")
 _DENSITY = {OUD: 7000, NAOORLOGS: 6000, NIEUW: 4500, BEDRIJF: 150, WATER: 20}  # per km²
 
 
@@ -63,60 +78,162 @@ class DemoFiles:
 
 
 def generate_demo(out_dir: Path, *, seed: int = 42, scale: float = 1.0,
-                  peiljaar: int = 2026) -> DemoFiles:
+                  peiljaar: int = 2026, gemeenten: int = 1) -> DemoFiles:
     """Write the demo municipality to `out_dir` (created if needed); return the file locations.
 
     `scale` 1.0 gives about 12 buurten; counts grow roughly linearly with it. Geometry is written
     in EPSG:28992, except the heat network (GeoJSON, WGS84 as RFC 7946 demands).
+
+    `gemeenten` N > 1 lays N towns side by side (rows west to east, wrapping north then south),
+    each its own gemeente from its own seed; the first is exactly the single-town demo. Each
+    town is written (appended) to the files before the next is made, so memory stays bounded
+    by one town; only the small heat network is collected, because GeoJSON cannot be appended.
     """
     if scale <= 0:
         raise ValueError("scale moet groter dan 0 zijn.")
+    centres = gemeente_centres(gemeenten, scale)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    rngs = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(7)]
-    town = build_town(rngs[0], scale)
-    routes = plan_routes(rngs[1], town, scale, peiljaar)
-    frames: dict[str, gpd.GeoDataFrame | pd.DataFrame] = {
-        "buurt": buurt_frame(rngs[2], town),
-        "warmtenet": warmtenet_frame(town, routes),
-        "riolering": riolering_frame(rngs[3], town, routes, peiljaar),
-        "groen": groen_frame(rngs[4], town),
-        "boom": boom_frame(rngs[5], town),
-        "leefbaarometer": leefbaarometer_frame(rngs[6], town),
-    }
-    paths: dict[str, Path] = {}
-    layers: dict[str, str] = {}
-    for laag, (name, layer) in FILES.items():
-        path = out_dir / name
-        path.unlink(missing_ok=True)
-        frame = frames[laag]
-        if isinstance(frame, gpd.GeoDataFrame):
-            if laag == "warmtenet":
-                pyogrio.write_dataframe(frame, path, driver="GeoJSON",
-                                        layer_options={"RFC7946": "YES"})
-            else:
-                pyogrio.write_dataframe(frame, path, layer=layer, driver="GPKG")
-        else:
-            frame.to_csv(path, index=False, float_format="%.4f", lineterminator="\n")
-        paths[laag] = path
-        if layer is not None:
-            layers[laag] = layer
-    counts = {laag: len(f) for laag, f in frames.items()}
+    paths = {laag: out_dir / name for laag, (name, _layer) in FILES.items()}
+    layers = {laag: layer for laag, (_name, layer) in FILES.items() if layer is not None}
     dekking = out_dir / DEKKING_FILE
-    dekking.unlink(missing_ok=True)
-    # The BGT is exported for the gemeente plus a margin, so the ring road just outside the
-    # outer buurten is covered too.
-    grens = shapely.union_all(np.asarray(list(town.buurt_geom), dtype=object)).buffer(
-        DEKKING_MARGE_M)
-    pyogrio.write_dataframe(gpd.GeoDataFrame({"naam": [GEMEENTENAAM]}, geometry=[grens],
-                                             crs="EPSG:28992"), dekking, driver="GPKG")
-    _write_leesmij(out_dir / "LEESMIJ.txt", town, routes_summary(frames["warmtenet"]), counts,
-                   seed=seed, scale=scale, peiljaar=peiljaar)
+    for path in [*paths.values(), dekking]:
+        path.unlink(missing_ok=True)
+    counts = dict.fromkeys(FILES, 0)
+    warmte: list[gpd.GeoDataFrame] = []
+    first: tuple[Town, list[str]] | None = None
+    gemeente_regels: list[str] = []
+    for t, centre in enumerate(centres):
+        code, naam = gemeente_code(t), gemeente_naam(t)
+        town_seed = seed if t == 0 else [seed, t]
+        rngs = [np.random.default_rng(s) for s in np.random.SeedSequence(town_seed).spawn(7)]
+        town = build_town(rngs[0], scale, centre=centre, gemeentecode=code)
+        routes = plan_routes(rngs[1], town, scale, peiljaar)
+        frames: dict[str, gpd.GeoDataFrame | pd.DataFrame] = {
+            "buurt": buurt_frame(rngs[2], town, code, naam),
+            "warmtenet": warmtenet_frame(town, routes),
+            "riolering": riolering_frame(rngs[3], town, routes, peiljaar),
+            "groen": groen_frame(rngs[4], town),
+            "boom": boom_frame(rngs[5], town),
+            "leefbaarometer": leefbaarometer_frame(rngs[6], town),
+        }
+        if t > 0:
+            _own_ids(frames, code)
+        if t + 1 < len(centres) and centres[t + 1][1] == centre[1]:
+            frames["warmtenet"] = _across_border(frames["warmtenet"], town, centres[t + 1], scale)
+        if t == 0:
+            first = (town, routes_summary(frames["warmtenet"]))
+        for laag, frame in frames.items():
+            counts[laag] += len(frame)
+            if laag == "warmtenet":
+                warmte.append(frame)
+            elif isinstance(frame, gpd.GeoDataFrame):
+                pyogrio.write_dataframe(frame, paths[laag], layer=layers[laag], driver="GPKG",
+                                        append=t > 0)
+            else:
+                frame.to_csv(paths[laag], index=False, float_format="%.4f", lineterminator="\n",
+                             mode="a" if t > 0 else "w", header=t == 0)
+        # The BGT is exported for the gemeente plus a margin, so the ring road just outside the
+        # outer buurten is covered too.
+        grens = shapely.union_all(np.asarray(list(town.buurt_geom), dtype=object)).buffer(
+            DEKKING_MARGE_M)
+        pyogrio.write_dataframe(gpd.GeoDataFrame({"naam": [naam]}, geometry=[grens],
+                                                 crs="EPSG:28992"), dekking, driver="GPKG",
+                                append=t > 0)
+        x, y = (f"{c:,.0f}".replace(",", " ") for c in centre)
+        gemeente_regels.append(f"  {code}  {naam:<20} rond x {x}, y {y}")
+        del town, routes, frames
+    pyogrio.write_dataframe(pd.concat(warmte, ignore_index=True) if len(warmte) > 1 else warmte[0],
+                            paths["warmtenet"], driver="GeoJSON", layer_options={"RFC7946": "YES"})
+    assert first is not None
+    _write_leesmij(out_dir / "LEESMIJ.txt", first[0], first[1], counts,
+                   seed=seed, scale=scale, peiljaar=peiljaar,
+                   gemeenten=gemeente_regels if gemeenten > 1 else [])
     return DemoFiles(paths=paths, source_layers=layers, counts=counts, dekking=dekking,
                      dekking_lagen=("groen", "boom"))
 
 
-def buurt_frame(rng: np.random.Generator, town: Town) -> gpd.GeoDataFrame:
+def gemeente_code(t: int) -> str:
+    """Gemeentecode of town `t`: the single-town demo's GM0999 first, then GM0001, GM0002, ..."""
+    if t == 0:
+        return GEMEENTECODE
+    number = t if t < int(GEMEENTECODE[2:]) else t + 1
+    return f"GM{number:04d}"
+
+
+def gemeente_naam(t: int) -> str:
+    """Unique name of town `t`: Lindewaarde first, then made-up Dutch names."""
+    if t == 0:
+        return GEMEENTENAAM
+    names = [b + e for b in _NAAM_BEGIN for e in _NAAM_EIND if b + e != GEMEENTENAAM]
+    base = names[(t - 1) % len(names)]
+    ronde = (t - 1) // len(names)
+    return base if ronde == 0 else f"{base} {ronde + 1}"
+
+
+def gemeente_centres(gemeenten: int, scale: float) -> list[tuple[float, float]]:
+    """Town centres in RD: a grid of rows inside RD_GRENZEN, the first at TOWN_CENTRE, each next
+    town east of the previous one, wrapping to the next row north (then south of the first)."""
+    if gemeenten < 1:
+        raise ValueError("gemeenten moet minstens 1 zijn.")
+    if gemeenten > 9998:
+        raise ValueError("Er zijn hoogstens 9998 demogemeenten (gemeentecodes GM0001-GM9999).")
+    width, height = town_size(scale)
+    pitch_x, pitch_y = width + GEMEENTE_GAP_M, height + GEMEENTE_GAP_M
+    xmin, ymin, xmax, ymax = RD_GRENZEN
+
+    def steps(centre: float, half: float, pitch: float, lo: float, hi: float) -> list[int]:
+        down = math.floor((centre - half - RD_MARGE_M - lo) / pitch)
+        up = math.floor((hi - RD_MARGE_M - half - centre) / pitch)
+        return list(range(-down, up + 1))
+
+    cols = steps(TOWN_CENTRE[0], width / 2 + 100, pitch_x, xmin, xmax)
+    rows = steps(TOWN_CENTRE[1], height / 2 + 100, pitch_y, ymin, ymax)
+    slots = [(r, m) for r in rows for m in cols]
+    if gemeenten > len(slots):
+        raise ValueError(f"Bij schaal {scale} passen hoogstens {len(slots)} gemeenten in "
+                         "Nederland; kies een kleinere schaal of minder gemeenten.")
+    start = slots.index((0, 0))
+    slots = slots[start:] + slots[:start]
+    return [(TOWN_CENTRE[0] + m * pitch_x, TOWN_CENTRE[1] + r * pitch_y)
+            for r, m in slots[:gemeenten]]
+
+
+def _own_ids(frames: dict[str, gpd.GeoDataFrame | pd.DataFrame], code: str) -> None:
+    """Ids unique across towns: the gemeente in heat route ids, sewer names and BGT ids."""
+    gm = code[2:]
+    warmte = frames["warmtenet"]
+    warmte["id"] = [f"WN{gm}-{rid.removeprefix('WN-')}" for rid in warmte["id"]]
+    frames["riolering"]["Naam"] = [f"{gm}-{n}" for n in frames["riolering"]["Naam"]]
+    old = "G" + GEMEENTECODE[2:]
+    for laag in ("groen", "boom"):
+        frame = frames[laag]
+        frame["lokaalID"] = [f"G{gm}" + i.removeprefix(old) for i in frame["lokaalID"]]
+        frame["bronhouder"] = f"G{gm}"
+
+
+def _across_border(warmte: gpd.GeoDataFrame, town: Town, next_centre: tuple[float, float],
+                   scale: float) -> gpd.GeoDataFrame:
+    """Extend the easternmost heat route east into the next town (a line across the border)."""
+    rd = warmte.to_crs("EPSG:28992")
+    coords = [shapely.get_coordinates(g) for g in rd.geometry]
+    k = int(np.argmax([c[:, 0].max() for c in coords]))
+    px, py = coords[k][int(coords[k][:, 0].argmax())]
+    nx0, ny0 = town_origin(next_centre, scale)
+    _width, height = town_size(scale)
+    y = float(np.clip(py, ny0 + 100, ny0 + height - 100))
+    gap_x = float(town.nodes[:, 0].max()) + GEMEENTE_GAP_M / 2
+    link = shapely.LineString([(px, py), (gap_x, py), (gap_x, y), (nx0 + GRENS_OVER_M, y)])
+    parts = list(shapely.get_parts(rd.geometry.iloc[k])) + [link]
+    line = shapely.transform(shapely.MultiLineString(parts), lambda c: np.round(c, 2))
+    out = warmte.copy()
+    out.loc[out.index[k], "geometry"] = gpd.GeoSeries([line], crs="EPSG:28992").to_crs(
+        warmte.crs).iloc[0]
+    return out
+
+
+def buurt_frame(rng: np.random.Generator, town: Town, gemeentecode: str = GEMEENTECODE,
+                gemeentenaam: str = GEMEENTENAAM) -> gpd.GeoDataFrame:
     """CBS Wijk- en Buurtkaart style buurten; one or two inhabitant counts are secret."""
     area_km2 = np.array([g.area for g in town.buurt_geom]) / 1e6
     density = np.array([_DENSITY[k] for k in town.buurt_kind], dtype=float)
@@ -133,8 +250,8 @@ def buurt_frame(rng: np.random.Generator, town: Town) -> gpd.GeoDataFrame:
             "buurtnaam": town.buurt_name,
             "wijkcode": town.wijk_code,
             "wijknaam": town.wijk_name,
-            "gemeentecode": GEMEENTECODE,
-            "gemeentenaam": GEMEENTENAAM,
+            "gemeentecode": gemeentecode,
+            "gemeentenaam": gemeentenaam,
             "water": np.where(town.buurt_kind == WATER, "JA", "NEE"),
             "aantal_inwoners": inwoners,
         },
@@ -153,7 +270,7 @@ def routes_summary(warmtenet: gpd.GeoDataFrame) -> list[str]:
 
 
 def _write_leesmij(path: Path, town: Town, routes: list[str], counts: dict[str, int], *,
-                   seed: int, scale: float, peiljaar: int) -> None:
+                   seed: int, scale: float, peiljaar: int, gemeenten: list[str]) -> None:
     soort = {OUD: "vooroorlogs", NAOORLOGS: "naoorlogs", NIEUW: "nieuwbouw",
              BEDRIJF: "bedrijventerrein", WATER: "water"}
     buurten = [
@@ -206,4 +323,9 @@ rond de start van het warmtenet (werk met werk); oude gemengde riolen onder kale
 binnen tien jaar aan vervanging toe (afkoppelen). Een deel van de leidingen heeft geen
 aanlegjaar en geen vervangingsjaar: daarvan is de vervangingsdatum onbekend.
 """
+    if gemeenten:
+        text += (f"\nDe bestanden bevatten {len(gemeenten)} gemeenten naast elkaar (elk met "
+                 "een eigen seed; tracés\nmet een id als WN0001-001 horen bij GM0001); de eerste "
+                 f"is {GEMEENTENAAM}. Van elke\ngemeente loopt één tracé door tot in de gemeente "
+                 "ten oosten ervan.\n" + "\n".join(gemeenten) + "\n")
     path.write_text(text, encoding="utf-8")

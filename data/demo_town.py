@@ -111,14 +111,27 @@ def _positions(rng: np.random.Generator, length: float) -> np.ndarray:
     return np.asarray(pos * (length / pos[-1]))
 
 
-def build_town(rng: np.random.Generator, scale: float) -> Town:
+def town_size(scale: float) -> tuple[float, float]:
+    """Width and height in metres of the town for `scale` (its lattice spans exactly these)."""
+    area = max(3, round(BUURTEN_PER_SCALE * scale)) * BUURT_AREA_M2
+    width = math.sqrt(area * 1.25)
+    return width, area / width
+
+
+def town_origin(centre: tuple[float, float], scale: float) -> tuple[float, float]:
+    """South-west corner of the lattice of the town around `centre` (on whole hectometres)."""
+    width, height = town_size(scale)
+    return (round((centre[0] - width / 2) / 100) * 100.0,
+            round((centre[1] - height / 2) / 100) * 100.0)
+
+
+def build_town(rng: np.random.Generator, scale: float, *,
+               centre: tuple[float, float] = TOWN_CENTRE,
+               gemeentecode: str = GEMEENTECODE) -> Town:
     """Lay out the lattice and the buurten for `scale` (1.0 is about 12 buurten)."""
     n_target = max(3, round(BUURTEN_PER_SCALE * scale))
-    area = n_target * BUURT_AREA_M2
-    width = math.sqrt(area * 1.25)
-    height = area / width
-    x0 = round((TOWN_CENTRE[0] - width / 2) / 100) * 100.0
-    y0 = round((TOWN_CENTRE[1] - height / 2) / 100) * 100.0
+    width, height = town_size(scale)
+    x0, y0 = town_origin(centre, scale)
     xs, ys = x0 + _positions(rng, width), y0 + _positions(rng, height)
     nx, ny = len(xs) - 1, len(ys) - 1
     gx, gy = np.meshgrid(xs, ys, indexing="ij")
@@ -154,7 +167,8 @@ def build_town(rng: np.random.Generator, scale: float) -> Town:
         nodes[nid[:, 0]], nodes[nid[-1, 1:]], nodes[nid[-2::-1, -1]], nodes[nid[0, -2:0:-1]],
     ]))
 
-    town = _make_buurten(rng, n_target, x0, y0, width, height, block_xy, block_geom)
+    town = _make_buurten(rng, n_target, x0, y0, width, height, block_xy, block_geom,
+                         gemeentecode)
     block_buurt, buurt_kind, buurt_weak, names, codes, wijk_codes, wijk_names, buurt_geom = town
     block_kind = buurt_kind[block_buurt]
 
@@ -196,7 +210,7 @@ def build_town(rng: np.random.Generator, scale: float) -> Town:
 
 def _make_buurten(
     rng: np.random.Generator, n_target: int, x0: float, y0: float, width: float, height: float,
-    block_xy: np.ndarray, block_geom: np.ndarray,
+    block_xy: np.ndarray, block_geom: np.ndarray, gemeentecode: str = GEMEENTECODE,
 ) -> BuurtParts:
     """Group blocks into buurten around jittered seeds; name, code and classify them."""
     nbx = max(1, round(math.sqrt(n_target * width / height)))
@@ -248,7 +262,7 @@ def _make_buurten(
     weak[rng.permutation(pool)[: max(1, round(0.15 * nb))]] = True
 
     names = _buurt_names(rng, kind, centrum)
-    gm = GEMEENTECODE[2:]
+    gm = gemeentecode[2:]
     codes: list[str] = []
     wijk_codes: list[str] = []
     wijk_names: list[str] = []

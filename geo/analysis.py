@@ -8,6 +8,7 @@ import geopandas as gpd
 
 from geo._common import check_layer, usable
 from geo.dekking import Beoordeling, Dekking, judge
+from geo.green import prepare_green
 from geo.params import RuleParams
 from geo.ranking import rank_buurten
 from geo.results import finish_kansen
@@ -73,15 +74,16 @@ def analyse(*, buurt: gpd.GeoDataFrame, warmtenet: gpd.GeoDataFrame,
         covered[regel] = secties[mask].reset_index(drop=True)
     cand = afkoppel_candidates(riolering, params, peiljaar=peiljaar)
     mask, beoordeling["afkoppelen"] = judge("afkoppelen", cand.geometry.to_numpy(), groen, dekking)
-    judged_ids = set(cand["id"].astype(str)[mask])
-    riool_r4 = riolering[riolering["id"].astype(str).isin(judged_ids).to_numpy(dtype=bool)]
+    # The green polygons and their tree are built once and shared by R2 and R4.
+    green = prepare_green(groen)
 
     frames = [
         r1_werk_met_werk(secties, riolering, params),
-        r2_vergroenen(covered["vergroenen"], groen, params),
+        r2_vergroenen(covered["vergroenen"], green, params),
         r2b_boomconflict(covered["boomconflict"], boom, params),
         r3_leefbaarheid(covered["leefbaarheid"], leefbaarometer, params),
-        r4_afkoppelen(riool_r4, groen, params, peiljaar=peiljaar),
+        r4_afkoppelen(riolering, green, params, peiljaar=peiljaar,
+                      candidates=cand[mask].reset_index(drop=True)),
     ]
     kansen = finish_kansen(frames, buurt, params, peiljaar=peiljaar)
     buurtscores = rank_buurten(

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 import geopandas as gpd
 import shapely
@@ -110,6 +111,25 @@ def buurt_text(regel: str, meters: float, reden: str | None) -> str | None:
     info = RULE_DEKKING[regel]
     why = f" ({reden_text(info.laag, reden)})" if reden else ""
     return f"{info.naam}: {fmt_num(meters, 0)} m niet beoordeeld{why}"
+
+
+def buurt_texts(regel: str, meters: np.ndarray, reden: str | None) -> np.ndarray:
+    """buurt_text for many buurten at once: an object array of texts, None where 0 m."""
+    meters = np.asarray(meters, dtype=float)
+    out = np.full(len(meters), None, dtype=object)
+    show = ~(meters <= 0)  # as buurt_text: NaN is shown
+    finite = show & np.isfinite(meters)
+    if finite.any():
+        info = RULE_DEKKING[regel]
+        why = f" ({reden_text(info.laag, reden)})" if reden else ""
+        # fmt_num(m, 0) without a loop: round half to even as format() does, dots per thousand.
+        whole = pd.Series(np.rint(meters[finite]).astype(np.int64)).astype(str)
+        grouped = whole.str.replace(r"\B(?=(\d{3})+(?!\d))", ".", regex=True)
+        out[finite] = (f"{info.naam}: " + grouped + f" m niet beoordeeld{why}").to_numpy(
+            dtype=object)
+    for i in np.flatnonzero(show & ~finite):  # inf/NaN: never from real lengths; as buurt_text
+        out[i] = buurt_text(regel, float(meters[i]), reden)
+    return out
 
 
 def polygonal(geom: shapely.Geometry | None) -> shapely.Geometry | None:

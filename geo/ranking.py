@@ -11,7 +11,7 @@ import geopandas as gpd
 import shapely
 
 from geo._common import check_layer, usable, valid_polygons
-from geo.dekking import Beoordeling, buurt_text
+from geo.dekking import Beoordeling, buurt_texts
 from geo.params import RuleParams
 from geo.results import assign_buurt, midpoints
 from geo.rules import latest_cells, low_mask
@@ -126,18 +126,20 @@ def rank_buurten(buurt: gpd.GeoDataFrame, kansen: gpd.GeoDataFrame,
     onbekend = assign_buurt(midpoints(unknown.geometry.to_numpy()), buurt).value_counts()
     metrics["riool_onbekend"] = codes.map(onbekend).fillna(0).astype("Int64")
 
-    lines: list[list[str]] = [[] for _ in range(len(frame))]
+    lines = np.full(len(frame), None, dtype=object)
     for regel, column in NIET_BEOORDEELD_COLUMNS.items():
         values = np.zeros(len(frame))
         record = (niet_beoordeeld or {}).get(regel)
         if record is not None and len(record.niet_beoordeeld_geoms):
             values[has_geom] = _clipped_union(
                 valid_geoms, np.asarray(record.niet_beoordeeld_geoms, dtype=object), "length")
-            for i, metres in enumerate(values):
-                if (line := buurt_text(regel, float(metres), record.reden)) is not None:
-                    lines[i].append(line)
+            texts = buurt_texts(regel, values, record.reden)
+            has_text, had_line = pd.notna(texts), pd.notna(lines)
+            both = has_text & had_line
+            lines = np.where(had_line, lines, texts)
+            lines[both] = lines[both] + "; " + texts[both]
         metrics[column] = values
-    metrics["niet_beoordeeld"] = ["; ".join(x) if x else None for x in lines]
+    metrics["niet_beoordeeld"] = list(lines)
 
     # RULES.md §10: maxima and rang within each gemeente.
     groep = gemeente_groups(frame)

@@ -148,6 +148,8 @@ def finish_kansen(frames: Sequence[gpd.GeoDataFrame], buurt: gpd.GeoDataFrame,
     due = rows["riool_due_jaar"].to_numpy(dtype="float64", na_value=np.nan)
     # Earliest year involved: start_jaar for heat works, due for pipes (both for R1).
     earliest = np.fmin(start, due)
+    # The year of a result (the time filter): the start of the heat work, else the pipe's due year.
+    jaar = np.where(np.isnan(start), due, start)
     out = pd.DataFrame({
         "kans_id": ids,
         "regel": rows["regel"],
@@ -156,6 +158,7 @@ def finish_kansen(frames: Sequence[gpd.GeoDataFrame], buurt: gpd.GeoDataFrame,
         "lengte_m": geoms.length.to_numpy(),
         "actie_nodig": earliest <= peiljaar + params.signaal_jaren,
         "bron_ids": bron.to_numpy(),
+        "jaar": jaar,
     })
     for col in RULE_COLUMNS:
         if col not in out.columns:

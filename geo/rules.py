@@ -20,7 +20,7 @@ from geo._common import (
     usable,
     valid_polygons,
 )
-from geo.green import corridor_green
+from geo.green import Green, corridor_green
 from geo.params import RuleParams
 from geo.riool import due_explanations, due_years
 from geo.schema import DIMENSIONS, LAYER_COLUMNS
@@ -110,9 +110,12 @@ def r1_werk_met_werk(secties: gpd.GeoDataFrame, riolering: gpd.GeoDataFrame,
     }, shared)
 
 
-def r2_vergroenen(secties: gpd.GeoDataFrame, groen: gpd.GeoDataFrame,
+def r2_vergroenen(secties: gpd.GeoDataFrame, groen: gpd.GeoDataFrame | Green,
                   params: RuleParams) -> gpd.GeoDataFrame:
-    """R2: sections whose corridor has too little green; EPSG:28992 in and out."""
+    """R2: sections whose corridor has too little green; EPSG:28992 in and out.
+
+    `groen` is the green layer or, to share it with R4, green.prepare_green of it.
+    """
     sec = _sections(secties)
     if len(sec) == 0:
         return rule_columns({}, np.zeros(0, dtype=object))
@@ -262,10 +265,17 @@ def afkoppel_candidates(riolering: gpd.GeoDataFrame, params: RuleParams, *,
     return pipes[keep].reset_index(drop=True)
 
 
-def r4_afkoppelen(riolering: gpd.GeoDataFrame, groen: gpd.GeoDataFrame, params: RuleParams,
-                  *, peiljaar: int) -> gpd.GeoDataFrame:
-    """R4: combined/unknown sewers due within the horizon in grey streets; EPSG:28992 in/out."""
-    cand = afkoppel_candidates(riolering, params, peiljaar=peiljaar)
+def r4_afkoppelen(riolering: gpd.GeoDataFrame, groen: gpd.GeoDataFrame | Green,
+                  params: RuleParams, *, peiljaar: int,
+                  candidates: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
+    """R4: combined/unknown sewers due within the horizon in grey streets; EPSG:28992 in/out.
+
+    `groen` is the green layer or green.prepare_green of it. `candidates`, when given, are
+    the pipes to test, as afkoppel_candidates gives them (a run computes them once); then
+    `riolering` is not read again.
+    """
+    cand = (afkoppel_candidates(riolering, params, peiljaar=peiljaar) if candidates is None
+            else candidates)
     if len(cand) == 0:
         return rule_columns({}, np.zeros(0, dtype=object))
     strook, groen_m2 = corridor_green(cand.geometry.to_numpy(), groen, params.groen_buffer_m,

@@ -148,6 +148,9 @@ KANS: tuple[ResultColumn, ...] = (
     _c("eind_jaar", "Int64", "eind_jaar", "Eindjaar van het warmtenetwerk", tile=True),
     _c("riool_due_jaar", "Int64", "riool_jaar", "Jaar waarin het riool aan vervanging toe is",
        tile=True),
+    # the one year of a result (time filter of map, lists and point query): start_jaar, else
+    # riool_due_jaar (R4); computed once in geo.results.finish_kansen
+    _c("jaar", "Int64", "jaar", "Jaar (start werk, anders vervanging riool)", tile=True),
     _c("jaarverschil", "Int64", "jaarversch", "Rioolvervangjaar min startjaar warmtenet"),  # R1
     _c("afstand_m", "float64", "afstand_m",
        "Afstand tussen warmtenetsectie en riool in meters"),  # R1

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import pandas as pd
 from sqlalchemy import Engine, bindparam, text
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -15,6 +16,8 @@ from app.layers.dekking import layer_dekking
 from app.layers.service import imported_ids, read_layers
 from geo.analysis import analyse
 from geo.params import RuleParams, params_from_dict
+from geo.riool import due_years
+from geo.rules import latest_cells
 from geo.schema import BUURTSCORE_COLUMNS, KANS_COLUMNS
 
 ANALYSE_LOCK = 0x6B6B_616E  # advisory lock key: "kkan"
@@ -57,6 +60,10 @@ def run_analysis(
     say("regels toepassen (" + ", ".join(f"{len(f)} {k}" for k, f in layers.items()) + ")")
     result = analyse(**layers, dekking=dekking, params=params, peiljaar=peiljaar)
     kansen, scores = result.kansen, result.buurtscores
+    # Facts the rules derived, stored once so that no reader restates them (STYLE.md).
+    riool_due = pd.DataFrame({"riolering_id": layers["riolering"]["id"].astype(str).to_numpy(),
+                              "due_jaar": due_years(layers["riolering"], params).to_numpy()})
+    lbm_jaar, _ = latest_cells(layers["leefbaarometer"])
     beoordeling = {regel: b.to_dict() for regel, b in result.beoordeling.items()}
     counts: dict[str, Any] = {
         "per_regel": {str(k): int(v) for k, v in kansen["regel"].value_counts().items()},
@@ -73,18 +80,25 @@ def run_analysis(
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ANALYSE_LOCK})
         conn.execute(text("DELETE FROM koppelkans"))
         conn.execute(text("DELETE FROM buurtscore"))
+        conn.execute(text("DELETE FROM riool_due"))
         run_id = conn.execute(
             text("INSERT INTO analyse_run (peiljaar, parameters, import_ids, aantallen, duur_s, "
-                 "beoordeling) VALUES (:peiljaar, :parameters, :import_ids, :aantallen, 0, "
-                 ":beoordeling) RETURNING id")
+                 "beoordeling, lbm_jaar) VALUES (:peiljaar, :parameters, :import_ids, :aantallen, 0, "
+                 ":beoordeling, :lbm_jaar) RETURNING id")
             .bindparams(bindparam("parameters", type_=JSONB), bindparam("import_ids", type_=JSONB),
                         bindparam("aantallen", type_=JSONB), bindparam("beoordeling", type_=JSONB)),
             {"peiljaar": peiljaar, "parameters": params.to_dict(),
-             "import_ids": import_ids, "aantallen": counts, "beoordeling": beoordeling},
+             "import_ids": import_ids, "aantallen": counts, "beoordeling": beoordeling,
+             "lbm_jaar": lbm_jaar},
         ).scalar_one()
         copy_frame(conn, "koppelkans", kansen.assign(run_id=run_id), [*KANS_COLUMNS, "run_id"])
         copy_frame(conn, "buurtscore", scores.assign(run_id=run_id),
                    [*BUURTSCORE_COLUMNS, "run_id"])
+        conn.execute(text("INSERT INTO riool_due (riolering_id, due_jaar, run_id) "
+                          "SELECT i, d, :run_id FROM unnest(CAST(:ids AS text[]), "
+                          "CAST(:dues AS int[])) AS u(i, d)"),
+                     {"run_id": run_id, "ids": riool_due["riolering_id"].tolist(),
+                      "dues": [None if pd.isna(d) else int(d) for d in riool_due["due_jaar"]]})
         duur = round(time.perf_counter() - started, 2)
         conn.execute(text("UPDATE analyse_run SET duur_s = :d WHERE id = :id"),
                      {"d": duur, "id": run_id})

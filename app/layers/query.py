@@ -7,10 +7,10 @@ from typing import Any
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from app.analyse.service import current_params
+from app.analyse.facts import RIOOL_DUE_COLUMN, RIOOL_DUE_JOIN
 from app.deps import BBox, Page
 from app.geojson import bbox_condition, bbox_params, features
-from app.layers.service import DUE_YEAR_SQL, check_layer, due_year_params
+from app.layers.service import check_layer
 from geo.schema import LAYER_COLUMNS, LAYERS
 
 
@@ -19,15 +19,15 @@ def layer_page(
 ) -> tuple[list[dict[str, Any]], int]:
     """One page of a source layer (optionally within a bbox) and the number matching."""
     check_layer(laag)
-    columns = ", ".join(LAYER_COLUMNS[laag])
-    extra, params = "", bbox_params(bbox)
+    columns = ", ".join(f"t.{c}" for c in LAYER_COLUMNS[laag])
+    extra, source, params = "", f"{laag} t", bbox_params(bbox)
     if laag == "riolering":
-        extra = f", {DUE_YEAR_SQL} AS riool_due_jaar"
-        params.update(due_year_params(current_params(session)))
-    where = f" WHERE {bbox_condition()}" if bbox else ""
-    order = "buurtcode" if laag == "buurt" else ("grid_id, jaar" if laag == "leefbaarometer" else "id")
-    total = session.execute(text(f"SELECT count(*) FROM {laag}{where}"), params).scalar_one()
-    select = (f"SELECT {columns}{extra}, ST_Transform(geom, 4326) AS geom FROM {laag}{where} "
+        extra, source = f", {RIOOL_DUE_COLUMN}", RIOOL_DUE_JOIN
+    where = f" WHERE {bbox_condition('t.geom')}" if bbox else ""
+    order = ("t.buurtcode" if laag == "buurt"
+             else ("t.grid_id, t.jaar" if laag == "leefbaarometer" else "t.id"))
+    total = session.execute(text(f"SELECT count(*) FROM {laag} t{where}"), params).scalar_one()
+    select = (f"SELECT {columns}{extra}, ST_Transform(t.geom, 4326) AS geom FROM {source}{where} "
               f"ORDER BY {order} LIMIT :limit OFFSET :offset")
     feats = features(session, select, {**params, "limit": page.limit, "offset": page.offset})
     return feats, total

@@ -31,7 +31,8 @@ def get_layer(
     """Een bronlaag als GeoJSON (EPSG:4326), binnen een bbox in WGS84, gepagineerd.
 
     `limit` mag tot 100 000. Riolering heeft ook `riool_due_jaar`: het jaar waarin de leiding
-    aan vervanging toe is (vervangingsjaar, anders aanlegjaar plus levensduur van het materiaal).
+    aan vervanging toe is (vervangingsjaar, anders aanlegjaar plus levensduur van het materiaal),
+    zoals de laatste analyse het berekende; leeg zolang er nog geen analyse is gedraaid.
     """
     feats, total = layer_page(session, laag=laag, bbox=bbox, page=page)
     body = feature_collection(feats, total=total,

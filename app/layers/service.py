@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import itertools
-import json
 import re
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, text
 from sqlalchemy.dialects.postgresql import JSONB
@@ -24,7 +22,6 @@ from data.importers import ImportRefused, ImportReport
 from data.importers.archive import MAX_FILES, MAX_RATIO, MAX_UNPACKED_BYTES
 from data.importers.stream import BATCH_ROWS, iter_layer
 from geo.dekking import DekkingAccumulator, import_dekking
-from geo.params import RuleParams
 from geo.schema import CRS, LAYER_COLUMNS, LAYERS
 
 # Key columns that make a feature "already there" (RULES: same source id is not added twice).
@@ -407,17 +404,3 @@ def imported_ids(conn: Connection) -> list[int]:
     rows = conn.execute(text(f"SELECT DISTINCT import_id FROM ({parts}) s "
                              "WHERE import_id IS NOT NULL ORDER BY 1"))
     return [r[0] for r in rows]
-
-
-# A pipe's due year as RULES.md §2 defines it, over the unqualified riolering columns; the life
-# spans are bound per query with due_year_params.
-DUE_YEAR_SQL = (
-    "COALESCE(vervangingsjaar, aanlegjaar + COALESCE("
-    "(CAST(:levensduur AS jsonb) ->> materiaal)::int, :levensduur_overig))"
-)
-
-
-def due_year_params(params: RuleParams) -> dict[str, Any]:
-    """Bound values of DUE_YEAR_SQL for these rule parameters."""
-    return {"levensduur": json.dumps(params.levensduur),
-            "levensduur_overig": params.levensduur_overig}

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.analyse.facts import LBM_LATEST, RIOOL_DUE_COLUMN, RIOOL_DUE_JOIN
 from app.errors import NotFound
-from app.layers.service import DUE_YEAR_SQL
 from geo.schema import BUURTSCORE, BUURTSCORE_COLUMNS, KANS, LAYER_COLUMNS, ResultColumn
 
 # Below zoom 5 a web-mercator tile spans far more than the Netherlands, where a transform to
@@ -28,7 +28,6 @@ class TileLayer:
     where: str = ""             # extra fixed condition, starting with AND
     simplify: bool = True       # ST_Simplify with half a pixel below DETAIL_ZOOM
     min_px: float = 0.0         # skip features whose bbox is smaller than this many pixels
-    needs_due_year: bool = False  # the columns use :levensduur / :levensduur_overig
 
     def __post_init__(self) -> None:
         if self.minzoom < MIN_ZOOM:
@@ -65,8 +64,6 @@ _KANS_COLUMNS = tile_columns(KANS, "t")
 _BUURT_COLUMNS = tile_columns(
     BUURTSCORE, "s", own={c: "t" for c in LAYER_COLUMNS["buurt"] if c in BUURTSCORE_COLUMNS})
 
-# Only the latest Leefbaarometer year is drawn and answered: older years lie under it.
-LBM_LATEST = "t.jaar = (SELECT max(jaar) FROM leefbaarometer)"
 
 TILE_LAYERS: dict[str, TileLayer] = {
     layer.naam: layer
@@ -82,9 +79,8 @@ TILE_LAYERS: dict[str, TileLayer] = {
             columns="t.id, t.naam, t.status, t.start_jaar, t.eind_jaar",
         ),
         TileLayer(
-            naam="riolering", source="riolering t", minzoom=11, min_px=1.0,
-            columns=f"t.id, t.stelseltype, t.materiaal, {DUE_YEAR_SQL} AS riool_due_jaar",
-            needs_due_year=True,
+            naam="riolering", source=RIOOL_DUE_JOIN, minzoom=11, min_px=1.0,
+            columns=f"t.id, t.stelseltype, t.materiaal, {RIOOL_DUE_COLUMN}",
         ),
         TileLayer(
             naam="groen", source="groen t", minzoom=11, min_px=1.5, columns="t.id, t.type",

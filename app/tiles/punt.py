@@ -14,10 +14,8 @@ from typing import Any, Literal, get_args
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from app.analyse.service import current_params
+from app.analyse.facts import LBM_LATEST, RIOOL_DUE_COLUMN, RIOOL_DUE_JOIN
 from app.errors import BadRequest
-from app.layers.service import DUE_YEAR_SQL, due_year_params
-from app.tiles.layers import LBM_LATEST
 from geo.regels import REGEL_INFO
 from geo.schema import REGELS
 
@@ -34,7 +32,7 @@ _BRON_SQL: dict[str, str] = {
     "warmtenet": "SELECT id, naam, status, start_jaar, eind_jaar{d} FROM warmtenet t",
     "riolering": "SELECT id, stelseltype, materiaal, diameter_mm, breedte_mm, hoogte_mm, aanlegjaar, "
                  "vervangingsjaar, "
-                 f"{DUE_YEAR_SQL} AS riool_due_jaar{{d}} FROM riolering t",
+                 f"{RIOOL_DUE_COLUMN}{{d}} FROM {RIOOL_DUE_JOIN}",
     "groen": "SELECT id, type{d} FROM groen t",
     "boom": "SELECT id, soort{d} FROM boom t",
     "leefbaarometer": "SELECT grid_id, jaar, klasse, lbm, fys, onv, soc, vrz, won{d} "
@@ -75,12 +73,12 @@ def kans_conditions(flt: KansFilter) -> tuple[str, dict[str, Any]]:
     if flt.actie_nodig is not None:
         sql += " AND t.actie_nodig = :actie_nodig"
         params["actie_nodig"] = flt.actie_nodig
-    # The year of a result: the start of the heat work, or the sewer's due year (R4).
+    # The year of a result (koppelkans.jaar, stored once by geo.results.finish_kansen).
     if flt.jaar_van is not None:
-        sql += " AND COALESCE(t.start_jaar, t.riool_due_jaar) >= :jaar_van"
+        sql += " AND t.jaar >= :jaar_van"
         params["jaar_van"] = flt.jaar_van
     if flt.jaar_tot is not None:
-        sql += " AND COALESCE(t.start_jaar, t.riool_due_jaar) <= :jaar_tot"
+        sql += " AND t.jaar <= :jaar_tot"
         params["jaar_tot"] = flt.jaar_tot
     return sql, params
 
@@ -99,7 +97,7 @@ def query_point(
     rows = session.execute(
         text(
             "SELECT t.kans_id, t.regel, t.categorie, t.buurtcode, t.actie_nodig, t.start_jaar, "
-            "t.eind_jaar, t.riool_due_jaar, t.toelichting, "
+            "t.eind_jaar, t.riool_due_jaar, t.jaar, t.toelichting, "
             f"round(ST_Distance(t.geom, {_POINT})::numeric, 1)::float AS afstand_m "
             f"FROM koppelkans t WHERE ST_DWithin(t.geom, {_POINT}, :tol){where} "
             "ORDER BY afstand_m, t.categorie DESC, t.kans_id LIMIT 10"
@@ -116,9 +114,7 @@ def query_point(
         dist = f", round(ST_Distance(t.geom, {_POINT})::numeric, 1)::float AS afstand_m"
         sql = (_BRON_SQL[laag].replace("{d}", dist) + f" WHERE ST_DWithin(t.geom, {_POINT}, :tol)"
                + _BRON_WHERE.get(laag, "") + " ORDER BY afstand_m LIMIT 3")
-        values = ({**base, **due_year_params(current_params(session))} if laag == "riolering"
-                  else base)
-        for r in session.execute(text(sql), values).mappings():
+        for r in session.execute(text(sql), base).mappings():
             props = dict(r)
             bronnen.append({"laag": laag, "afstand_m": props.pop("afstand_m"),
                             "eigenschappen": props})

@@ -65,11 +65,13 @@ def get_tile(
     """Eén tegel (XYZ, web-mercator) van een laag als Mapbox Vector Tile.
 
     Lagen: `buurten` (score, rang), `koppelkansen` (regel, categorie, actie_nodig, kans_id,
-    buurtcode, start_jaar, riool_due_jaar), `warmtenet`, `riolering` (met riool_due_jaar),
-    `groen`, `boom` (vanaf zoom 14), `leefbaarometer` (laatste jaar, klasse). Op lage zoom
-    worden lijnen en vlakken vereenvoudigd en zeer kleine objecten weggelaten; onder zoom 5 is
-    elke tegel leeg. De (zwakke) ETag volgt de laatste import en analyse; stuur `If-None-Match`
-    voor een 304. Een lege tegel geeft 204. Vraagt lezen een sleutel, dan is de tegel `private`.
+    buurtcode, start_jaar, riool_due_jaar), `warmtenet`, `riolering` (met riool_due_jaar
+    van de laatste analyse), `groen`, `boom` (vanaf zoom 14), `leefbaarometer` (klasse, alleen
+    het jaar dat de laatste analyse gebruikte; vóór de eerste analyse het nieuwste jaar in de
+    laag). Op lage zoom worden lijnen en vlakken vereenvoudigd en zeer kleine objecten
+    weggelaten; onder zoom 5 is elke tegel leeg. De (zwakke) ETag volgt de laatste import en
+    analyse; stuur `If-None-Match` voor een 304. Een lege tegel geeft 204. Vraagt lezen een
+    sleutel, dan is de tegel `private`.
     """
     layer, key = check_tile(laag, z, x, y)
     version = tile_version(session)

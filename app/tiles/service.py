@@ -10,13 +10,11 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from app.analyse.service import current_params
 from app.errors import BadRequest
-from app.layers.service import due_year_params
 from app.tiles.layers import MAX_ZOOM, TileLayer, get_tile_layer, tile_sql
 
 # Bump when the content of a tile changes for the same data (columns, simplification).
-TILE_SCHEMA = 1
+TILE_SCHEMA = 2  # 2: due years and the Leefbaarometer year read from the analysis
 
 
 @dataclass(frozen=True)
@@ -69,8 +67,6 @@ def render_tile(session: Session, *, layer: TileLayer, key: TileKey) -> bytes:
     if key.z < layer.minzoom:
         return b""
     params: dict[str, object] = {"z": key.z, "x": key.x, "y": key.y}
-    if layer.needs_due_year:
-        params.update(due_year_params(current_params(session)))
     data = session.execute(text(tile_sql(layer)), params).scalar_one_or_none()
     return bytes(data) if data else b""
 

@@ -156,3 +156,19 @@ def test_opening_a_buurt_moves_focus_and_announces_a_summary(
     page.wait_for_timeout(300)
     assert page.evaluate("() => document.activeElement.type") == "checkbox"
     screenshot("buurt-focus-status")
+
+
+def test_the_map_reads_the_stored_year_of_a_result(
+    page: Page, live_server: str, recorder: Recorder
+) -> None:
+    page.goto(live_server + "/kaart?achtergrond=geen")
+    wait_drawn(page, "buurten", "koppelkansen")
+    drawn = drawn_properties(page, "koppelkansen")
+    assert drawn and any(p.get("jaar") is not None for p in drawn)
+    # The year comes from the tile attribute `jaar` (stored once by the analysis) ...
+    got = page.evaluate("(ps) => ps.map((p) => KK.jaar(p))", drawn)
+    assert got == [p.get("jaar") for p in drawn]
+    # ... never derived again from start_jaar / riool_due_jaar in the page.
+    assert page.evaluate("KK.jaar({start_jaar: 2030, riool_due_jaar: 2031, jaar: 2040})") == 2040
+    assert page.evaluate("KK.jaar({start_jaar: 2030, riool_due_jaar: 2031})") is None
+    assert recorder.errors == []

@@ -84,10 +84,10 @@
 
   KK.filter = { regels: null, categorie: "", actie: false, van: null, tot: null };
 
-  // The year of a result: start of the heat work, else the sewer's due year (R4).
+  // The year of a result: the stored attribute `jaar` (start of the heat work, else the
+  // sewer's due year; derived once by the analysis, never here).
   KK.jaar = function (p) {
-    return !isMissing(p.start_jaar) ? Number(p.start_jaar)
-      : (!isMissing(p.riool_due_jaar) ? Number(p.riool_due_jaar) : null);
+    return !isMissing(p.jaar) ? Number(p.jaar) : null;
   };
 
   KK.passes = function (p) {

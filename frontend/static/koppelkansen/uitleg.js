@@ -157,7 +157,7 @@
           ul.appendChild(resultButton(k, function () {
             KK.zijpaneel.showKans(k.kans_id, { zoom: false, ook: [{ kans_id: p.kans_id, regel: p.regel,
               categorie: p.categorie, toelichting: p.toelichting, actie_nodig: p.actie_nodig,
-              start_jaar: p.start_jaar, riool_due_jaar: p.riool_due_jaar }].concat(ook) });
+              start_jaar: p.start_jaar, riool_due_jaar: p.riool_due_jaar, jaar: p.jaar }].concat(ook) });
           }));
         });
       }
