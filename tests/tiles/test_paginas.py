@@ -49,3 +49,15 @@ def test_map_page_passes_click_layers_and_year_range(client: TestClient) -> None
     html = client.get("/kaart").text
     assert f'"jaarbereik": [{JAAR_MIN}, {JAAR_MAX}]' in html
     assert '"bronlagen": [' + ", ".join(f'"{b}"' for b in BRONLAGEN) + "]" in html
+
+
+def test_print_view_says_what_was_not_judged(client: TestClient) -> None:
+    """RULES.md §8 on paper too: the buurt's niet-beoordeeld lines, as the buurt API gives them."""
+    buurten = client.get("/api/v1/buurten").json()["buurten"]
+    buurt = next(b for b in buurten if b["niet_beoordeeld"])
+    page = client.get(f"/kaart/buurt/{buurt['buurtcode']}/print")
+    assert page.status_code == 200 and "<h2>Niet beoordeeld</h2>" in page.text
+    for line in buurt["niet_beoordeeld"]:
+        assert f"<li>{line}</li>" in page.text
+    quiet = next(b for b in buurten if not b["niet_beoordeeld"])
+    assert "Niet beoordeeld" not in client.get(f"/kaart/buurt/{quiet['buurtcode']}/print").text
