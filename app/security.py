@@ -24,32 +24,39 @@ NONCE_KEY = "csp_nonce"
 IMAGE_HOSTS = tuple(sorted({f"https://{urlsplit(u).netloc}" for u in (BRT_URL, LUCHTFOTO_URL)}))
 
 
+# The policy with {nonce} where each answer's nonce goes; built once.
+_CSP_TEMPLATE = "; ".join((
+    "default-src 'self'",
+    "script-src 'self' 'nonce-{nonce}'",
+    "style-src 'self' 'nonce-{nonce}'",
+    "style-src-attr 'unsafe-inline'",
+    f"img-src 'self' data: {' '.join(IMAGE_HOSTS)}",
+    "connect-src 'self'",
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+))
+_FIXED_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
+# The same as raw ASGI header pairs, for the middleware (every response passes through it).
+_CSP_NAME = b"content-security-policy"
+_FIXED_RAW = tuple((k.lower().encode("latin-1"), v.encode("latin-1"))
+                   for k, v in _FIXED_HEADERS.items())
+
+
 def content_security_policy(nonce: str) -> str:
     """The Content-Security-Policy of an answer whose inline scripts carry `nonce`."""
-    directives = [
-        "default-src 'self'",
-        f"script-src 'self' 'nonce-{nonce}'",
-        f"style-src 'self' 'nonce-{nonce}'",
-        "style-src-attr 'unsafe-inline'",
-        f"img-src 'self' data: {' '.join(IMAGE_HOSTS)}",
-        "connect-src 'self'",
-        "font-src 'self'",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-    return "; ".join(directives)
+    return _CSP_TEMPLATE.format(nonce=nonce)
 
 
 def security_headers(nonce: str) -> dict[str, str]:
     """Every header this module sets."""
-    return {
-        "Content-Security-Policy": content_security_policy(nonce),
-        "X-Content-Type-Options": "nosniff",
-        "X-Frame-Options": "DENY",
-        "Referrer-Policy": "same-origin",
-    }
+    return {"Content-Security-Policy": content_security_policy(nonce), **_FIXED_HEADERS}
 
 
 def new_nonce() -> str:
@@ -84,9 +91,8 @@ class SecurityHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [(k.lower().encode("latin-1"), v.encode("latin-1"))
-                         for k, v in security_headers(nonce).items()
-                         if k.lower().encode("latin-1") not in present]
+                csp = (_CSP_NAME, content_security_policy(nonce).encode("latin-1"))
+                extra = [pair for pair in (csp, *_FIXED_RAW) if pair[0] not in present]
                 message["headers"] = [*message.get("headers", []), *extra]
             await send(message)
 

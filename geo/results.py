@@ -35,7 +35,11 @@ BRON_KOLOMMEN: dict[str, tuple[str, ...]] = {
 
 def make_kans_id(regel: str, bron_ids: Sequence[str]) -> str:
     """First 16 hex characters of sha1('<regel>|<sorted ids joined by ','>')."""
-    key = f"{regel}|{','.join(sorted(bron_ids))}"
+    return _kans_id(f"{regel}|{','.join(sorted(bron_ids))}")
+
+
+def _kans_id(key: str) -> str:
+    """The kans_id of a '<regel>|<sorted ids>' key (one place for the hash and its length)."""
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
@@ -143,7 +147,7 @@ def finish_kansen(frames: Sequence[gpd.GeoDataFrame], buurt: gpd.GeoDataFrame,
 
     bron, regel = _bron(rows)
     keys = np.char.add(np.char.add(regel.astype(str), "|"), bron.to_numpy().astype(str))
-    ids = [hashlib.sha1(k.encode("utf-8")).hexdigest()[:16] for k in keys.tolist()]
+    ids = [_kans_id(k) for k in keys.tolist()]
     start = rows["start_jaar"].to_numpy(dtype="float64", na_value=np.nan)
     due = rows["riool_due_jaar"].to_numpy(dtype="float64", na_value=np.nan)
     # Earliest year involved: start_jaar for heat works, due for pipes (both for R1).

@@ -89,16 +89,15 @@ def r1_werk_met_werk(secties: gpd.GeoDataFrame, riolering: gpd.GeoDataFrame,
     due = pipes["_due"].to_numpy(dtype="float64", na_value=np.nan)[pi]
     # A section without start year has no window and so cannot meet R1 (NaN compares False).
     keep = (start - params.marge_jaar <= due) & (due <= eind + params.marge_jaar)
-    si, pi = si[keep], pi[keep]
+    si, pi, start, due = si[keep], pi[keep], start[keep], due[keep]
     dist = shapely.distance(s_geoms[si], p_geoms[pi])
     shared = line_parts(shapely.intersection(
         s_geoms[si], shapely.buffer(p_geoms[pi], params.afstand_m, quad_segs=QUAD_SEGS)))
     lengte = shapely.length(shared)
     keep = (dist <= params.afstand_m + EPS) & (lengte >= params.min_lengte_m - EPS)
     si, pi, dist, shared, lengte = si[keep], pi[keep], dist[keep], shared[keep], lengte[keep]
-    due_i = pipes["_due"].to_numpy(dtype="float64", na_value=np.nan)[pi].astype(np.int64)
-    verschil = due_i - sec["start_jaar"].to_numpy(dtype="float64", na_value=np.nan)[si].astype(
-        np.int64)
+    due_i = due[keep].astype(np.int64)
+    verschil = due_i - start[keep].astype(np.int64)
     toelichting = r1_text(_labels(sec)[si],
                           _riool_texts(pipes.iloc[pi]),
                           dist, lengte, verschil, params)

@@ -62,8 +62,8 @@ def print_data(session: Session, *, buurtcode: str) -> dict[str, Any]:
     """Everything the print view shows; NotFound / NotReady as the buurt API raises them."""
     buurt = get_buurt(session, buurtcode=buurtcode)
     # RULES.md §10: the rang counts within the buurt's gemeente.
-    total, rang_in = (ranking_group(session, buurt["score"]) if buurt["score"] else
-                      (session.execute(text("SELECT count(*) FROM buurtscore")).scalar_one(), None))
+    # Without a score the page shows no rang, so nothing needs counting.
+    total, rang_in = ranking_group(session, buurt["score"]) if buurt["score"] else (None, None)
     columns = ", ".join(f"k.{c}" for c in KANS_COLUMNS)
     rows = session.execute(
         text(f"SELECT {columns} FROM koppelkans k WHERE k.buurtcode = :c ORDER BY {_ORDER}"),

@@ -50,31 +50,30 @@ def buurten_dekking(conn: Connection, codes: list[str]) -> shapely.Geometry:
     return area
 
 
-def given_dekking(conn: Connection, *, dekking: Path | None, dekking_buurten: list[str],
-                  crs: str | None = None) -> shapely.Geometry | None:
+def given_dekking(conn: Connection, *, dekking: Path | None,
+                  dekking_buurten: list[str]) -> shapely.Geometry | None:
     """The dekking the user gave for an import (file or buurten), or None for the default."""
     from data.importers.dekking import read_dekking_file
 
     if dekking is not None and dekking_buurten:
         raise BadRequest("Geef de dekking als bestand of als buurtcodes, niet allebei.")
     if dekking is not None:
-        return read_dekking_file(dekking, crs=crs)
+        return read_dekking_file(dekking)
     if dekking_buurten:
         return buurten_dekking(conn, dekking_buurten)
     return None
 
 
-def record_dekking(conn: Connection, *, laag: str, sha256: str,
-                   dekking: shapely.Geometry | None) -> None:
-    """Store the dekking on the import just recorded (in this transaction) for laag and file."""
+def record_dekking(conn: Connection, *, import_id: int, dekking: shapely.Geometry | None) -> None:
+    """Store the dekking on the import run `import_id`."""
     area = polygonal(dekking)
     wkb = shapely.to_wkb(area) if area is not None else None
     conn.execute(
         text("UPDATE import_run SET dekking = CASE WHEN CAST(:wkb AS bytea) IS NULL "
              "THEN ST_GeomFromText('MULTIPOLYGON EMPTY', :srid) "
              "ELSE ST_Multi(ST_GeomFromWKB(:wkb, :srid)) END "
-             "WHERE id = (SELECT max(id) FROM import_run WHERE laag = :laag AND sha256 = :sha)"),
-        {"wkb": wkb, "srid": SRID, "laag": laag, "sha": sha256},
+             "WHERE id = :id"),
+        {"wkb": wkb, "srid": SRID, "id": import_id},
     )
 
 

@@ -188,9 +188,9 @@ def _import_file(
             _store_copied(conn, laag=laag, report=report, new=new, import_id=import_id,
                           replace=replace, replace_laag=replace_laag)
         else:
-            _store_staged(conn, laag=laag, report=report, replace=replace,
-                          replace_laag=replace_laag, whole=False)
-        record_dekking(conn, laag=laag, sha256=report.sha256, dekking=area)
+            import_id = _store_staged(conn, laag=laag, report=report, replace=replace,
+                                      replace_laag=replace_laag, whole=False)
+        record_dekking(conn, import_id=import_id, dekking=area)
     return report
 
 
@@ -203,8 +203,9 @@ def store_frame(
     report.bron = report.bron or report.bestand
     if replace or replace_laag or not _known_file(conn, laag=laag, report=report):
         report.geladen = copy_frame(conn, "incoming", frame, LAYER_COLUMNS[laag])
-        _store_staged(conn, laag=laag, report=report, replace=replace, replace_laag=replace_laag)
-        record_dekking(conn, laag=laag, sha256=report.sha256,
+        import_id = _store_staged(conn, laag=laag, report=report, replace=replace,
+                                  replace_laag=replace_laag)
+        record_dekking(conn, import_id=import_id,
                        dekking=import_dekking(laag, frame.geometry.to_numpy()))
 
 
@@ -247,8 +248,9 @@ def _known_file(conn: Connection, *, laag: str, report: ImportReport) -> bool:
 def _store_staged(
     conn: Connection, *, laag: str, report: ImportReport, replace: bool, replace_laag: bool = False,
     whole: bool | None = None,
-) -> None:
-    """Move the staged rows into the layer (no duplicates) and record the provenance.
+) -> int:
+    """Move the staged rows into the layer (no duplicates) and record the provenance; the id
+    of the import run.
 
     Readers of the layer see the old contents until the commit and never wait longer than a
     swap (see app/layers/swap.py). When nothing of the layer stays (--replace-laag, --replace
@@ -274,6 +276,7 @@ def _store_staged(
         inserted = conn.execute(text(insert_sql.format(target=laag)),
                                 {"import_id": import_id}).rowcount or 0
     _finish_run(conn, report=report, import_id=import_id, inserted=inserted)
+    return import_id
 
 
 def _store_copied(

@@ -13,7 +13,6 @@ import io
 import re
 import threading
 from collections.abc import Iterator
-from io import StringIO
 from typing import IO
 
 import numpy as np
@@ -48,30 +47,6 @@ def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
 
 
 codecs.register_error(_FALLBACK, _cp1252_fallback)
-
-
-def decode_text(raw: bytes) -> tuple[str, list[str]]:
-    """UTF-8 (with or without BOM), else Windows-1252; the second item says which."""
-    try:
-        return raw.decode("utf-8-sig"), []
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace"), [
-            "Tekst was geen UTF-8 en is gelezen als Windows-1252."]
-
-
-def parse_csv(raw: bytes, name: str) -> tuple[pd.DataFrame, gpd.GeoSeries | None, list[str]]:
-    """Frame (all text), geometry from WKT or x/y columns (None when absent), messages."""
-    text, meldingen = decode_text(raw)
-    first = text.split("\n", 1)[0]
-    sep = max((";", ",", "\t", "|"), key=first.count)
-    try:
-        frame = pd.read_csv(StringIO(text), sep=sep, dtype=str, keep_default_na=False,
-                            na_values=["", "NA", "NULL", "null"])
-    except Exception as exc:
-        raise unreadable(f"CSV {name}", exc) from exc
-    frame.columns = [str(c).strip() for c in frame.columns]
-    frame = frame.loc[:, [c for c in frame.columns if not c.startswith("Unnamed:")]]
-    return frame, _csv_geometry(frame), meldingen
 
 
 class _LineGuard(io.RawIOBase):
