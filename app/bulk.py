@@ -23,13 +23,13 @@ T = TypeVar("T")
 def copy_frame(
     conn: Connection,
     table: str,
-    frame: gpd.GeoDataFrame,
+    frame: pd.DataFrame,
     columns: Sequence[str],
     *,
     constants: Mapping[str, int | str] | None = None,
 ) -> int:
     """COPY the given columns, the `constants` (one value for every row) and `geom` of frame into
-    table; returns rows written.
+    table (no `geom` for a plain DataFrame); returns rows written.
 
     The rows go over as one CSV buffer written by Arrow, so a chunk costs no Python loop per row.
     Missing values become NULL. The geometry goes as hex WKB without an SRID: every geometry
@@ -45,11 +45,13 @@ def copy_frame(
     for name, value in (constants or {}).items():
         body = body.append_column(name, pa.array([value] * len(frame)))
         names.append(name)
-    body = body.append_column("geom", hex_wkb(frame.geometry.to_numpy()))
+    if isinstance(frame, gpd.GeoDataFrame):
+        body = body.append_column("geom", hex_wkb(frame.geometry.to_numpy()))
+        names.append("geom")
     buffer = pa.BufferOutputStream()
     pa_csv.write_csv(body, buffer, pa_csv.WriteOptions(include_header=False))
     statement = sql.SQL("COPY {} ({}) FROM STDIN WITH (FORMAT csv)").format(
-        sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, [*names, "geom"]))
+        sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, names))
     )
     with raw.cursor() as cur, cur.copy(statement) as copy:
         copy.write(memoryview(buffer.getvalue()))

@@ -133,19 +133,34 @@ def import_(
     typer.echo(report.to_text())
 
 
+WerkersOption = Annotated[int | None, typer.Option("--werkers", metavar="N", help="Aantal rekenprocessen op deze machine (standaard: het aantal kernen; 0: alles in dit proces)", min=0, max=256)]
+
+
+def _werkers(werkers: int | None) -> int:
+    from app.analyse.werkers import default_werkers
+
+    return default_werkers() if werkers is None else werkers
+
+
 @app.command("analyse")
 def analyse_(
     peiljaar: Annotated[int | None, typer.Option("--peiljaar", metavar="JJJJ", help="Peiljaar (standaard dit jaar)", min=1900, max=2200)] = None,
     rules: Annotated[Path | None, typer.Option("--rules", metavar="REGELS.toml", help="Regelbestand (TOML) met andere parameters")] = None,
+    werkers: WerkersOption = None,
+    scheduler: Annotated[str | None, typer.Option("--scheduler", metavar="tcp://HOST:8786", help="Reken op een bestaand Dask-cluster in plaats van op deze machine")] = None,
+    tegel_km: Annotated[float, typer.Option("--tegel-km", metavar="KM", help="Deel het land in vierkante tegels van zoveel km, en die per gemeente (0: alleen per gemeente)", min=0, max=1000)] = 10.0,
 ) -> None:
     """Zoek de koppelkansen en knelpunten en rangschik de buurten."""
     from app.analyse.service import run_analysis
     from geo.params import load_params
 
-    with friendly_errors():
+    with friendly_errors(), _ProgressBar() as bar:
         params = load_params(rules)
-        summary = run_analysis(_engine(), params=params, peiljaar=peiljaar or dt.date.today().year,
-                               progress=progress)
+        summary = run_analysis(
+            _engine(), params=params, peiljaar=peiljaar or dt.date.today().year,
+            progress=progress, stap=bar.stap,
+            werkers=_werkers(werkers), scheduler=scheduler,
+            tegel_m=tegel_km * 1000 if tegel_km > 0 else None)
     counts = summary.aantallen
     typer.echo(f"Analyse {summary.run_id} klaar in {summary.duur_s:.1f} s (peiljaar "
                f"{summary.peiljaar}): {counts['kansen']} koppelkansen, {counts['knelpunten']} "
@@ -153,6 +168,38 @@ def analyse_(
     for regel, n in sorted(counts["per_regel"].items()):
         typer.echo(f"  {regel}: {n}")
     _say_niet_beoordeeld(summary.niet_beoordeeld_teksten())
+
+
+class _ProgressBar:
+    """A progress bar per phase of long work, on stderr: '[####----] 12/40 regels per partitie'."""
+
+    def __init__(self) -> None:
+        self._bar: Any = None
+        self._fase = ""
+
+    def __enter__(self) -> _ProgressBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._close()
+
+    def _close(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None
+
+    def stap(self, fase: str, klaar: int, totaal: int) -> None:
+        """Show that `klaar` of `totaal` parts of `fase` are done."""
+        if fase != self._fase:
+            self._close()
+            self._fase = fase
+            self._bar = typer.progressbar(length=max(totaal, 1), label=fase, file=sys.stderr,
+                                          show_pos=True, width=30)
+            self._bar.__enter__()
+            self._done = 0
+        if self._bar is not None and klaar > self._done:
+            self._bar.update(klaar - self._done)
+            self._done = klaar
 
 
 def _say_niet_beoordeeld(lines: list[str]) -> None:
@@ -202,6 +249,7 @@ def demo(
     scale: Annotated[float, typer.Option("--schaal", metavar="FACTOR", help="Grootte van de gemeente (1 = ca. 12 buurten)")] = 1.0,
     vervang: Annotated[bool, typer.Option("--vervang", help="Ook als er eigen gegevens geladen zijn: die worden vervangen")] = False,
     gemeenten: Annotated[int, typer.Option("--gemeenten", metavar="AANTAL", help="Aantal gemeenten naast elkaar, elk een eigen stad (1 = alleen Lindewaarde)")] = 1,
+    werkers: WerkersOption = None,
 ) -> None:
     """Maak een fictieve gemeente, importeer haar met de gewone importers en analyseer.
 
@@ -238,7 +286,9 @@ def demo(
                                  bestandsnaam=DEMO_PREFIX + path.name, progress=progress,
                                  dekking=files.dekking if laag in files.dekking_lagen else None)
             typer.echo(f"  {laag}: {report.geladen} geladen van {report.gelezen} gelezen")
-        summary = run_analysis(engine, params=RuleParams(), peiljaar=year, progress=progress)
+        with _ProgressBar() as bar:
+            summary = run_analysis(engine, params=RuleParams(), peiljaar=year, progress=progress,
+                                   stap=bar.stap, werkers=_werkers(werkers))
     typer.echo(f"Demo klaar: {summary.aantallen['kansen']} koppelkansen en "
                f"{summary.aantallen['knelpunten']} knelpunten.")
     _say_niet_beoordeeld(summary.niet_beoordeeld_teksten())

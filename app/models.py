@@ -185,6 +185,54 @@ class RioolDue(Base):
     due_jaar: Mapped[int | None] = mapped_column(Integer, nullable=True)
     run_id: Mapped[int] = mapped_column(Integer, ForeignKey("analyse_run.id", ondelete="CASCADE"),
                                         nullable=False, index=True)
+    partitie: Mapped[str | None] = mapped_column(Text, nullable=True, index=True)
+    # The buurt of the pipe's midpoint where the due year is unknown (riool_onbekend, §5).
+    buurtcode: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class AnalyseVoortgang(Base):
+    """A running (or ended) analysis: its phase and how many of its parts are done."""
+
+    __tablename__ = "analyse_voortgang"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    gestart: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    bijgewerkt: Mapped[datetime] = mapped_column(DateTime(timezone=True),
+                                                 server_default=func.now())
+    status: Mapped[str] = mapped_column(Text)          # bezig | klaar | mislukt
+    fase: Mapped[str] = mapped_column(Text)
+    klaar: Mapped[int] = mapped_column(Integer, server_default="0")
+    totaal: Mapped[int] = mapped_column(Integer, server_default="0")
+    melding: Mapped[str | None] = mapped_column(Text, nullable=True)
+    run_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("analyse_run.id", ondelete="SET NULL"), nullable=True)
+
+
+class EenheidNietBeoordeeld(Base):
+    """A unit a rule could not judge in the latest run (RULES.md §8), for the buurt figures."""
+
+    __tablename__ = "eenheid_niet_beoordeeld"
+    __table_args__ = (Index("ix_eenheid_niet_beoordeeld_geom", "geom", postgresql_using="gist"),)
+
+    regel: Mapped[str] = mapped_column(Text, primary_key=True)
+    eenheid_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    partitie: Mapped[str] = mapped_column(Text, index=True)
+    run_id: Mapped[int] = mapped_column(Integer, ForeignKey("analyse_run.id", ondelete="CASCADE"))
+    geom: Mapped[Any] = mapped_column(Geometry("GEOMETRY", srid=SRID, spatial_index=False),
+                                      nullable=False)
+
+
+class AnalysePartitie(Base):
+    """What a partition of the latest run owned and read, for runs of changed partitions."""
+
+    __tablename__ = "analyse_partitie"
+
+    sleutel: Mapped[str] = mapped_column(Text, primary_key=True)
+    run_id: Mapped[int] = mapped_column(Integer, ForeignKey("analyse_run.id", ondelete="CASCADE"))
+    gemeentecode: Mapped[str | None] = mapped_column(Text, nullable=True)
+    leesgebied: Mapped[Any] = mapped_column(Geometry("POLYGON", srid=SRID, spatial_index=False),
+                                            nullable=True)
+    aantallen: Mapped[dict[str, Any]] = mapped_column(JSONB)
 
 
 def _result_column(column: ResultColumn) -> Any:
@@ -199,13 +247,14 @@ def _result_column(column: ResultColumn) -> Any:
 
 
 def _result_model(name: str, table: str, doc: str, columns: tuple[ResultColumn, ...],
-                  geometry: str) -> type[Base]:
+                  geometry: str, **extra: Any) -> type[Base]:
     """An ORM class with the declared result columns, the analysis run and the geometry."""
     namespace: dict[str, Any] = {
         "__tablename__": table,
         "__doc__": doc,
         "__module__": __name__,
         **{column.name: _result_column(column) for column in columns},
+        **extra,
         "run_id": mapped_column(Integer, ForeignKey("analyse_run.id", ondelete="CASCADE"),
                                 nullable=False, index=True),
         "geom": _geom(geometry),
@@ -217,7 +266,9 @@ def _result_model(name: str, table: str, doc: str, columns: tuple[ResultColumn, 
 Koppelkans = _result_model(
     "Koppelkans", "koppelkans",
     "A result of the latest analysis: a koppelkans or a knelpunt (RULES.md §3–4).", KANS,
-    "GEOMETRY")
+    "GEOMETRY",
+    # The partition that computed it (geo.partition), for runs of changed partitions only.
+    partitie=mapped_column(Text, nullable=True, index=True))
 
 
 class KansBesluit(Base):

@@ -81,6 +81,9 @@ class Beoordeling:
     niet_beoordeeld: int
     reden: str | None                     # LAAG_LEEG, BUITEN_DEKKING, or None when all judged
     niet_beoordeeld_geoms: np.ndarray = field(repr=False, compare=False)
+    # The ids of those units, ascending; the geometries are in this order.
+    niet_beoordeeld_ids: np.ndarray = field(repr=False, compare=False,
+                                            default_factory=lambda: np.zeros(0, dtype=object))
 
     def to_dict(self) -> dict[str, object]:
         """JSON-able record for the analysis run (without the geometries)."""
@@ -178,12 +181,20 @@ def within_tolerance(units: np.ndarray, area: shapely.Geometry) -> np.ndarray:
     return mask
 
 
-def judge(regel: str, units: np.ndarray, layer: gpd.GeoDataFrame,
-          dekking: Dekking | None) -> tuple[np.ndarray, Beoordeling]:
-    """A mask of the units `regel` may judge, and the record of what it may not (RULES.md §8)."""
+def judge(regel: str, units: np.ndarray, ids: np.ndarray, layer: gpd.GeoDataFrame,
+          dekking: Dekking | None, *, laag_leeg: bool | None = None
+          ) -> tuple[np.ndarray, Beoordeling]:
+    """A mask of the units `regel` may judge, and the record of what it may not (RULES.md §8).
+
+    `ids` names the units; the record lists the unjudged ones by ascending id. `laag_leeg`
+    says whether the whole layer is empty, for a partition that holds only part of it
+    (default: whether `layer` is).
+    """
     units = np.asarray(units, dtype=object)
     laag = RULE_DEKKING[regel].laag
-    if len(usable(layer)) == 0:
+    if laag_leeg is None:
+        laag_leeg = len(usable(layer)) == 0
+    if laag_leeg:
         mask = np.zeros(len(units), dtype=bool)
         reden: str | None = LAAG_LEEG
     else:
@@ -191,9 +202,13 @@ def judge(regel: str, units: np.ndarray, layer: gpd.GeoDataFrame,
         mask = np.zeros(len(units), dtype=bool) if area is None else within_tolerance(units, area)
         reden = BUITEN_DEKKING
     n_not = int((~mask).sum())
+    unjudged = np.flatnonzero(~mask)
+    names = np.asarray(ids, dtype=object)[unjudged].astype(str)
+    order = np.argsort(names, kind="stable")
     return mask, Beoordeling(regel=regel, beoordeeld=int(mask.sum()), niet_beoordeeld=n_not,
                              reden=reden if n_not else None,
-                             niet_beoordeeld_geoms=units[~mask])
+                             niet_beoordeeld_geoms=units[unjudged[order]],
+                             niet_beoordeeld_ids=names[order].astype(object))
 
 
 def import_dekking(laag: str, geoms: Iterable[shapely.Geometry | None]) -> shapely.Geometry | None:

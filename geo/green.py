@@ -71,7 +71,9 @@ def green_areas(corridors: np.ndarray, green: Green) -> np.ndarray:
     ci, gi = green.tree.query(corridors, predicate="intersects")
     if len(ci) == 0:
         return areas
-    order = np.argsort(ci, kind="stable")
+    # By corridor, then in the order of the green layer: the union's float result depends on
+    # its order, and a partition's tree orders pairs differently than the whole run's.
+    order = np.lexsort((gi, ci))
     ci, gi = ci[order], gi[order]
     # Clip green to the corridor first so the union stays small (overlapping green counts once).
     clipped = shapely.intersection(corridors[ci], green.polygons[gi])

@@ -56,11 +56,13 @@ def _clipped_union(buurt_geoms: np.ndarray, geoms: np.ndarray, measure: str) -> 
     bi, gi = shapely.STRtree(geoms).query(buurt_geoms, predicate="intersects")
     if len(bi) == 0:
         return out
-    order = np.argsort(bi, kind="stable")
+    # By buurt, then in the order of `geoms` (not the tree's): the same float result whichever
+    # other geometries a partition holds.
+    order = np.lexsort((gi, bi))
     bi, gi = bi[order], gi[order]
     clipped = shapely.intersection(buurt_geoms[bi], geoms[gi])
     fn = shapely.length if measure == "length" else shapely.area
-    # One row per buurt with its clipped pieces in query order, padded with None (skipped by
+    # One row per buurt with its clipped pieces in that order, padded with None (skipped by
     # union_all); a single piece is measured as it is.
     rank = np.arange(len(bi)) - np.searchsorted(bi, bi, side="left")
     counts = np.bincount(bi, minlength=len(buurt_geoms))
@@ -87,8 +89,25 @@ def rank_buurten(buurt: gpd.GeoDataFrame, kansen: gpd.GeoDataFrame,
     the score.
     """
     check_layer(buurt, "buurt", ("buurtcode", "buurtnaam"))
-    check_layer(kansen, "kansen", ("regel", "buurtcode"))
     check_layer(riool_due, "riool_due", ("due_jaar",))
+    pipes = usable(riool_due)
+    unknown = pipes[pipes["due_jaar"].isna().to_numpy(dtype=bool)]
+    onbekend = assign_buurt(midpoints(unknown.geometry.to_numpy()), buurt)
+    return score_buurten(buurt, kansen, leefbaarometer, onbekend, params, niet_beoordeeld)
+
+
+def score_buurten(buurt: gpd.GeoDataFrame, kansen: gpd.GeoDataFrame,
+                  leefbaarometer: gpd.GeoDataFrame, riool_onbekend: pd.Series,
+                  params: RuleParams,
+                  niet_beoordeeld: Mapping[str, Beoordeling] | None = None) -> gpd.GeoDataFrame:
+    """rank_buurten, given per pipe without a due year the buurtcode of its midpoint.
+
+    Only what lies in `buurt` counts, so this runs per gemeente (RULES.md §10) on the buurten
+    of that gemeente with the kansen, cells and unjudged units around them, each in the order
+    of the whole run (kansen by regel and kans_id, cells by id, units by id).
+    """
+    check_layer(buurt, "buurt", ("buurtcode", "buurtnaam"))
+    check_layer(kansen, "kansen", ("regel", "buurtcode"))
     if buurt["buurtcode"].duplicated().any():
         raise ValueError("Laag 'buurt' bevat dubbele buurtcodes.")
     frame = buurt.reset_index(drop=True)
@@ -121,9 +140,7 @@ def rank_buurten(buurt: gpd.GeoDataFrame, kansen: gpd.GeoDataFrame,
                                    where=buurt_area > 0)
     metrics["laag_aandeel"] = laag
 
-    pipes = usable(riool_due)
-    unknown = pipes[pipes["due_jaar"].isna().to_numpy(dtype=bool)]
-    onbekend = assign_buurt(midpoints(unknown.geometry.to_numpy()), buurt).value_counts()
+    onbekend = riool_onbekend.value_counts()
     metrics["riool_onbekend"] = codes.map(onbekend).fillna(0).astype("Int64")
 
     lines = np.full(len(frame), None, dtype=object)

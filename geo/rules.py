@@ -218,11 +218,13 @@ def r3_leefbaarheid(secties: gpd.GeoDataFrame, leefbaarometer: gpd.GeoDataFrame,
     low = low_mask(cells, params)
     s_geoms, c_geoms = sec.geometry.to_numpy(), cells.geometry.to_numpy()
     si, ci = shapely.STRtree(c_geoms).query(s_geoms, predicate="intersects")
-    order = np.argsort(si, kind="stable")
+    # By section, then in layer order (not the tree's), so that sums and unions come out the
+    # same in a partition as in the whole run.
+    order = np.lexsort((ci, si))
     si, ci = si[order], ci[order]
     pieces = shapely.length(shapely.intersection(s_geoms[si], c_geoms[ci]))
     n = len(sec)
-    # Per section the union of the low cells it touches, in query order: a row per section,
+    # Per section the union of the low cells it touches, in layer order: a row per section,
     # its low cells in the columns, padded with None (union_all skips None).
     is_low = low[ci]
     ls, lc = si[is_low], ci[is_low]

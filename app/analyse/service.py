@@ -1,26 +1,42 @@
-"""Running an analysis: layers from PostGIS through geo.analyse, results back into PostGIS."""
+"""Running an analysis: per partition from PostGIS through geo, results back into PostGIS.
+
+A run reads every layer in one exported snapshot, computes the rules per partition
+(geo.partition) and then the ranking per gemeente (RULES.md §10), each part as a task that
+reads only its area and COPYs into the run's staging tables (app.analyse.partities). The staged
+results replace the stored ones in one transaction at the end, so readers see the previous run
+whole until then. Tasks run here one by one, or on Dask (app.analyse.werkers).
+"""
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, bindparam, text
+from sqlalchemy import Connection, Engine, bindparam, text
 from sqlalchemy.dialects.postgresql import JSONB
 
-from app.bulk import copy_frame
+import shapely
+
+from app.analyse.partities import Opdracht, ranking_task, rules_task
+from app.analyse.staging import Staging
+from app.analyse.werkers import uitvoerder
 from app.layers.dekking import layer_dekking
-from app.layers.service import imported_ids, read_layers
-from geo.analysis import analyse
+from app.layers.service import imported_ids
+from geo.dekking import BUITEN_DEKKING, CONTEXT_LAYERS, LAAG_LEEG, RULE_DEKKING, Beoordeling
 from geo.params import RuleParams, params_from_dict
-from geo.riool import due_years
-from geo.rules import latest_cells
-from geo.schema import BUURTSCORE_COLUMNS, KANS_COLUMNS
+from geo.partition import DEFAULT_TEGEL_M, Partitie, plan_partities, tiles_of_boxes
+from geo.ranking import gemeente_groups
+from geo.schema import LAYERS
+from geo.sections import WERK_STATUSES
 
 ANALYSE_LOCK = 0x6B6B_616E  # advisory lock key: "kkan"
+# (phase, done, total) of long work, for a progress bar.
+Stap = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -45,65 +61,201 @@ def run_analysis(
     params: RuleParams,
     peiljaar: int,
     progress: Callable[[str], None] | None = None,
+    stap: Stap | None = None,
+    werkers: int = 0,
+    scheduler: str | None = None,
+    tegel_m: float | None = DEFAULT_TEGEL_M,
+    per_gemeente: bool = True,
 ) -> AnalyseSummary:
-    """Analyse all loaded layers and replace the stored results in one transaction."""
+    """Analyse all loaded layers and replace the stored results in one transaction.
+
+    `werkers` 0 runs every part here, one by one; more starts a local Dask cluster with that
+    many processes; `scheduler` uses an existing Dask cluster instead. `tegel_m` and
+    `per_gemeente` choose the partitions (geo.partition); the results do not depend on them.
+    """
     say = progress or (lambda _: None)
     started = time.perf_counter()
-    say("lagen lezen uit de database")
-    # One snapshot for the layers and the list of imports they came from.
-    with engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn, \
-            conn.begin():
-        layers = read_layers(conn)
-        import_ids = imported_ids(conn)
-        # RULES.md §8: always the real coverage of the loaded imports, never "everywhere".
-        dekking = layer_dekking(conn)
-    say("regels toepassen (" + ", ".join(f"{len(f)} {k}" for k, f in layers.items()) + ")")
-    result = analyse(**layers, dekking=dekking, params=params, peiljaar=peiljaar)
-    kansen, scores = result.kansen, result.buurtscores
-    # Facts the rules derived, stored once so that no reader restates them (STYLE.md).
-    riool_due = pd.DataFrame({"riolering_id": layers["riolering"]["id"].astype(str).to_numpy(),
-                              "due_jaar": due_years(layers["riolering"], params).to_numpy()})
-    lbm_jaar, _ = latest_cells(layers["leefbaarometer"])
-    beoordeling = {regel: b.to_dict() for regel, b in result.beoordeling.items()}
-    counts: dict[str, Any] = {
-        "per_regel": {str(k): int(v) for k, v in kansen["regel"].value_counts().items()},
-        "kansen": int((kansen["categorie"] == "kans").sum()),
-        "knelpunten": int((kansen["categorie"] == "knelpunt").sum()),
-        "secties": len(result.secties),
-        "buurten": len(scores),
-        "invoer": {k: len(f) for k, f in layers.items()},
-        "niet_beoordeeld": {regel: b["niet_beoordeeld"] for regel, b in beoordeling.items()},
+    with engine.begin() as conn:
+        voortgang_id = conn.execute(text(
+            "INSERT INTO analyse_voortgang (status, fase) VALUES ('bezig', 'voorbereiden') "
+            "RETURNING id")).scalar_one()
+    staging = Staging(voortgang_id)
+    tracker = _Voortgang(engine, voortgang_id, stap)
+    try:
+        with engine.begin() as conn:
+            staging.create(conn)
+        say("lagen lezen uit de database")
+        # One snapshot for every task, held open until the last one has read.
+        with engine.connect().execution_options(isolation_level="REPEATABLE READ") as snap, \
+                snap.begin():
+            snapshot = snap.execute(text("SELECT pg_export_snapshot()")).scalar_one()
+            facts = _run_facts(snap)
+            partities, groepen = _plan(snap, tegel_m, per_gemeente)
+            opdracht = Opdracht(
+                database_url=engine.url.render_as_string(hide_password=False),
+                snapshot=snapshot, staging=staging, params=params, peiljaar=peiljaar,
+                lbm_jaar=facts["lbm_jaar"], laag_leeg=facts["laag_leeg"],
+                # RULES.md §8: always the real coverage of the loaded imports, never "everywhere".
+                dekking=layer_dekking(snap))
+            say(f"regels toepassen in {len(partities)} partitie(s) "
+                "(" + ", ".join(f"{n} {k}" for k, n in facts["invoer"].items()) + ")")
+            with uitvoerder(werkers, scheduler) as run_tasks:
+                delen = tracker.follow("regels per partitie", len(partities),
+                                       run_tasks(rules_task, opdracht, partities))
+                beoordeling = _beoordeling(delen, facts["laag_leeg"])
+                with engine.begin() as conn:
+                    staging.index(conn)
+                redenen = {regel: b.reden for regel, b in beoordeling.items()}
+                say(f"buurten rangschikken in {len(groepen)} gemeente(n)")
+                tracker.follow("rangorde per gemeente", len(groepen),
+                               run_tasks(ranking_task, opdracht, groepen, redenen))
+        say("resultaten opslaan")
+        summary = _publish(engine, staging, delen, beoordeling, facts, params=params,
+                           peiljaar=peiljaar, started=started)
+    except BaseException as exc:
+        with engine.begin() as conn:
+            staging.drop(conn)
+            conn.execute(text("UPDATE analyse_voortgang SET status = 'mislukt', melding = :m, "
+                              "bijgewerkt = now() WHERE id = :id"),
+                         {"m": str(exc)[:500] or type(exc).__name__, "id": voortgang_id})
+        raise
+    return summary
+
+
+class _Voortgang:
+    """Progress of a run: to the caller's bar, and in its record at most once a second."""
+
+    def __init__(self, engine: Engine, voortgang_id: int, stap: Stap | None) -> None:
+        self.engine, self.id, self.stap = engine, voortgang_id, stap
+
+    def _record(self, fase: str, klaar: int, totaal: int) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(text("UPDATE analyse_voortgang SET fase = :f, klaar = :k, totaal = :t, "
+                              "bijgewerkt = now() WHERE id = :id"),
+                         {"f": fase, "k": klaar, "t": totaal, "id": self.id})
+
+    def follow(self, fase: str, totaal: int, results: Any) -> list[Any]:
+        """Collect the results of one phase while reporting each one done."""
+        self._record(fase, 0, totaal)
+        if self.stap:
+            self.stap(fase, 0, totaal)
+        out, last = [], time.monotonic()
+        for result in results:
+            out.append(result)
+            if self.stap:
+                self.stap(fase, len(out), totaal)
+            if time.monotonic() - last >= 1.0:
+                self._record(fase, len(out), totaal)
+                last = time.monotonic()
+        self._record(fase, len(out), totaal)
+        return out
+
+
+def _run_facts(conn: Connection) -> dict[str, Any]:
+    """What the whole run shares: imports, input counts, empty layers, the Leefbaarometer year."""
+    invoer = {laag: int(conn.execute(text(f"SELECT count(*) FROM {laag}")).scalar_one())
+              for laag in LAYERS}
+    return {
+        "import_ids": imported_ids(conn),
+        "invoer": invoer,
+        "laag_leeg": {laag: invoer[laag] == 0 for laag in CONTEXT_LAYERS},
+        # geo.rules.latest_cells over the whole layer: every stored cell has a geometry.
+        "lbm_jaar": conn.execute(text("SELECT max(jaar) FROM leefbaarometer")).scalar(),
     }
-    say("resultaten opslaan")
+
+
+def _plan(conn: Connection, tegel_m: float | None,
+          per_gemeente: bool) -> tuple[list[Partitie], list[list[str]]]:
+    """The partitions of the rules phase, and the buurtcodes of each gemeente to rank."""
+    statuses = ", ".join(f"'{s}'" for s in WERK_STATUSES)
+    bounds = np.asarray(conn.execute(text(
+        "SELECT ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom) FROM ("
+        f"SELECT geom FROM warmtenet WHERE status IN ({statuses}) "
+        "UNION ALL SELECT geom FROM riolering) u")).all(), dtype=float).reshape(-1, 4)
+    buurten = pd.DataFrame(conn.execute(text(
+        "SELECT buurtcode, gemeentecode, ST_XMin(geom) AS x0, ST_YMin(geom) AS y0, "
+        'ST_XMax(geom) AS x1, ST_YMax(geom) AS y1 FROM buurt ORDER BY buurtcode COLLATE "C"'
+    )).mappings().all(), columns=["buurtcode", "gemeentecode", "x0", "y0", "x1", "y1"])
+    groep = gemeente_groups(buurten)
+    groepen = [list(codes) for _, codes in buurten.groupby(groep, sort=True)["buurtcode"]]
+    if len(bounds) == 0:
+        return [], groepen
+    extent = (bounds[:, 0].min(), bounds[:, 1].min(), bounds[:, 2].max(), bounds[:, 3].max())
+    gemeenten = None
+    if per_gemeente:
+        boxes = buurten[groep != ""].groupby(groep[groep != ""]).agg(
+            x0=("x0", "min"), y0=("y0", "min"), x1=("x1", "max"), y1=("y1", "max"))
+        gemeenten = {str(code): (r.x0, r.y0, r.x1, r.y1) for code, r in boxes.iterrows()}
+    return plan_partities(tiles_of_boxes(bounds, tegel_m), tegel_m, extent, gemeenten), groepen
+
+
+def _beoordeling(delen: list[dict[str, Any]], laag_leeg: dict[str, bool]) -> dict[str, Beoordeling]:
+    """RULES.md §8 for the whole run: the partitions' counts added up, and the reason."""
+    out: dict[str, Beoordeling] = {}
+    for regel, info in RULE_DEKKING.items():
+        ja = sum(d["beoordeling"].get(regel, [0, 0])[0] for d in delen)
+        nee = sum(d["beoordeling"].get(regel, [0, 0])[1] for d in delen)
+        reden = (LAAG_LEEG if laag_leeg[info.laag] else BUITEN_DEKKING) if nee else None
+        out[regel] = Beoordeling(regel=regel, beoordeeld=ja, niet_beoordeeld=nee, reden=reden,
+                                 niet_beoordeeld_geoms=np.zeros(0, dtype=object))
+    return out
+
+
+def _publish(engine: Engine, staging: Staging, delen: list[dict[str, Any]],
+             beoordeling: dict[str, Beoordeling], facts: dict[str, Any], *, params: RuleParams,
+             peiljaar: int, started: float) -> AnalyseSummary:
+    """Swap the staged results in as a new run, in one transaction."""
+    record = {regel: b.to_dict() for regel, b in beoordeling.items()}
     with engine.begin() as conn:
         # Runs at the same time take turns here, so the last one's results stand whole.
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ANALYSE_LOCK})
-        conn.execute(text("DELETE FROM koppelkans"))
-        conn.execute(text("DELETE FROM buurtscore"))
-        conn.execute(text("DELETE FROM riool_due"))
+        per_regel: dict[str, int] = {str(r): int(n) for r, n in conn.execute(text(
+            f"SELECT regel, count(*) FROM {staging.kans} GROUP BY regel ORDER BY regel"))}
+        categorie: dict[str, int] = {str(c): int(n) for c, n in conn.execute(text(
+            f"SELECT categorie, count(*) FROM {staging.kans} GROUP BY categorie"))}
+        counts: dict[str, Any] = {
+            "per_regel": per_regel,
+            "kansen": int(categorie.get("kans", 0)),
+            "knelpunten": int(categorie.get("knelpunt", 0)),
+            "secties": sum(d["secties"] for d in delen),
+            "buurten": int(conn.execute(text(f"SELECT count(*) FROM {staging.score}"))
+                           .scalar_one()),
+            "invoer": facts["invoer"],
+            "niet_beoordeeld": {regel: b["niet_beoordeeld"] for regel, b in record.items()},
+            "partities": len(delen),
+        }
         run_id = conn.execute(
             text("INSERT INTO analyse_run (peiljaar, parameters, import_ids, aantallen, duur_s, "
-                 "beoordeling, lbm_jaar) VALUES (:peiljaar, :parameters, :import_ids, :aantallen, 0, "
-                 ":beoordeling, :lbm_jaar) RETURNING id")
+                 "beoordeling, lbm_jaar) VALUES (:peiljaar, :parameters, :import_ids, :aantallen, "
+                 "0, :beoordeling, :lbm_jaar) RETURNING id")
             .bindparams(bindparam("parameters", type_=JSONB), bindparam("import_ids", type_=JSONB),
                         bindparam("aantallen", type_=JSONB), bindparam("beoordeling", type_=JSONB)),
             {"peiljaar": peiljaar, "parameters": params.to_dict(),
-             "import_ids": import_ids, "aantallen": counts, "beoordeling": beoordeling,
-             "lbm_jaar": lbm_jaar},
+             "import_ids": facts["import_ids"], "aantallen": counts, "beoordeling": record,
+             "lbm_jaar": facts["lbm_jaar"]},
         ).scalar_one()
-        copy_frame(conn, "koppelkans", kansen.assign(run_id=run_id), [*KANS_COLUMNS, "run_id"])
-        copy_frame(conn, "buurtscore", scores.assign(run_id=run_id),
-                   [*BUURTSCORE_COLUMNS, "run_id"])
-        conn.execute(text("INSERT INTO riool_due (riolering_id, due_jaar, run_id) "
-                          "SELECT i, d, :run_id FROM unnest(CAST(:ids AS text[]), "
-                          "CAST(:dues AS int[])) AS u(i, d)"),
-                     {"run_id": run_id, "ids": riool_due["riolering_id"].tolist(),
-                      "dues": [None if pd.isna(d) else int(d) for d in riool_due["due_jaar"]]})
+        staging.publish(conn, run_id)
+        conn.execute(text("DELETE FROM analyse_partitie"))
+        conn.execute(
+            text("INSERT INTO analyse_partitie (sleutel, run_id, gemeentecode, leesgebied, "
+                 "aantallen) SELECT s, :run_id, g, ST_GeomFromWKB(w, 28992), CAST(a AS jsonb) "
+                 "FROM unnest(CAST(:s AS text[]), CAST(:g AS text[]), CAST(:w AS bytea[]), "
+                 "CAST(:a AS text[])) AS u(s, g, w, a)"),
+            {"run_id": run_id, "s": [d["sleutel"] for d in delen],
+             "g": [d["gemeentecode"] for d in delen],
+             "w": [None if d["leesgebied"] is None
+                   else shapely.to_wkb(shapely.box(*d["leesgebied"])) for d in delen],
+             "a": [json.dumps({k: d[k] for k in ("secties", "kansen", "beoordeling")})
+                   for d in delen]})
         duur = round(time.perf_counter() - started, 2)
         conn.execute(text("UPDATE analyse_run SET duur_s = :d WHERE id = :id"),
                      {"d": duur, "id": run_id})
+        conn.execute(text("UPDATE analyse_voortgang SET status = 'klaar', fase = 'klaar', "
+                          "run_id = :run_id, bijgewerkt = now() WHERE id = :id"),
+                     {"run_id": run_id, "id": staging.voortgang_id})
+        staging.drop(conn)
     return AnalyseSummary(run_id=run_id, peiljaar=peiljaar, duur_s=duur, aantallen=counts,
-                          beoordeling=beoordeling)
+                          beoordeling=record)
 
 
 def latest_run(engine_or_conn: Any) -> dict[str, Any] | None:

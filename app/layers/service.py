@@ -6,6 +6,7 @@ import itertools
 import re
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, text
 from sqlalchemy.dialects.postgresql import JSONB
@@ -372,14 +373,26 @@ def _remove_features(
 
 def read_layers(conn: Connection) -> dict[str, gpd.GeoDataFrame]:
     """All canonical layers as GeoDataFrames in EPSG:28992, for the analysis."""
-    frames: dict[str, gpd.GeoDataFrame] = {}
-    for laag in LAYERS:
-        columns = ", ".join(LAYER_COLUMNS[laag])
-        frame = gpd.read_postgis(
-            text(f"SELECT {columns}, geom FROM {laag}"), conn, geom_col="geom", crs=CRS
-        )
-        frames[laag] = _canonical_types(laag, frame.rename_geometry("geometry"))
-    return frames
+    return {laag: read_layer(conn, laag) for laag in LAYERS}
+
+
+# The key each layer is read in: the analysis adds up and unites features in this order, so
+# the whole layer and any part of it (a partition) give the same floats.
+# Text keys in byte order ("C"), as Python sorts them.
+_ORDER = {"buurt": 't.buurtcode COLLATE "C"', "leefbaarometer": "t.id"}
+
+
+def read_layer(conn: Connection, laag: str, where: str = "",
+               params: dict[str, Any] | None = None) -> gpd.GeoDataFrame:
+    """One canonical layer (the rows matching the SQL condition `where`, alias `t`) as a
+    GeoDataFrame in EPSG:28992, ordered by its key."""
+    columns = ", ".join(f"t.{c}" for c in LAYER_COLUMNS[laag])
+    order = _ORDER.get(laag, 't.id COLLATE "C"')
+    condition = f"WHERE {where} " if where else ""
+    frame = gpd.read_postgis(
+        text(f"SELECT {columns}, t.geom FROM {laag} t {condition}ORDER BY {order}"),
+        conn, geom_col="geom", crs=CRS, params=params)
+    return _canonical_types(laag, frame.rename_geometry("geometry"))
 
 
 _INT_COLUMNS = {"inwoners", "start_jaar", "eind_jaar", "aanlegjaar", "vervangingsjaar", "jaar",

@@ -11,7 +11,14 @@ from app.deps import SessionDep
 from app.openapi import enum_items
 from app.tiles.layers import MAX_ZOOM, TILE_LAYERS
 from app.tiles.punt import JAAR_MAX, JAAR_MIN, Bronlaag, KansFilter, query_point
-from app.tiles.service import TileCache, check_tile, render_tile, tile_version
+from app.tiles.service import (
+    TileCache,
+    check_tile,
+    read_connection,
+    render_tile,
+    render_versioned_tile,
+    tile_version,
+)
 from geo.schema import REGELS
 
 router = APIRouter(tags=["kaart"], dependencies=[ReaderDep])
@@ -74,24 +81,38 @@ def get_tile(
     sleutel, dan is de tegel `private`.
     """
     layer, key = check_tile(laag, z, x, y)
-    version = tile_version(session)
-    # Weak: GZipMiddleware may send the same tile compressed or not (it also sets Vary).
+    db = read_connection(session)
+    cache = _cache(request)
+    if_none_match = request.headers.get("if-none-match")
+    tile = None
+    if if_none_match or cache.holds(key):
+        version = tile_version(db)
+    else:
+        # Most likely not cached: the version and the tile in one round trip.
+        version, tile = render_versioned_tile(db, layer=layer, key=key)
+        cache.put(version, key, tile)
+    # Weak: the same tile goes out compressed or not (with Vary: Accept-Encoding).
     # Private when reading needs a key, so no shared cache hands a tile to someone without one.
     scope = "private" if read_requires_key(request) else "public"
     headers = {
         "ETag": f'W/"kk{version}"',
         "Cache-Control": f"{scope}, max-age={MAX_AGE_VERSIONED if v == version else MAX_AGE}",
     }
-    if etag_matches(request.headers.get("if-none-match"), headers["ETag"]):
+    if etag_matches(if_none_match, headers["ETag"]):
         return Response(status_code=304, headers=headers)
-    cache = _cache(request)
-    data = cache.get(version, key)
-    if data is None:
-        data = render_tile(session, layer=layer, key=key)
-        cache.put(version, key, data)
-    if not data:
+    if tile is None:
+        tile = cache.get(version, key)
+    if tile is None:
+        tile = render_tile(db, layer=layer, key=key)
+        cache.put(version, key, tile)
+    if not tile.data:
         return Response(status_code=204, headers=headers)
-    return Response(content=data, media_type=MVT, headers=headers)
+    # Compressed once, kept so in the cache; GZipMiddleware passes an encoded answer on as it
+    # is and compresses only what is left (a small tile, or a client that takes no gzip).
+    if tile.gzipped is not None and "gzip" in request.headers.get("accept-encoding", ""):
+        headers |= {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
+        return Response(content=tile.gzipped, media_type=MVT, headers=headers)
+    return Response(content=tile.data, media_type=MVT, headers=headers)
 
 
 @router.get("/tiles", summary="De kaartlagen als vectortegels")

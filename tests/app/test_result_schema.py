@@ -32,8 +32,8 @@ from tests.tiles.mvt import decode
 pytestmark = pytest.mark.db
 
 TABLES = {"koppelkans": KANS, "buurtscore": BUURTSCORE}
-# Columns of the result tables that are not result attributes.
-NOT_DECLARED = {"run_id", "geom"}
+# Bookkeeping, not results: the run, the geometry, the partition that computed a kans.
+NOT_DECLARED = {"run_id", "geom", "partitie"}
 # information_schema.columns.data_type of each declared dtype.
 PG_TYPES = {"str": ("text", "character varying"), "Int64": ("integer",),
             "float64": ("double precision",), "bool": ("boolean",)}

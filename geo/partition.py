@@ -1,0 +1,143 @@
+"""Partitions of one analysis: which units a partition owns and what context it must read.
+
+Every rule and the ranking are local (RULES.md §10), so the country can be computed in parts.
+Choices kept here (one place):
+- A unit is a heat section (cut from its whole line first, RULES.md §2) or a pipe. It belongs
+  to the partition holding its midpoint (geo.results.midpoints), so every unit has exactly one.
+- A partition is a square tile of `tegel_m` metres of the RD grid (half-open: [x0, x0 + tegel_m)),
+  and, `per_gemeente`, within a tile the gemeente of the buurt holding the midpoint (lowest
+  buurtcode on a boundary, as for results); midpoints in no buurt or in a buurt without
+  gemeentecode belong to the tile's rest partition (gemeente ""). `tegel_m` None is one tile.
+- A partition reads its unit layers (warmtenet, riolering) by its box, keeps the units it owns,
+  and reads context (all layers) within HALO of those units: the largest distance of any rule
+  plus a metre, so every feature a rule can reach is read.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+import geopandas as gpd
+import shapely
+
+from geo.params import RuleParams
+from geo.results import assign_buurt
+
+Box = tuple[float, float, float, float]
+DEFAULT_TEGEL_M = 10_000.0
+REST = ""
+
+
+def halo_m(params: RuleParams) -> float:
+    """How far around its units a partition reads context: every rule's reach plus 1 m."""
+    return max(params.afstand_m, params.groen_buffer_m, params.boom_afstand_m) + 1.0
+
+
+@dataclass(frozen=True)
+class Partitie:
+    """One part of a run: tile (ix, iy) of the grid, and optionally one gemeente in it."""
+
+    ix: int
+    iy: int
+    tegel_m: float | None
+    gemeentecode: str | None      # None: the whole tile; REST: units in no gemeente
+    box: Box                      # read box of the unit layers
+
+    @property
+    def key(self) -> str:
+        """A stable name: 'GM0363@12,45', '@12,45' (rest of a tile) or '12,45' (whole tile)."""
+        tile = f"{self.ix},{self.iy}"
+        return tile if self.gemeentecode is None else f"{self.gemeentecode}@{tile}"
+
+    def in_tile(self, points: np.ndarray) -> np.ndarray:
+        """True for each point whose tile is this partition's tile."""
+        if self.tegel_m is None:
+            return np.ones(len(points), dtype=bool)
+        x, y = shapely.get_x(points), shapely.get_y(points)
+        return (np.floor(x / self.tegel_m) == self.ix) & (np.floor(y / self.tegel_m) == self.iy)
+
+    def owns(self, points: np.ndarray, buurt: gpd.GeoDataFrame) -> np.ndarray:
+        """True for each midpoint this partition owns; `buurt` must hold every buurt around
+        the points (with gemeentecode when per gemeente)."""
+        points = np.asarray(points, dtype=object)
+        mask = self.in_tile(points)
+        if self.gemeentecode is None or not mask.any():
+            return mask
+        mask[mask] = gemeente_of(points[mask], buurt) == self.gemeentecode
+        return mask
+
+
+def gemeente_of(points: np.ndarray, buurt: gpd.GeoDataFrame) -> np.ndarray:
+    """Per point the gemeentecode of its buurt (lowest buurtcode on a boundary), REST if none."""
+    codes = assign_buurt(points, buurt)
+    if "gemeentecode" not in buurt.columns:
+        return np.full(len(points), REST, dtype=object)
+    gemeente = buurt["gemeentecode"].astype("string").str.strip().fillna(REST)
+    lookup = pd.Series(gemeente.astype(object).to_numpy(), index=buurt["buurtcode"].astype(str))
+    found = codes.astype(object).map(lookup).to_numpy(dtype=object)
+    return np.where(pd.isna(found), REST, found).astype(object)
+
+
+def tiles_of_boxes(boxes: np.ndarray, tegel_m: float | None) -> set[tuple[int, int]]:
+    """Every tile a box (rows of xmin, ymin, xmax, ymax) touches."""
+    if tegel_m is None:
+        return {(0, 0)} if len(boxes) else set()
+    lo = np.floor(boxes[:, :2] / tegel_m).astype(np.int64)
+    hi = np.floor(boxes[:, 2:] / tegel_m).astype(np.int64)
+    tiles: set[tuple[int, int]] = set()
+    spans = pd.DataFrame({"x0": lo[:, 0], "y0": lo[:, 1], "x1": hi[:, 0], "y1": hi[:, 1]})
+    for x0, y0, x1, y1 in spans.drop_duplicates().itertuples(index=False):
+        tiles.update((x, y) for x in range(x0, x1 + 1) for y in range(y0, y1 + 1))
+    return tiles
+
+
+def tile_box(ix: int, iy: int, tegel_m: float | None, extent: Box) -> Box:
+    """The box of tile (ix, iy); with one tile the whole extent."""
+    if tegel_m is None:
+        return extent
+    return (ix * tegel_m, iy * tegel_m, (ix + 1) * tegel_m, (iy + 1) * tegel_m)
+
+
+def intersect(a: Box, b: Box) -> Box | None:
+    """The overlap of two boxes (closed), None when they do not meet."""
+    box = (max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3]))
+    return box if box[0] <= box[2] and box[1] <= box[3] else None
+
+
+def plan_partities(tiles: Iterable[tuple[int, int]], tegel_m: float | None, extent: Box,
+                   gemeenten: Mapping[str, Box] | None) -> list[Partitie]:
+    """The partitions of a run, in a stable order.
+
+    `tiles`: the tiles holding units (tiles_of_boxes of the unit layers); `extent`: their
+    extent (the one tile when tegel_m is None). `gemeenten`: per gemeentecode the box of its
+    buurten, or None for tiles only. A gemeente partition reads only where tile and gemeente
+    meet; the rest partition reads the whole tile.
+    """
+    if tegel_m is not None and not (math.isfinite(tegel_m) and tegel_m > 0):
+        raise ValueError("De tegelgrootte moet een positief aantal meters zijn.")
+    out: list[Partitie] = []
+    for ix, iy in sorted(tiles):
+        box = tile_box(ix, iy, tegel_m, extent)
+        if gemeenten is None:
+            out.append(Partitie(ix, iy, tegel_m, None, box))
+            continue
+        for code in sorted(gemeenten):
+            meet = intersect(box, gemeenten[code])
+            if meet is not None:
+                out.append(Partitie(ix, iy, tegel_m, code, meet))
+        out.append(Partitie(ix, iy, tegel_m, REST, box))
+    return out
+
+
+def envelope(geoms: np.ndarray, margin: float) -> Box | None:
+    """The box around `geoms` widened by `margin` on every side; None without geometries."""
+    if len(geoms) == 0:
+        return None
+    bounds = shapely.bounds(np.asarray(geoms, dtype=object))
+    return (float(np.nanmin(bounds[:, 0])) - margin, float(np.nanmin(bounds[:, 1])) - margin,
+            float(np.nanmax(bounds[:, 2])) + margin, float(np.nanmax(bounds[:, 3])) + margin)
