@@ -149,6 +149,7 @@ def analyse_(
     werkers: WerkersOption = None,
     scheduler: Annotated[str | None, typer.Option("--scheduler", metavar="tcp://HOST:8786", help="Reken op een bestaand Dask-cluster in plaats van op deze machine")] = None,
     tegel_km: Annotated[float, typer.Option("--tegel-km", metavar="KM", help="Deel het land in vierkante tegels van zoveel km, en die per gemeente (0: alleen per gemeente)", min=0, max=1000)] = 10.0,
+    gewijzigd: Annotated[bool, typer.Option("--gewijzigd", help="Bereken alleen de delen opnieuw die imports sinds de vorige analyse raakten (zelfde uitkomst als een volledige analyse)")] = False,
 ) -> None:
     """Zoek de koppelkansen en knelpunten en rangschik de buurten."""
     from app.analyse.service import run_analysis
@@ -160,7 +161,7 @@ def analyse_(
             _engine(), params=params, peiljaar=peiljaar or dt.date.today().year,
             progress=progress, stap=bar.stap,
             werkers=_werkers(werkers), scheduler=scheduler,
-            tegel_m=tegel_km * 1000 if tegel_km > 0 else None)
+            tegel_m=tegel_km * 1000 if tegel_km > 0 else None, gewijzigd=gewijzigd)
     counts = summary.aantallen
     typer.echo(f"Analyse {summary.run_id} klaar in {summary.duur_s:.1f} s (peiljaar "
                f"{summary.peiljaar}): {counts['kansen']} koppelkansen, {counts['knelpunten']} "

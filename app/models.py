@@ -62,6 +62,10 @@ class ImportRun(Base):
     # RULES.md §8: where this import's layer was collected (given, or the features' hull).
     dekking: Mapped[Any] = mapped_column(
         Geometry("MULTIPOLYGON", srid=SRID, spatial_index=False), nullable=True)
+    # The box around the features this import removed (--replace, --replace-laag), for
+    # `analyse --gewijzigd`; null when it removed nothing.
+    verwijderd_gebied: Mapped[Any] = mapped_column(
+        Geometry("POLYGON", srid=SRID, spatial_index=False), nullable=True)
 
 
 class Buurt(Base):
@@ -170,6 +174,10 @@ class AnalyseRun(Base):
     beoordeling: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     # The Leefbaarometer year the rules used (geo.rules.latest_cells); null without cells.
     lbm_jaar: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # For `analyse --gewijzigd` (app/analyse/gewijzigd.py): a fingerprint of what every
+    # partition shares, and the imports this run saw.
+    grondslag: Mapped[str | None] = mapped_column(Text, nullable=True)
+    imports_gezien: Mapped[list[int] | None] = mapped_column(JSONB, nullable=True)
 
 
 class RioolDue(Base):
@@ -220,6 +228,17 @@ class EenheidNietBeoordeeld(Base):
     run_id: Mapped[int] = mapped_column(Integer, ForeignKey("analyse_run.id", ondelete="CASCADE"))
     geom: Mapped[Any] = mapped_column(Geometry("GEOMETRY", srid=SRID, spatial_index=False),
                                       nullable=False)
+
+
+class AnalyseDekking(Base):
+    """The dekking per context layer the latest run used (RULES.md §8), for --gewijzigd."""
+
+    __tablename__ = "analyse_dekking"
+
+    laag: Mapped[str] = mapped_column(Text, primary_key=True)
+    run_id: Mapped[int] = mapped_column(Integer, ForeignKey("analyse_run.id", ondelete="CASCADE"))
+    geom: Mapped[Any] = mapped_column(Geometry("GEOMETRY", srid=SRID, spatial_index=False),
+                                      nullable=True)
 
 
 class AnalysePartitie(Base):

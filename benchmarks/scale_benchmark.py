@@ -87,6 +87,10 @@ def parse_schaal(value: str, gemeente_schaal: float) -> Schaal:
     return Schaal(value, n, towns / n)
 
 
+class AnalyseFailed(RuntimeError):
+    """A `koppelkansen analyse` run that ended with an error; the message is its last lines."""
+
+
 @dataclass
 class Run:
     """One whole `koppelkansen analyse` process."""
@@ -147,8 +151,10 @@ def measure(command: list[str], env: dict[str, str]) -> Run:
     out, err = popen.communicate()
     wall = time.perf_counter() - started
     if popen.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} faalde ({popen.returncode}):\n{out[-2000:]}"
-                         f"{err[-2000:]}")
+        lines = [line.strip() for line in (out + err).splitlines() if line.strip()]
+        last = [line for line in lines if re.match(r"\w*(Error|DETAIL|Fout)\b", line)] or lines[-4:]
+        raise AnalyseFailed(f"{' '.join(command[1:])} faalde ({popen.returncode}):\n  "
+                            + "\n  ".join(last))
     found = re.search(r"klaar in ([\d.]+) s", out)
     workers = [mb for pid, mb in peaks.items() if pid != root.pid and pid not in helpers]
     return Run(wall, float(found.group(1)) if found else None, peaks.get(root.pid, 0.0),
@@ -178,14 +184,18 @@ def import_layers(folder: Path, schaal: Schaal, env: dict[str, str]
 
 
 def input_counts(engine: Engine) -> dict[str, int]:
-    """Rows per input layer, and the heat sections of the latest analysis."""
+    """Rows per input layer."""
     with engine.connect() as conn:
-        out = {laag: conn.execute(text(f"SELECT count(*) FROM {laag}")).scalar_one()
-               for laag in LAYERS}
-        secties = conn.execute(text(
-            "SELECT (aantallen->>'secties')::int FROM analyse_run ORDER BY id DESC LIMIT 1")).scalar()
-    out["secties"] = int(secties or 0)
-    return out
+        return {laag: conn.execute(text(f"SELECT count(*) FROM {laag}")).scalar_one()
+                for laag in LAYERS}
+
+
+def section_count(engine: Engine) -> int:
+    """Heat-network sections of the latest analysis."""
+    with engine.connect() as conn:
+        return int(conn.execute(text(
+            "SELECT (aantallen->>'secties')::int FROM analyse_run ORDER BY id DESC LIMIT 1"))
+            .scalar() or 0)
 
 
 # RULES.md R1 written by hand: sections (§2) of the planned heat works, pipes with their due year
@@ -254,26 +264,31 @@ def bench_scale(schaal: Schaal, url: str, folder: Path, variants: dict[str, list
     with tempfile.TemporaryDirectory(dir=folder, prefix="demo-") as tmp:
         generate_s, per_layer = import_layers(Path(tmp), schaal, env)
     import_s = sum(per_layer.values())
-    runs: dict[str, list[Run]] = {name: [] for name in variants}
-    for i in range(rounds):
-        order = list(variants.items())
-        for name, command in order if i % 2 == 0 else order[::-1]:
-            runs[name].append(measure(command, env))
     counts = input_counts(engine)
-    rows = sum(counts[laag] for laag in LAYERS)
+    rows = sum(counts.values())
+    print(f"\n== schaal {schaal.label}: {schaal.gemeenten} gemeente(n) van schaal "
+          f"{schaal.scale:g} ({schaal.towns:g} x de demo) ==")
+    print("invoer: " + ", ".join(f"{laag} {n:,}" for laag, n in counts.items())
+          + f"; samen {rows:,} rijen")
+    print(f"genereren {generate_s:.1f} s; importeren (koppelkansen import, 6 lagen) "
+          f"{import_s:.1f} s = {rows / import_s:,.0f} rijen/s (" + ", ".join(
+              f"{laag} {sec:.1f} s" for laag, sec in per_layer.items()) + ")", flush=True)
+    runs: dict[str, list[Run]] = {name: [] for name in variants}
+    try:
+        for i in range(rounds):
+            order = list(variants.items())
+            for name, command in order if i % 2 == 0 else order[::-1]:
+                runs[name].append(measure(command, env))
+    except AnalyseFailed:
+        engine.dispose()
+        raise
+    secties = section_count(engine)
     r1_rows, r1_pairs = app_r1(engine)
     params = RuleParams()
     r1 = [r1_query(engine, params) for _ in range(max(rounds, 1))]
     engine.dispose()
     r1_s = _med([s for _, s in r1])
 
-    print(f"\n== schaal {schaal.label}: {schaal.gemeenten} gemeente(n) van schaal "
-          f"{schaal.scale:g} ({schaal.towns:g} x de demo) ==")
-    print("invoer: " + ", ".join(f"{laag} {counts[laag]:,}" for laag in LAYERS)
-          + f"; samen {rows:,} rijen ({counts['secties']:,} warmtenetsecties)")
-    print(f"genereren {generate_s:.1f} s; importeren (koppelkansen import, 6 lagen) "
-          f"{import_s:.1f} s = {rows / import_s:,.0f} rijen/s (" + ", ".join(
-              f"{laag} {sec:.1f} s" for laag, sec in per_layer.items()) + ")")
     print(f"{'analyse':<12} {'mediaan s':>9} {'binnen s':>9} {'rijen/s':>9} {'hoofd MB':>9} "
           f"{'werkers':>7} {'werker MB (max)':>15}  metingen s")
     medians: dict[str, float] = {}
@@ -291,7 +306,8 @@ def bench_scale(schaal: Schaal, url: str, folder: Path, variants: dict[str, list
     for name, wall in list(medians.items())[1:]:
         print(f"versnelling {name} t.o.v. {first}: {medians[first] / wall:.2f}x")
     same = "gelijk" if r1_pairs == r1[0][0] and r1_rows == r1_pairs else "VERSCHILLEND"
-    print(f"R1 met de hand in PostGIS: {r1[0][0]:,} paren in {r1_s:.2f} s (mediaan van {len(r1)}); "
+    print(f"R1 met de hand in PostGIS ({secties:,} warmtenetsecties): {r1[0][0]:,} paren in "
+          f"{r1_s:.2f} s (mediaan van {len(r1)}); "
           f"de app: {r1_rows:,} werk_met_werk-resultaten, {r1_pairs:,} verschillende paren "
           f"({same})")
     # The goal is set for a town the size of 's-Hertogenbosch; elsewhere the ratio is shown only.
@@ -350,7 +366,12 @@ def main() -> None:
           "schaal, afwisselend, hele processen (mediaan)")
     if "--werkers" not in flags:
         print("  (2 werkers en de versnelling volgen zodra `analyse --werkers` er is)")
-    results = [bench_scale(s, url, args.folder, variants, args.herhaal) for s in schalen]
+    results = []
+    for schaal in schalen:
+        try:
+            results.append(bench_scale(schaal, url, args.folder, variants, args.herhaal))
+        except AnalyseFailed as exc:
+            print(f"analyse faalde op schaal {schaal.label}: {exc}")
 
     print(f"\n{'schaal':<10} {'rijen':>11} {'import s':>9} "
           + " ".join(f"{name + ' s':>12}" for name in variants) + f" {'R1-query s':>11}")

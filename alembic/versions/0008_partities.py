@@ -10,8 +10,9 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
-from geoalchemy2 import Geometry
 from sqlalchemy.dialects.postgresql import JSONB
+
+from geoalchemy2 import Geometry
 
 revision: str = '0008'
 down_revision: str | None = '0007'

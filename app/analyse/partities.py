@@ -104,7 +104,8 @@ def rules_task(opdracht: Opdracht, partitie: Partitie) -> dict[str, Any]:
                         halo_m(params))
         if area is None:
             return {"sleutel": partitie.key, "gemeentecode": partitie.gemeentecode,
-                    "leesgebied": None, "secties": 0, "kansen": 0, "beoordeling": {}}
+                    "box": partitie.box, "leesgebied": None, "secties": 0, "kansen": 0,
+                    "beoordeling": {}}
         around = _box(area)
         lines = warmtenet[warmtenet["id"].isin(secties.loc[sec_here, "warmtenet_id"])]
         layers = {
@@ -130,7 +131,8 @@ def rules_task(opdracht: Opdracht, partitie: Partitie) -> dict[str, Any]:
             copy_frame(conn, stage.niet_beoordeeld, units, ("eenheid_id",),
                        constants={"regel": regel, "partitie": partitie.key, "run_id": 0})
     return {
-        "sleutel": partitie.key, "gemeentecode": partitie.gemeentecode, "leesgebied": area,
+        "sleutel": partitie.key, "gemeentecode": partitie.gemeentecode, "box": partitie.box,
+        "leesgebied": area,
         "secties": len(lokaal.secties), "kansen": len(lokaal.kansen),
         "beoordeling": {regel: [b.beoordeeld, b.niet_beoordeeld]
                         for regel, b in lokaal.beoordeling.items()},

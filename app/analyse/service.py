@@ -22,12 +22,20 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 import shapely
 
+from app.analyse.gewijzigd import choose_partities, grondslag, store_dekking
 from app.analyse.partities import Opdracht, ranking_task, rules_task
 from app.analyse.staging import Staging
 from app.analyse.werkers import uitvoerder
 from app.layers.dekking import layer_dekking
 from app.layers.service import imported_ids
-from geo.dekking import BUITEN_DEKKING, CONTEXT_LAYERS, LAAG_LEEG, RULE_DEKKING, Beoordeling
+from geo.dekking import (
+    BUITEN_DEKKING,
+    CONTEXT_LAYERS,
+    LAAG_LEEG,
+    RULE_DEKKING,
+    Beoordeling,
+    Dekking,
+)
 from geo.params import RuleParams, params_from_dict
 from geo.partition import DEFAULT_TEGEL_M, Partitie, plan_partities, tiles_of_boxes
 from geo.ranking import gemeente_groups
@@ -66,12 +74,15 @@ def run_analysis(
     scheduler: str | None = None,
     tegel_m: float | None = DEFAULT_TEGEL_M,
     per_gemeente: bool = True,
+    gewijzigd: bool = False,
 ) -> AnalyseSummary:
     """Analyse all loaded layers and replace the stored results in one transaction.
 
     `werkers` 0 runs every part here, one by one; more starts a local Dask cluster with that
     many processes; `scheduler` uses an existing Dask cluster instead. `tegel_m` and
     `per_gemeente` choose the partitions (geo.partition); the results do not depend on them.
+    `gewijzigd` recomputes only the partitions that imports since the latest run touched
+    (app.analyse.gewijzigd), with the same results as a whole run.
     """
     say = progress or (lambda _: None)
     started = time.perf_counter()
@@ -89,19 +100,27 @@ def run_analysis(
         with engine.connect().execution_options(isolation_level="REPEATABLE READ") as snap, \
                 snap.begin():
             snapshot = snap.execute(text("SELECT pg_export_snapshot()")).scalar_one()
-            facts = _run_facts(snap)
+            # RULES.md §8: always the real coverage of the loaded imports, never "everywhere".
+            dekking = layer_dekking(snap)
+            facts = _run_facts(snap, params=params, peiljaar=peiljaar,
+                               plan={"tegel_m": tegel_m, "per_gemeente": per_gemeente})
             partities, groepen = _plan(snap, tegel_m, per_gemeente)
+            kept: list[dict[str, Any]] = []
+            if gewijzigd:
+                keuze = choose_partities(snap, partities, facts, dekking)
+                say(keuze.tekst)
+                partities, kept = keuze.opnieuw, keuze.bewaard
+                with engine.begin() as conn:
+                    staging.keep(conn, [d["sleutel"] for d in kept])
             opdracht = Opdracht(
                 database_url=engine.url.render_as_string(hide_password=False),
                 snapshot=snapshot, staging=staging, params=params, peiljaar=peiljaar,
-                lbm_jaar=facts["lbm_jaar"], laag_leeg=facts["laag_leeg"],
-                # RULES.md §8: always the real coverage of the loaded imports, never "everywhere".
-                dekking=layer_dekking(snap))
+                lbm_jaar=facts["lbm_jaar"], laag_leeg=facts["laag_leeg"], dekking=dekking)
             say(f"regels toepassen in {len(partities)} partitie(s) "
                 "(" + ", ".join(f"{n} {k}" for k, n in facts["invoer"].items()) + ")")
             with uitvoerder(werkers, scheduler) as run_tasks:
-                delen = tracker.follow("regels per partitie", len(partities),
-                                       run_tasks(rules_task, opdracht, partities))
+                delen = kept + tracker.follow("regels per partitie", len(partities),
+                                              run_tasks(rules_task, opdracht, partities))
                 beoordeling = _beoordeling(delen, facts["laag_leeg"])
                 with engine.begin() as conn:
                     staging.index(conn)
@@ -110,8 +129,8 @@ def run_analysis(
                 tracker.follow("rangorde per gemeente", len(groepen),
                                run_tasks(ranking_task, opdracht, groepen, redenen))
         say("resultaten opslaan")
-        summary = _publish(engine, staging, delen, beoordeling, facts, params=params,
-                           peiljaar=peiljaar, started=started)
+        summary = _publish(engine, staging, delen, beoordeling, facts, dekking, params=params,
+                           peiljaar=peiljaar, started=started, opnieuw=len(partities))
     except BaseException as exc:
         with engine.begin() as conn:
             staging.drop(conn)
@@ -151,16 +170,24 @@ class _Voortgang:
         return out
 
 
-def _run_facts(conn: Connection) -> dict[str, Any]:
-    """What the whole run shares: imports, input counts, empty layers, the Leefbaarometer year."""
+def _run_facts(conn: Connection, *, params: RuleParams, peiljaar: int,
+               plan: dict[str, Any]) -> dict[str, Any]:
+    """What the whole run shares: imports, input counts, empty layers, the Leefbaarometer year,
+    and (in `grondslag`) everything a run of changed partitions must find unchanged."""
     invoer = {laag: int(conn.execute(text(f"SELECT count(*) FROM {laag}")).scalar_one())
               for laag in LAYERS}
+    laag_leeg = {laag: invoer[laag] == 0 for laag in CONTEXT_LAYERS}
+    # geo.rules.latest_cells over the whole layer: every stored cell has a geometry.
+    lbm_jaar = conn.execute(text("SELECT max(jaar) FROM leefbaarometer")).scalar()
     return {
         "import_ids": imported_ids(conn),
         "invoer": invoer,
-        "laag_leeg": {laag: invoer[laag] == 0 for laag in CONTEXT_LAYERS},
-        # geo.rules.latest_cells over the whole layer: every stored cell has a geometry.
-        "lbm_jaar": conn.execute(text("SELECT max(jaar) FROM leefbaarometer")).scalar(),
+        "laag_leeg": laag_leeg,
+        "lbm_jaar": lbm_jaar,
+        "imports_gezien": list(conn.execute(text("SELECT id FROM import_run ORDER BY id"))
+                               .scalars()),
+        "grondslag": grondslag(params=params, peiljaar=peiljaar, plan=plan,
+                               laag_leeg=laag_leeg, lbm_jaar=lbm_jaar),
     }
 
 
@@ -202,8 +229,9 @@ def _beoordeling(delen: list[dict[str, Any]], laag_leeg: dict[str, bool]) -> dic
 
 
 def _publish(engine: Engine, staging: Staging, delen: list[dict[str, Any]],
-             beoordeling: dict[str, Beoordeling], facts: dict[str, Any], *, params: RuleParams,
-             peiljaar: int, started: float) -> AnalyseSummary:
+             beoordeling: dict[str, Beoordeling], facts: dict[str, Any], dekking: Dekking, *,
+             params: RuleParams,
+             peiljaar: int, started: float, opnieuw: int) -> AnalyseSummary:
     """Swap the staged results in as a new run, in one transaction."""
     record = {regel: b.to_dict() for regel, b in beoordeling.items()}
     with engine.begin() as conn:
@@ -223,18 +251,23 @@ def _publish(engine: Engine, staging: Staging, delen: list[dict[str, Any]],
             "invoer": facts["invoer"],
             "niet_beoordeeld": {regel: b["niet_beoordeeld"] for regel, b in record.items()},
             "partities": len(delen),
+            # Partitions computed in this run; the others were kept (--gewijzigd).
+            "partities_berekend": opnieuw,
         }
         run_id = conn.execute(
             text("INSERT INTO analyse_run (peiljaar, parameters, import_ids, aantallen, duur_s, "
-                 "beoordeling, lbm_jaar) VALUES (:peiljaar, :parameters, :import_ids, :aantallen, "
-                 "0, :beoordeling, :lbm_jaar) RETURNING id")
-            .bindparams(bindparam("parameters", type_=JSONB), bindparam("import_ids", type_=JSONB),
-                        bindparam("aantallen", type_=JSONB), bindparam("beoordeling", type_=JSONB)),
+                 "beoordeling, lbm_jaar, grondslag, imports_gezien) VALUES (:peiljaar, "
+                 ":parameters, :import_ids, :aantallen, 0, :beoordeling, :lbm_jaar, :grondslag, "
+                 ":gezien) RETURNING id")
+            .bindparams(*(bindparam(name, type_=JSONB) for name in (
+                "parameters", "import_ids", "aantallen", "beoordeling", "gezien"))),
             {"peiljaar": peiljaar, "parameters": params.to_dict(),
              "import_ids": facts["import_ids"], "aantallen": counts, "beoordeling": record,
-             "lbm_jaar": facts["lbm_jaar"]},
+             "lbm_jaar": facts["lbm_jaar"], "grondslag": facts["grondslag"],
+             "gezien": facts["imports_gezien"]},
         ).scalar_one()
         staging.publish(conn, run_id)
+        store_dekking(conn, run_id, dekking)
         conn.execute(text("DELETE FROM analyse_partitie"))
         conn.execute(
             text("INSERT INTO analyse_partitie (sleutel, run_id, gemeentecode, leesgebied, "
@@ -245,7 +278,7 @@ def _publish(engine: Engine, staging: Staging, delen: list[dict[str, Any]],
              "g": [d["gemeentecode"] for d in delen],
              "w": [None if d["leesgebied"] is None
                    else shapely.to_wkb(shapely.box(*d["leesgebied"])) for d in delen],
-             "a": [json.dumps({k: d[k] for k in ("secties", "kansen", "beoordeling")})
+             "a": [json.dumps({k: d[k] for k in ("secties", "kansen", "beoordeling", "box")})
                    for d in delen]})
         duur = round(time.perf_counter() - started, 2)
         conn.execute(text("UPDATE analyse_run SET duur_s = :d WHERE id = :id"),

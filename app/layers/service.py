@@ -23,6 +23,7 @@ from data.importers import ImportRefused, ImportReport
 from data.importers.archive import MAX_FILES, MAX_RATIO, MAX_UNPACKED_BYTES
 from data.importers.stream import BATCH_ROWS, iter_layer
 from geo.dekking import DekkingAccumulator, import_dekking
+from geo.partition import Box
 from geo.schema import CRS, LAYER_COLUMNS, LAYERS
 
 # Key columns that make a feature "already there" (RULES: same source id is not added twice).
@@ -262,9 +263,10 @@ def _store_staged(
     if whole is None:
         bron = report.bron if replace else None
         whole = replace_laag or _keeps_nothing(conn, laag=laag, bron=bron, replace=replace)
+    removed = None
     if replace_laag or replace:
-        _remove_features(conn, laag=laag, report=report, whole_layer=replace_laag,
-                         delete=not whole)
+        removed = _remove_features(conn, laag=laag, report=report, whole_layer=replace_laag,
+                                   delete=not whole)
     import_id = _start_run(conn, laag=laag, report=report, vervangen=replace or replace_laag)
     names = ", ".join(LAYER_COLUMNS[laag])
     key = _CONFLICT_KEYS.get(laag, "id")
@@ -276,7 +278,7 @@ def _store_staged(
     else:
         inserted = conn.execute(text(insert_sql.format(target=laag)),
                                 {"import_id": import_id}).rowcount or 0
-    _finish_run(conn, report=report, import_id=import_id, inserted=inserted)
+    _finish_run(conn, report=report, import_id=import_id, inserted=inserted, removed=removed)
     return import_id
 
 
@@ -287,11 +289,14 @@ def _store_copied(
     """Swap in the new table that the rows were copied into (nothing of the layer stays).
 
     Like _store_staged: a duplicate key keeps its first row and is reported as skipped."""
+    gone = None
     if replace_laag or replace:
-        _remove_features(conn, laag=laag, report=report, whole_layer=replace_laag, delete=False)
+        gone = _remove_features(conn, laag=laag, report=report, whole_layer=replace_laag,
+                                delete=False)
     removed = new.dedupe_and_add_keys(conn, _CONFLICT_KEYS.get(laag, "id"))
     new.finish(conn)
-    _finish_run(conn, report=report, import_id=import_id, inserted=report.geladen - removed)
+    _finish_run(conn, report=report, import_id=import_id, inserted=report.geladen - removed,
+                removed=gone)
 
 
 def _start_run(conn: Connection, *, laag: str, report: ImportReport, vervangen: bool) -> int:
@@ -305,19 +310,24 @@ def _start_run(conn: Connection, *, laag: str, report: ImportReport, vervangen: 
     ).scalar_one())
 
 
-def _finish_run(conn: Connection, *, report: ImportReport, import_id: int, inserted: int) -> None:
-    """Report what was stored (duplicates skipped) and record it with the import_run row."""
+def _finish_run(conn: Connection, *, report: ImportReport, import_id: int, inserted: int,
+                removed: Box | None = None) -> None:
+    """Report what was stored (duplicates skipped) and record it with the import_run row,
+    with the box around what the import removed."""
     if report.geladen - inserted:
         report.skip("al aanwezig (zelfde bron-id) of dubbel in het bestand",
                     report.geladen - inserted)
     report.geladen = inserted
     conn.execute(
         text("UPDATE import_run SET preset = :preset, gelezen = :gelezen, geladen = :geladen, "
-             "overgeslagen = :overgeslagen, rapport = :rapport WHERE id = :id")
+             "overgeslagen = :overgeslagen, rapport = :rapport, verwijderd_gebied = CASE WHEN "
+             "CAST(:x0 AS float8) IS NULL THEN NULL "
+             "ELSE ST_MakeEnvelope(:x0, :y0, :x1, :y1, 28992) END WHERE id = :id")
         .bindparams(bindparam("rapport", type_=JSONB)),
         {"preset": report.preset, "gelezen": report.gelezen, "geladen": inserted,
          "overgeslagen": sum(report.overgeslagen.values()), "rapport": report.to_dict(),
-         "id": import_id},
+         "id": import_id, **dict(zip(("x0", "y0", "x1", "y1"), removed or (None,) * 4,
+                                     strict=True))},
     )
 
 
@@ -335,25 +345,29 @@ def _keeps_nothing(conn: Connection, *, laag: str, bron: str | None, replace: bo
 
 def _remove_features(
     conn: Connection, *, laag: str, report: ImportReport, whole_layer: bool, delete: bool = True,
-) -> None:
+) -> Box | None:
     """Delete the layer's features of report.bron (or all of them); say how many, per source.
+    Returns the box around them (None when none), for `analyse --gewijzigd`.
 
     delete False only counts them: the layer is about to be swapped for a new table."""
     where = "" if whole_layer else (
         " WHERE import_id IN (SELECT id FROM import_run WHERE laag = :laag "
         "AND COALESCE(bron, bestand) = :bron)")
-    gone = (f"DELETE FROM {laag}{where} RETURNING import_id" if delete
-            else f"SELECT import_id FROM {laag}{where}")
+    gone = (f"DELETE FROM {laag}{where} RETURNING import_id, geom" if delete
+            else f"SELECT import_id, geom FROM {laag}{where}")
     rows = conn.execute(
         # counted per run first, then joined: half the time of joining every feature
-        text(f"WITH gone AS ({gone}), per_run AS (SELECT import_id, count(*) AS n FROM gone "
-             "GROUP BY import_id) "
-             "SELECT COALESCE(r.bron, r.bestand, '(onbekende bron)') AS bron, sum(n) AS n "
+        text(f"WITH gone AS ({gone}), per_run AS (SELECT import_id, count(*) AS n, "
+             "ST_Extent(geom) AS box FROM gone GROUP BY import_id) "
+             "SELECT COALESCE(r.bron, r.bestand, '(onbekende bron)') AS bron, sum(n) AS n, "
+             "min(ST_XMin(box)) AS x0, min(ST_YMin(box)) AS y0, max(ST_XMax(box)) AS x1, "
+             "max(ST_YMax(box)) AS y1 "
              "FROM per_run LEFT JOIN import_run r ON r.id = per_run.import_id "
              "GROUP BY 1 ORDER BY 1"),
         {"laag": laag, "bron": report.bron},
     ).all()
     report.verwijderd = {str(r.bron): int(r.n) for r in rows}
+    boxes = [(r.x0, r.y0, r.x1, r.y1) for r in rows if r.x0 is not None]
     total = sum(report.verwijderd.values())
     per_bron = ", ".join(f"{n} uit '{bron}'" for bron, n in report.verwijderd.items())
     if whole_layer:
@@ -369,6 +383,10 @@ def _remove_features(
             f"Bron '{report.bron}' had nog geen objecten in laag '{laag}'; er is niets verwijderd "
             "(andere bronnen blijven staan). Wilt u de hele laag vervangen, gebruik dan "
             "--replace-laag.")
+    if not boxes:
+        return None
+    x0, y0, x1, y1 = zip(*boxes, strict=True)
+    return (min(x0), min(y0), max(x1), max(y1))
 
 
 def read_layers(conn: Connection) -> dict[str, gpd.GeoDataFrame]:

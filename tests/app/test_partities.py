@@ -159,3 +159,74 @@ def test_the_cli_runs_on_two_workers_with_a_progress_record(loaded: dict[str, An
     got = _stored(engine)
     pd.testing.assert_frame_equal(got["kansen"], _plain(loaded["whole"].kansen, ["kans_id"]),
                                   check_exact=True, check_dtype=False)
+
+
+def _trees_near_a_heat_line(engine: Engine, path: Path, n: int, offset_m: float) -> Path:
+    """A GeoJSON (RD) with n trees a few metres from the middle of the first planned line."""
+    with engine.connect() as conn:
+        wkb = conn.execute(text(
+            "SELECT ST_AsBinary(ST_LineInterpolatePoint(ST_GeometryN(geom, 1), 0.5)) "
+            "FROM warmtenet WHERE status = 'gepland' ORDER BY id LIMIT 1")).scalar_one()
+    x, y = shapely.get_coordinates(shapely.from_wkb(bytes(wkb)))[0]
+    trees = gpd.GeoDataFrame({"lokaalID": [f"extra-{i}" for i in range(n)]},
+                             geometry=shapely.points([[x + offset_m + i, y + 2.0]
+                                                      for i in range(n)]), crs="EPSG:28992")
+    trees.to_file(path, driver="GeoJSON")
+    return path
+
+
+def _equals_whole_run(engine: Engine) -> None:
+    with engine.connect() as conn:
+        layers = read_layers(conn)
+        dekking = layer_dekking(conn)
+    whole = analyse(**layers, dekking=dekking, params=RuleParams(), peiljaar=PEILJAAR)
+    got = _stored(engine)
+    pd.testing.assert_frame_equal(got["kansen"], _plain(whole.kansen, ["kans_id"]),
+                                  check_exact=True, check_dtype=False)
+    pd.testing.assert_frame_equal(got["scores"], _plain(whole.buurtscores, ["buurtcode"]),
+                                  check_exact=True, check_dtype=False)
+
+
+def test_gewijzigd_recomputes_only_what_imports_touched(drie: DemoFiles, scratch_engine: Engine,
+                                                        tmp_path: Path) -> None:
+    engine = scratch_engine
+    _load(engine, drie)
+    first = run_analysis(engine, params=RuleParams(), peiljaar=PEILJAAR, tegel_m=1000.0)
+    total = first.aantallen["partities"]
+
+    # Nothing imported since: nothing recomputed, all kept.
+    same = run_analysis(engine, params=RuleParams(), peiljaar=PEILJAAR, tegel_m=1000.0,
+                        gewijzigd=True)
+    assert same.aantallen["partities_berekend"] == 0
+    _equals_whole_run(engine)
+
+    # New trees from another source next to a heat line: a few partitions, a new knelpunt.
+    import_file(engine, laag="boom", path=_trees_near_a_heat_line(engine, tmp_path / "a.geojson",
+                                                                  3, 0.0), bron="extra")
+    added = run_analysis(engine, params=RuleParams(), peiljaar=PEILJAAR, tegel_m=1000.0,
+                         gewijzigd=True)
+    assert 0 < added.aantallen["partities_berekend"] < total
+    _equals_whole_run(engine)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM koppelkans WHERE boom_ids LIKE "
+                                 "'%extra-%'")).scalar_one() > 0
+
+    # The source replaced by trees far from every line: the removed ones count as touched.
+    import_file(engine, laag="boom", path=_trees_near_a_heat_line(engine, tmp_path / "b.geojson",
+                                                                  1, 400.0), bron="extra",
+                replace=True)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM import_run "
+                                 "WHERE verwijderd_gebied IS NOT NULL")).scalar_one() == 1
+    moved = run_analysis(engine, params=RuleParams(), peiljaar=PEILJAAR, tegel_m=1000.0,
+                         gewijzigd=True)
+    assert 0 < moved.aantallen["partities_berekend"] < total
+    _equals_whole_run(engine)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM koppelkans WHERE boom_ids LIKE "
+                                 "'%extra-%'")).scalar_one() == 0
+
+    # Other parameters: the whole run again, whatever was imported.
+    other = run_analysis(engine, params=RuleParams(boom_afstand_m=6.0), peiljaar=PEILJAAR,
+                         tegel_m=1000.0, gewijzigd=True)
+    assert other.aantallen["partities_berekend"] == other.aantallen["partities"]
