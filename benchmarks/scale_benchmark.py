@@ -10,8 +10,10 @@ and migrated here; --database-url or BENCH_DATABASE_URL overrides) and runs `kop
 analyse` as whole processes: with 1 and with 2 worker processes (`--werkers 1,2`, the
 default), alternately (A, B, A, B, ...) for --herhaal rounds, medians printed. Per run the peak
 memory (VmHWM) of the analyse process and of each process it starts (the Dask workers) is
-polled. Until the CLI has `--werkers` (read from `koppelkansen analyse --help`), only the plain
-single-process analysis runs.
+polled (column kindproc: how many processes it started, normally its workers; more than
+--werkers means one was restarted or started something itself). Until the CLI has
+`--werkers` (read from `koppelkansen analyse --help`), only the plain single-process analysis
+runs.
 
 Scales are in towns: scale 1 is the one-town demo (about 5 700 input rows), 12.5 is the size of
 's-Hertogenbosch (about 72 000 rows). Up to --gemeente-schaal (12.5) a scale is one town of that
@@ -120,43 +122,47 @@ def _hwm_mb(proc: psutil.Process) -> float | None:
         return None
 
 
-def _is_helper(proc: psutil.Process) -> bool:
-    """multiprocessing's resource tracker: not a worker."""
+def _cmdline(proc: psutil.Process) -> str | None:
     try:
-        return "resource_tracker" in " ".join(proc.cmdline())
+        return " ".join(proc.cmdline())
     except psutil.Error:
-        return True
+        return None
 
 
 def measure(command: list[str], env: dict[str, str]) -> Run:
     """Run `command`, polling the peak memory of it and of every process it starts."""
+    # Output to a file, not a pipe: a pipe nobody reads while polling would stall a chatty run.
+    log = tempfile.TemporaryFile(mode="w+")
     started = time.perf_counter()
-    popen = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True)
+    popen = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
     root = psutil.Process(popen.pid)
     peaks: dict[int, float] = {}
-    helpers: set[int] = set()
+    # The last command line seen per process: just after fork it is still its parent's.
+    cmdlines: dict[int, str] = {}
     while popen.poll() is None:
         try:
             children = root.children(recursive=True)
         except psutil.Error:
             children = []
         for proc in [root, *children]:
-            if proc.pid != root.pid and proc.pid not in peaks and _is_helper(proc):
-                helpers.add(proc.pid)
+            cmdlines[proc.pid] = _cmdline(proc) or cmdlines.get(proc.pid, "")
             mb = _hwm_mb(proc)
             if mb is not None:
                 peaks[proc.pid] = max(peaks.get(proc.pid, 0.0), mb)
         time.sleep(POLL_S)
-    out, err = popen.communicate()
     wall = time.perf_counter() - started
+    log.seek(0)
+    out = log.read()
+    log.close()
     if popen.returncode != 0:
-        lines = [line.strip() for line in (out + err).splitlines() if line.strip()]
+        lines = [line.strip() for line in out.splitlines() if line.strip()]
         last = [line for line in lines if re.match(r"\w*(Error|DETAIL|Fout)\b", line)] or lines[-4:]
         raise AnalyseFailed(f"{' '.join(command[1:])} faalde ({popen.returncode}):\n  "
                             + "\n  ".join(last))
     found = re.search(r"klaar in ([\d.]+) s", out)
-    workers = [mb for pid, mb in peaks.items() if pid != root.pid and pid not in helpers]
+    # multiprocessing's resource tracker is no worker.
+    workers = [mb for pid, mb in peaks.items()
+               if pid != root.pid and "resource_tracker" not in cmdlines.get(pid, "")]
     return Run(wall, float(found.group(1)) if found else None, peaks.get(root.pid, 0.0),
                sorted(workers, reverse=True))
 
@@ -290,7 +296,7 @@ def bench_scale(schaal: Schaal, url: str, folder: Path, variants: dict[str, list
     r1_s = _med([s for _, s in r1])
 
     print(f"{'analyse':<12} {'mediaan s':>9} {'binnen s':>9} {'rijen/s':>9} {'hoofd MB':>9} "
-          f"{'werkers':>7} {'werker MB (max)':>15}  metingen s")
+          f"{'kindproc':>8} {'werker MB (max)':>15}  metingen s")
     medians: dict[str, float] = {}
     inners: dict[str, float] = {}
     for name, measured in runs.items():
@@ -300,7 +306,7 @@ def bench_scale(schaal: Schaal, url: str, folder: Path, variants: dict[str, list
         worker = f"{_med(peaks):>15,.0f}" if peaks else f"{'-':>15}"
         print(f"{name:<12} {wall:>9.2f} {inner:>9.2f} {rows / wall:>9,.0f} "
               f"{_med([r.main_mb for r in measured]):>9,.0f} "
-              f"{max(len(r.workers_mb) for r in measured):>7} {worker}  "
+              f"{max(len(r.workers_mb) for r in measured):>8} {worker}  "
               + " ".join(f"{r.wall_s:.2f}" for r in measured))
     first = next(iter(medians))
     for name, wall in list(medians.items())[1:]:

@@ -74,6 +74,13 @@ def _box(box: Box) -> dict[str, float]:
     return dict(zip(("x0", "y0", "x1", "y1"), box, strict=True))
 
 
+def _union(a: Box, b: Box | None) -> Box:
+    """The box around two boxes."""
+    if b is None:
+        return a
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+
+
 def _lbm(conn: Connection, box: Box, jaar: int | None) -> gpd.GeoDataFrame:
     """The Leefbaarometer cells of the run's year in the box."""
     return read_layer(conn, "leefbaarometer", f"{_IN_BOX} AND t.jaar = :jaar",
@@ -108,10 +115,15 @@ def rules_task(opdracht: Opdracht, partitie: Partitie) -> dict[str, Any]:
                     "beoordeling": {}}
         around = _box(area)
         lines = warmtenet[warmtenet["id"].isin(secties.loc[sec_here, "warmtenet_id"])]
+        riolering = read_layer(conn, "riolering", _IN_BOX, around)
+        # Buurten under every unit read, not only the owned ones: the rules decide ownership
+        # again for all of them, and a unit of another gemeente must not look like the rest.
+        under = envelope(np.concatenate([riolering.geometry.to_numpy(),
+                                         lines.geometry.to_numpy()]), 0.0)
         layers = {
-            "buurt": read_layer(conn, "buurt", _IN_BOX, around),
+            "buurt": read_layer(conn, "buurt", _IN_BOX, _box(_union(area, under))),
             "warmtenet": lines.reset_index(drop=True),
-            "riolering": read_layer(conn, "riolering", _IN_BOX, around),
+            "riolering": riolering,
             "groen": read_layer(conn, "groen", _IN_BOX, around),
             "boom": read_layer(conn, "boom", _IN_BOX, around),
             "leefbaarometer": _lbm(conn, area, opdracht.lbm_jaar),
