@@ -50,7 +50,7 @@ def _stored(engine: Engine) -> dict[str, pd.DataFrame]:
     return {"kansen": _plain(kansen, ["kans_id"]), "scores": _plain(scores, ["buurtcode"]),
             "due": due.sort_values("riolering_id").reset_index(drop=True),
             "run": {**run, "aantallen": {k: v for k, v in run["aantallen"].items()
-                                         if k != "partities"}}}
+                                         if k not in ("partities", "partities_berekend")}}}
 
 
 def _plain(frame: gpd.GeoDataFrame, key: list[str]) -> pd.DataFrame:
