@@ -139,6 +139,7 @@ def measure(command: list[str], env: dict[str, str]) -> Run:
     peaks: dict[int, float] = {}
     # The last command line seen per process: just after fork it is still its parent's.
     cmdlines: dict[int, str] = {}
+    polls: dict[int, int] = {}
     while popen.poll() is None:
         try:
             children = root.children(recursive=True)
@@ -146,6 +147,7 @@ def measure(command: list[str], env: dict[str, str]) -> Run:
             children = []
         for proc in [root, *children]:
             cmdlines[proc.pid] = _cmdline(proc) or cmdlines.get(proc.pid, "")
+            polls[proc.pid] = polls.get(proc.pid, 0) + 1
             mb = _hwm_mb(proc)
             if mb is not None:
                 peaks[proc.pid] = max(peaks.get(proc.pid, 0.0), mb)
@@ -160,9 +162,11 @@ def measure(command: list[str], env: dict[str, str]) -> Run:
         raise AnalyseFailed(f"{' '.join(command[1:])} faalde ({popen.returncode}):\n  "
                             + "\n  ".join(last))
     found = re.search(r"klaar in ([\d.]+) s", out)
-    # multiprocessing's resource tracker is no worker.
+    # multiprocessing's resource tracker is no worker, nor is a process seen only once (a fork
+    # on its way to exec something, still showing its parent's memory).
     workers = [mb for pid, mb in peaks.items()
-               if pid != root.pid and "resource_tracker" not in cmdlines.get(pid, "")]
+               if pid != root.pid and polls[pid] > 1
+               and "resource_tracker" not in cmdlines.get(pid, "")]
     return Run(wall, float(found.group(1)) if found else None, peaks.get(root.pid, 0.0),
                sorted(workers, reverse=True))
 
@@ -179,6 +183,10 @@ def import_layers(folder: Path, schaal: Schaal, env: dict[str, str]
         command = [KOPPELKANSEN, "import", laag, str(path), "--replace-laag"]
         if laag in files.source_layers:
             command += ["--source-layer", files.source_layers[laag]]
+        if path.suffix == ".geojson":
+            # RFC 7946: WGS84. Said outright, because a row of towns across the whole country
+            # reaches past the longitudes the importer takes for WGS84 without being told.
+            command += ["--crs", "EPSG:4326"]
         if files.dekking is not None and laag in files.dekking_lagen:
             command += ["--dekking", str(files.dekking)]
         t1 = time.perf_counter()
@@ -346,7 +354,8 @@ def main() -> None:
     parser.add_argument("--gemeente-schaal", type=float, default=GEMEENTE_SCHAAL,
                         help="largest town; bigger scales become several gemeenten")
     parser.add_argument("--werkers", default="1,2",
-                        help="worker counts to compare, alternately (once analyse has --werkers)")
+                        help="worker counts to compare, alternately (once analyse has --werkers);"
+                             " 0 = in the analyse process itself")
     parser.add_argument("--tegel-km", type=float, help="passed to analyse when it has --tegel-km")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
     parser.add_argument("--folder", type=Path, default=Path(tempfile.gettempdir()),
@@ -363,8 +372,8 @@ def main() -> None:
     if args.tegel_km is not None and "--tegel-km" in flags:
         base += ["--tegel-km", f"{args.tegel_km:g}"]
     if "--werkers" in flags:
-        variants = {f"{n} werker{'s' if n != '1' else ''}": [*base, "--werkers", n]
-                    for n in args.werkers.split(",")}
+        variants = {("in proces" if n == "0" else f"{n} werker{'s' if n != '1' else ''}"):
+                    [*base, "--werkers", n] for n in args.werkers.split(",")}
     else:
         variants = {"1 proces": base}
     print(f"koppelkansen analyse: {'met' if '--werkers' in flags else 'nog zonder'} --werkers; "

@@ -1,7 +1,8 @@
 """Vector-tile latency of our app against tipg on the same database, tables and tiles.
 
 Builds the synthetic municipality the size of 's-Hertogenbosch (demo generator at scale 12.5,
-as benchmarks.map_benchmark) in its own database, then serves it twice, each in its own
+as benchmarks.map_benchmark) in its own database (kk_tiles_bench, emptied and loaded again
+unless --reuse), then serves it twice, each in its own
 process with one uvicorn worker: our app (tests.support.serve) and tipg 1.6.1 (OGC Tiles over
 the same tables). tipg is installed into a throwaway venv outside the repository (created here
 with `python -m venv` + pip when missing); it is no dependency of the project.
@@ -9,14 +10,17 @@ with `python -m venv` + pip when missing); it is no dependency of the project.
 Both get the same 456 tiles: 152 tiles over zooms 12–16 of the city (all of zooms 12 and 13,
 an even spread of 42 at zooms 14, 15 and 16) for each of three layers, ours `koppelkansen`,
 `buurten` and `warmtenet` against tipg's tables koppelkans, buurtscore and warmtenet with the
-same attributes, extent (4096) and buffer (64). A round restarts a server and requests every
-tile once ("koud": the first request after a restart, so our tile cache is empty), then once
+same attributes, extent (4096) and buffer (64). Not quite the same work: ours simplifies below
+zoom 16 and takes features whose box reaches into the buffer, tipg takes those that touch the
+tile itself (2 of the 456 tiles are empty only at tipg). A round restarts a server and requests
+every tile once ("koud": the first request after a restart, so our tile cache is empty), then once
 more ("warm"), one request at a time, and then all of them again with 6 requests at a time
 (warm throughput as a browser loads a map). Rounds alternate ours, tipg, ours, tipg …; the
-figures are medians over rounds, the ratios ours/tipg medians of the ratios per round.
+figures are medians over rounds, the ratios ours/tipg medians of the ratios per round. On a
+shared machine other load slows both servers, and not equally: compare runs on a quiet one.
 
     .venv/bin/python -m benchmarks.tiles_benchmark [--database-url URL] [--scale 12.5] \
-        [--rounds 5] [--reuse] [--tipg-venv /tmp/kk-tipg-venv]
+        [--rounds 7] [--reuse] [--tipg-venv /tmp/kk-tipg-venv]
 
 Prints figures; it is not a test. Target (issue 10): our cold p95 at most tipg's.
 """
@@ -283,7 +287,7 @@ def main() -> None:
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
     parser.add_argument("--scale", type=float, default=12.5)
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--rounds", type=int, default=5, help="rondes per server (afwisselend)")
+    parser.add_argument("--rounds", type=int, default=7, help="rondes per server (afwisselend)")
     parser.add_argument("--reuse", action="store_true", help="laad niet opnieuw")
     parser.add_argument("--tipg-venv", type=Path, default=DEFAULT_VENV)
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)

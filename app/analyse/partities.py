@@ -82,9 +82,11 @@ def _union(a: Box, b: Box | None) -> Box:
 
 
 def _lbm(conn: Connection, box: Box, jaar: int | None) -> gpd.GeoDataFrame:
-    """The Leefbaarometer cells of the run's year in the box."""
+    """The Leefbaarometer cells of the run's year in the box (none without a year)."""
+    if jaar is None:
+        return read_layer(conn, "leefbaarometer", "false")
     return read_layer(conn, "leefbaarometer", f"{_IN_BOX} AND t.jaar = :jaar",
-                      {**_box(box), "jaar": jaar if jaar is not None else -1})
+                      {**_box(box), "jaar": jaar})
 
 
 def rules_task(opdracht: Opdracht, partitie: Partitie) -> dict[str, Any]:

@@ -86,6 +86,10 @@ def run_analysis(
     """
     say = progress or (lambda _: None)
     started = time.perf_counter()
+    if scheduler is not None and engine.url.host in (None, "localhost", "127.0.0.1", "::1"):
+        say("Let op: de werkers van het Dask-cluster lezen de database op dit adres "
+            f"({engine.url.host or 'socket'}); staan ze op een andere machine, geef dan in "
+            "DATABASE_URL een adres dat zij ook bereiken.")
     with engine.begin() as conn:
         voortgang_id = conn.execute(text(
             "INSERT INTO analyse_voortgang (status, fase) VALUES ('bezig', 'voorbereiden') "

@@ -105,14 +105,13 @@ def get_tile(
     if tile is None:
         tile = render_tile(db, layer=layer, key=key)
         cache.put(version, key, tile)
-    if not tile.data:
+    if not tile.body:
         return Response(status_code=204, headers=headers)
-    # Compressed once, kept so in the cache; GZipMiddleware passes an encoded answer on as it
-    # is and compresses only what is left (a small tile, or a client that takes no gzip).
-    if tile.gzipped is not None and "gzip" in request.headers.get("accept-encoding", ""):
+    # A large tile is kept gzipped; GZipMiddleware passes an encoded answer on as it is.
+    if tile.gzipped and "gzip" in request.headers.get("accept-encoding", ""):
         headers |= {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
-        return Response(content=tile.gzipped, media_type=MVT, headers=headers)
-    return Response(content=tile.data, media_type=MVT, headers=headers)
+        return Response(content=tile.body, media_type=MVT, headers=headers)
+    return Response(content=tile.plain(), media_type=MVT, headers=headers)
 
 
 @router.get("/tiles", summary="De kaartlagen als vectortegels")
