@@ -23,7 +23,9 @@ EPS = 1e-9
 # shapely.buffer defaults to 8); 16 keeps a 25 m corridor within 0.2% of the true area.
 QUAD_SEGS = 16
 
-_TARGET_CRS = PyprojCRS.from_user_input(CRS)
+# CRS parsed once: GeoDataFrames made with it skip parsing "EPSG:28992" each time (about half
+# the cost of making a small frame, which a partition does hundreds of times).
+RD = PyprojCRS.from_user_input(CRS)
 
 
 def check_layer(gdf: object, name: str, columns: Iterable[str] = ()) -> gpd.GeoDataFrame:
@@ -38,7 +40,7 @@ def check_layer(gdf: object, name: str, columns: Iterable[str] = ()) -> gpd.GeoD
         if len(gdf) == 0:
             return gdf
         raise ValueError(f"Laag '{name}' heeft geen CRS; verwacht {CRS}.")
-    if not PyprojCRS.from_user_input(gdf.crs).equals(_TARGET_CRS):
+    if not PyprojCRS.from_user_input(gdf.crs).equals(RD):
         raise ValueError(f"Laag '{name}' heeft CRS {gdf.crs.to_string()}; verwacht {CRS}.")
     return gdf
 
@@ -50,7 +52,7 @@ def usable(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     out = gdf.loc[np.asarray(keep)].copy()
     out = out.reset_index(drop=True)
     if out.crs is None:
-        out = out.set_crs(CRS)
+        out = out.set_crs(RD)
     return out
 
 
@@ -98,7 +100,7 @@ def line_parts(geoms: np.ndarray) -> np.ndarray:
 def empty_frame(columns: Sequence[str], dtypes: dict[str, str]) -> gpd.GeoDataFrame:
     """A zero-row GeoDataFrame in EPSG:28992 with the given columns and dtypes."""
     data = {c: pd.Series([], dtype=dtypes.get(c, "object")) for c in columns}
-    return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries([], crs=CRS))
+    return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries([], crs=RD))
 
 
 def as_int64(values: object) -> pd.Series:
@@ -204,4 +206,4 @@ def rule_columns(columns: dict[str, object], geometry: np.ndarray) -> gpd.GeoDat
                       else pd.Series(np.asarray(value)))
             data[col] = series.astype(KANS_DTYPES[col])
     return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(np.asarray(geometry, dtype=object),
-                                                         crs=CRS))
+                                                         crs=RD))

@@ -10,12 +10,12 @@ import pandas as pd
 import geopandas as gpd
 import shapely
 
-from geo._common import check_layer, usable, valid_polygons
+from geo._common import RD, check_layer, usable, valid_polygons
 from geo.dekking import Beoordeling, buurt_texts
 from geo.params import RuleParams
 from geo.results import assign_buurt, midpoints
 from geo.rules import latest_cells, low_mask
-from geo.schema import BUURTSCORE_COLUMNS, BUURTSCORE_DTYPES, CRS, NIET_BEOORDEELD_COLUMNS
+from geo.schema import BUURTSCORE_COLUMNS, BUURTSCORE_DTYPES, NIET_BEOORDEELD_COLUMNS
 
 METRIC_REGEL: dict[str, str] = {
     "m_r1": "werk_met_werk",
@@ -177,6 +177,6 @@ def score_buurten(buurt: gpd.GeoDataFrame, kansen: gpd.GeoDataFrame,
     metrics["gemeentenaam"] = _stripped(frame, "gemeentenaam")
 
     out = metrics[list(BUURTSCORE_COLUMNS)].astype(BUURTSCORE_DTYPES)
-    result = gpd.GeoDataFrame(out.assign(_g=groep), geometry=frame.geometry.to_numpy(), crs=CRS)
+    result = gpd.GeoDataFrame(out.assign(_g=groep), geometry=frame.geometry.to_numpy(), crs=RD)
     result = result.sort_values(["_g", "rang"], kind="stable").drop(columns="_g")
     return result.reset_index(drop=True)

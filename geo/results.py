@@ -13,6 +13,7 @@ import shapely
 
 from geo._common import (
     KANS_DTYPES,
+    RD,
     RULE_COLUMNS,
     check_layer,
     empty_frame,
@@ -20,7 +21,7 @@ from geo._common import (
     valid_polygons,
 )
 from geo.params import RuleParams
-from geo.schema import CATEGORIE, CRS, KANS_COLUMNS
+from geo.schema import CATEGORIE, KANS_COLUMNS
 
 # Which source ids identify a result of each rule; trees of R2b are attributes, so a new tree
 # near a section keeps the result (and the decisions attached to it).
@@ -143,7 +144,7 @@ def finish_kansen(frames: Sequence[gpd.GeoDataFrame], buurt: gpd.GeoDataFrame,
     if not parts:
         return empty_frame(KANS_COLUMNS, KANS_DTYPES)
     rows = pd.concat([pd.DataFrame(f) for f in parts], ignore_index=True)
-    geoms = gpd.GeoSeries(rows["geometry"].tolist(), crs=CRS)
+    geoms = gpd.GeoSeries(rows["geometry"].tolist(), crs=RD)
 
     bron, regel = _bron(rows)
     keys = np.char.add(np.char.add(regel.astype(str), "|"), bron.to_numpy().astype(str))
@@ -172,5 +173,5 @@ def finish_kansen(frames: Sequence[gpd.GeoDataFrame], buurt: gpd.GeoDataFrame,
     if len(dupes):
         shown = ", ".join(sorted(set(dupes)))
         raise ValueError(f"Dubbele kans_id(s) {shown}: bron-id's zijn niet uniek.")
-    result = gpd.GeoDataFrame(out, geometry=geoms.to_numpy(), crs=CRS)
+    result = gpd.GeoDataFrame(out, geometry=geoms.to_numpy(), crs=RD)
     return result.sort_values(["regel", "kans_id"]).reset_index(drop=True)

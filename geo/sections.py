@@ -8,8 +8,8 @@ import pandas as pd
 import geopandas as gpd
 import shapely
 
-from geo._common import EPS, as_int64, check_layer, empty_frame, usable
-from geo.schema import CRS, LAYER_COLUMNS
+from geo._common import EPS, RD, as_int64, check_layer, empty_frame, usable
+from geo.schema import LAYER_COLUMNS
 
 WERK_STATUSES = ("gepland", "in_uitvoering")
 
@@ -103,5 +103,5 @@ def split_sections(warmtenet: gpd.GeoDataFrame, sectie_m: float) -> gpd.GeoDataF
         "status": works["status"].to_numpy()[w],
         "start_jaar": start.to_numpy()[w],
         "eind_jaar": eind.to_numpy()[w],
-    }, geometry=pieces, crs=CRS)
+    }, geometry=pieces, crs=RD)
     return out.astype(SECTIE_DTYPES)

@@ -8,10 +8,12 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+import pandas as pd
 from sqlalchemy import Connection, Engine, bindparam, text
 from sqlalchemy.dialects.postgresql import JSONB
 
 import geopandas as gpd
+import shapely
 
 from app.bulk import copy_frame, prefetch
 from app.errors import BadRequest
@@ -407,10 +409,12 @@ def read_layer(conn: Connection, laag: str, where: str = "",
     columns = ", ".join(f"t.{c}" for c in LAYER_COLUMNS[laag])
     order = _ORDER.get(laag, 't.id COLLATE "C"')
     condition = f"WHERE {where} " if where else ""
-    frame = gpd.read_postgis(
-        text(f"SELECT {columns}, t.geom FROM {laag} t {condition}ORDER BY {order}"),
-        conn, geom_col="geom", crs=CRS, params=params)
-    return _canonical_types(laag, frame.rename_geometry("geometry"))
+    rows = pd.read_sql(
+        text(f"SELECT {columns}, ST_AsBinary(t.geom) AS wkb FROM {laag} t {condition}"
+             f"ORDER BY {order}"), conn, params=params)
+    # All geometries parsed in one call (read_postgis parses them one by one).
+    geoms = shapely.from_wkb(rows.pop("wkb").to_numpy())
+    return _canonical_types(laag, gpd.GeoDataFrame(rows, geometry=geoms, crs=CRS))
 
 
 _INT_COLUMNS = {"inwoners", "start_jaar", "eind_jaar", "aanlegjaar", "vervangingsjaar", "jaar",
