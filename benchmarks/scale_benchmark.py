@@ -40,6 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -101,6 +102,23 @@ class Run:
     inner_s: float | None  # what the CLI says ("klaar in X s")
     main_mb: float
     workers_mb: list[float] = field(default_factory=list)
+    phases: list[tuple[str, int]] = field(default_factory=list)  # (step, seconds)
+
+
+def phases_of(output: str, started: float, ended: float) -> list[tuple[str, int]]:
+    """Whole seconds per step from the CLI's '[HH:MM:SS] step' lines (local time), between
+    the epoch seconds the process started and ended; before the first step: 'opstarten'."""
+    def of_day(epoch: float) -> int:
+        t = time.localtime(epoch)
+        return t.tm_hour * 3600 + t.tm_min * 60 + t.tm_sec
+
+    found = re.findall(r"^\[(\d\d):(\d\d):(\d\d)\] (.+)$", output, re.MULTILINE)
+    steps = [("opstarten", of_day(started))]
+    # The counts in brackets after a step vary per run: left out.
+    steps += [(re.sub(r" \(.*$", "", step).strip(), int(h) * 3600 + int(m) * 60 + int(sec))
+              for h, m, sec, step in found]
+    ends = [t for _, t in steps[1:]] + [of_day(ended)]
+    return [(step, (end - t) % 86400) for (step, t), end in zip(steps, ends, strict=True)]
 
 
 def analyse_flags() -> set[str]:
@@ -133,7 +151,7 @@ def measure(command: list[str], env: dict[str, str]) -> Run:
     """Run `command`, polling the peak memory of it and of every process it starts."""
     # Output to a file, not a pipe: a pipe nobody reads while polling would stall a chatty run.
     log = tempfile.TemporaryFile(mode="w+")
-    started = time.perf_counter()
+    started, epoch = time.perf_counter(), time.time()
     popen = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
     root = psutil.Process(popen.pid)
     peaks: dict[int, float] = {}
@@ -168,15 +186,18 @@ def measure(command: list[str], env: dict[str, str]) -> Run:
                if pid != root.pid and polls[pid] > 1
                and "resource_tracker" not in cmdlines.get(pid, "")]
     return Run(wall, float(found.group(1)) if found else None, peaks.get(root.pid, 0.0),
-               sorted(workers, reverse=True))
+               sorted(workers, reverse=True), phases_of(out, epoch, epoch + wall))
 
 
 def import_layers(folder: Path, schaal: Schaal, env: dict[str, str]
                   ) -> tuple[float, dict[str, float]]:
     """Generate the demo files and import each with the CLI; (generate s, import s per layer)."""
     t0 = time.perf_counter()
-    files = generate_demo(folder, seed=42, scale=schaal.scale, peiljaar=DEMO_PEILJAAR,
-                          gemeenten=schaal.gemeenten)
+    with warnings.catch_warnings():
+        # Appending a town with a MultiPolygon buurt to the GeoPackage: written all the same.
+        warnings.filterwarnings("ignore", "A geometry of type MULTIPOLYGON", RuntimeWarning)
+        files = generate_demo(folder, seed=42, scale=schaal.scale, peiljaar=DEMO_PEILJAAR,
+                              gemeenten=schaal.gemeenten)
     generate_s = time.perf_counter() - t0
     seconds: dict[str, float] = {}
     for laag, path in files.paths.items():
@@ -316,6 +337,11 @@ def bench_scale(schaal: Schaal, url: str, folder: Path, variants: dict[str, list
               f"{_med([r.main_mb for r in measured]):>9,.0f} "
               f"{max(len(r.workers_mb) for r in measured):>8} {worker}  "
               + " ".join(f"{r.wall_s:.2f}" for r in measured))
+    for name, measured in runs.items():
+        median_run = sorted(measured, key=lambda r: r.wall_s)[(len(measured) - 1) // 2]
+        if median_run.phases:
+            print(f"  {name}, stappen van de mediane meting (s): "
+                  + ", ".join(f"{step} {sec}" for step, sec in median_run.phases))
     first = next(iter(medians))
     for name, wall in list(medians.items())[1:]:
         print(f"versnelling {name} t.o.v. {first}: {medians[first] / wall:.2f}x")

@@ -8,6 +8,10 @@ Choices kept here (one place):
   and, `per_gemeente`, within a tile the gemeente of the buurt holding the midpoint (lowest
   buurtcode on a boundary, as for results); midpoints in no buurt or in a buurt without
   gemeentecode belong to the tile's rest partition (gemeente ""). `tegel_m` None is one tile.
+- A busy tile (more than MAX_EENHEDEN units by the centres of their boxes) is split in four,
+  again and again down to MIN_TEGEL_M, so that no part dwarfs the others (a city is one tile of
+  10 km, and two workers would otherwise wait for the one holding it). The quarters of a tile
+  are exact: x / (t / 2) is 2 · (x / t) in floating point too.
 - A partition reads its unit layers (warmtenet, riolering) by its box, keeps the units it owns,
   and reads context (all layers) within HALO of those units: the largest distance of any rule
   plus a metre, so every feature a rule can reach is read.
@@ -30,7 +34,11 @@ from geo.results import assign_buurt
 
 Box = tuple[float, float, float, float]
 DEFAULT_TEGEL_M = 10_000.0
+MAX_EENHEDEN = 4_000
+MIN_TEGEL_M = 250.0
 REST = ""
+# A tile: (ix, iy, level), of size tegel_m / 2**level.
+Tegel = tuple[int, int, int]
 
 
 def halo_m(params: RuleParams) -> float:
@@ -40,26 +48,29 @@ def halo_m(params: RuleParams) -> float:
 
 @dataclass(frozen=True)
 class Partitie:
-    """One part of a run: tile (ix, iy) of the grid, and optionally one gemeente in it."""
+    """One part of a run: tile (ix, iy) at `level` of the grid, optionally one gemeente in it."""
 
     ix: int
     iy: int
     tegel_m: float | None
     gemeentecode: str | None      # None: the whole tile; REST: units in no gemeente
     box: Box                      # read box of the unit layers
+    level: int = 0
 
     @property
     def key(self) -> str:
-        """A stable name: 'GM0363@12,45', '@12,45' (rest of a tile) or '12,45' (whole tile)."""
-        tile = f"{self.ix},{self.iy}"
+        """A stable name: 'GM0363@12,45', '@12,45' (rest of a tile), '12,45' (whole tile);
+        a split tile adds its level: '12,45/2'."""
+        tile = f"{self.ix},{self.iy}" + (f"/{self.level}" if self.level else "")
         return tile if self.gemeentecode is None else f"{self.gemeentecode}@{tile}"
 
     def in_tile(self, points: np.ndarray) -> np.ndarray:
         """True for each point whose tile is this partition's tile."""
         if self.tegel_m is None:
             return np.ones(len(points), dtype=bool)
+        size = self.tegel_m / 2**self.level
         x, y = shapely.get_x(points), shapely.get_y(points)
-        return (np.floor(x / self.tegel_m) == self.ix) & (np.floor(y / self.tegel_m) == self.iy)
+        return (np.floor(x / size) == self.ix) & (np.floor(y / size) == self.iy)
 
     def owns(self, points: np.ndarray, buurt: gpd.GeoDataFrame) -> np.ndarray:
         """True for each midpoint this partition owns; `buurt` must hold every buurt around
@@ -96,11 +107,37 @@ def tiles_of_boxes(boxes: np.ndarray, tegel_m: float | None) -> set[tuple[int, i
     return tiles
 
 
-def tile_box(ix: int, iy: int, tegel_m: float | None, extent: Box) -> Box:
-    """The box of tile (ix, iy); with one tile the whole extent."""
+def split_busy(tiles: Iterable[tuple[int, int]], tegel_m: float | None, centres: np.ndarray,
+               max_eenheden: int = MAX_EENHEDEN, min_m: float = MIN_TEGEL_M) -> list[Tegel]:
+    """The tiles, each split in four while it holds more than `max_eenheden` of the `centres`
+    (rows of x, y) and its quarters are at least `min_m` wide."""
+    if tegel_m is None:
+        return [(ix, iy, 0) for ix, iy in tiles]
+    out: list[Tegel] = []
+    todo, level = sorted(tiles), 0
+    while todo:
+        size = tegel_m / 2**level
+        cells, counts = np.unique(np.floor(centres / size).astype(np.int64), axis=0,
+                                  return_counts=True)
+        busy = {(int(a), int(b)) for (a, b) in cells[counts > max_eenheden]}
+        split = size / 2 >= min_m
+        nxt: list[tuple[int, int]] = []
+        for ix, iy in todo:
+            if split and (ix, iy) in busy:
+                nxt += [(2 * ix + dx, 2 * iy + dy) for dx in (0, 1) for dy in (0, 1)]
+            else:
+                out.append((ix, iy, level))
+        todo, level = nxt, level + 1
+    return out
+
+
+def tile_box(tegel: Tegel, tegel_m: float | None, extent: Box) -> Box:
+    """The box of a tile; with one tile the whole extent."""
     if tegel_m is None:
         return extent
-    return (ix * tegel_m, iy * tegel_m, (ix + 1) * tegel_m, (iy + 1) * tegel_m)
+    ix, iy, level = tegel
+    size = tegel_m / 2**level
+    return (ix * size, iy * size, (ix + 1) * size, (iy + 1) * size)
 
 
 def intersect(a: Box, b: Box) -> Box | None:
@@ -109,11 +146,11 @@ def intersect(a: Box, b: Box) -> Box | None:
     return box if box[0] <= box[2] and box[1] <= box[3] else None
 
 
-def plan_partities(tiles: Iterable[tuple[int, int]], tegel_m: float | None, extent: Box,
+def plan_partities(tiles: Iterable[Tegel], tegel_m: float | None, extent: Box,
                    gemeenten: Mapping[str, Box] | None) -> list[Partitie]:
     """The partitions of a run, in a stable order.
 
-    `tiles`: the tiles holding units (tiles_of_boxes of the unit layers); `extent`: their
+    `tiles`: the tiles holding units (split_busy of tiles_of_boxes); `extent`: their
     extent (the one tile when tegel_m is None). `gemeenten`: per gemeentecode the box of its
     buurten, or None for tiles only. A gemeente partition reads only where tile and gemeente
     meet; the rest partition reads the whole tile.
@@ -121,16 +158,16 @@ def plan_partities(tiles: Iterable[tuple[int, int]], tegel_m: float | None, exte
     if tegel_m is not None and not (math.isfinite(tegel_m) and tegel_m > 0):
         raise ValueError("De tegelgrootte moet een positief aantal meters zijn.")
     out: list[Partitie] = []
-    for ix, iy in sorted(tiles):
-        box = tile_box(ix, iy, tegel_m, extent)
+    for ix, iy, level in sorted(tiles, key=lambda t: (t[2], t[0], t[1])):
+        box = tile_box((ix, iy, level), tegel_m, extent)
         if gemeenten is None:
-            out.append(Partitie(ix, iy, tegel_m, None, box))
+            out.append(Partitie(ix, iy, tegel_m, None, box, level))
             continue
         for code in sorted(gemeenten):
             meet = intersect(box, gemeenten[code])
             if meet is not None:
-                out.append(Partitie(ix, iy, tegel_m, code, meet))
-        out.append(Partitie(ix, iy, tegel_m, REST, box))
+                out.append(Partitie(ix, iy, tegel_m, code, meet, level))
+        out.append(Partitie(ix, iy, tegel_m, REST, box, level))
     return out
 
 

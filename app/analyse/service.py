@@ -37,7 +37,7 @@ from geo.dekking import (
     Dekking,
 )
 from geo.params import RuleParams, params_from_dict
-from geo.partition import DEFAULT_TEGEL_M, Partitie, plan_partities, tiles_of_boxes
+from geo.partition import DEFAULT_TEGEL_M, Partitie, plan_partities, split_busy, tiles_of_boxes
 from geo.ranking import gemeente_groups
 from geo.schema import LAYERS
 from geo.sections import WERK_STATUSES
@@ -217,7 +217,9 @@ def _plan(conn: Connection, tegel_m: float | None,
         boxes = buurten[groep != ""].groupby(groep[groep != ""]).agg(
             x0=("x0", "min"), y0=("y0", "min"), x1=("x1", "max"), y1=("y1", "max"))
         gemeenten = {str(code): (r.x0, r.y0, r.x1, r.y1) for code, r in boxes.iterrows()}
-    return plan_partities(tiles_of_boxes(bounds, tegel_m), tegel_m, extent, gemeenten), groepen
+    centres = (bounds[:, :2] + bounds[:, 2:]) / 2
+    tiles = split_busy(tiles_of_boxes(bounds, tegel_m), tegel_m, centres)
+    return plan_partities(tiles, tegel_m, extent, gemeenten), groepen
 
 
 def _beoordeling(delen: list[dict[str, Any]], laag_leeg: dict[str, bool]) -> dict[str, Beoordeling]:

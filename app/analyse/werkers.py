@@ -32,6 +32,11 @@ def _in_process(task: Callable[..., Any], shared: Any, items: Sequence[Any],
         yield task(shared, item, *extra)
 
 
+async def _warm_up() -> None:
+    # A coroutine: Dask runs only those without waiting for them (client.run(wait=False)).
+    import app.analyse.partities  # noqa: F401
+
+
 @contextmanager
 def uitvoerder(werkers: int, scheduler: str | None) -> Iterator[Mapper]:
     """A mapper running tasks on `werkers` local processes (0: here, one by one) or, given a
@@ -56,6 +61,9 @@ def uitvoerder(werkers: int, scheduler: str | None) -> Iterator[Mapper]:
             f"De Dask-scheduler op {scheduler} is niet bereikbaar ({exc}). Start hem met "
             "'dask scheduler' en de werkers met 'dask worker tcp://HOST:8786', of laat "
             "--scheduler weg om op deze machine te rekenen.") from exc
+
+    # Workers import the engine while this process plans the run, not on their first task.
+    client.run(_warm_up, wait=False)
 
     def mapper(task: Callable[..., Any], shared: Any, items: Sequence[Any],
                *extra: Any) -> Iterator[Any]:

@@ -70,8 +70,9 @@ def _version(run_id: int | None, run_at: object, import_id: int | None, import_a
 
 # Tiles from this size on are sent gzipped to a client that accepts it (as GZipMiddleware does).
 GZIP_MIN_BYTES = 1024
-# Level 6 makes a dense tile as small as level 9 (GZipMiddleware's) does, in half the time.
-GZIP_LEVEL = 6
+# A dense 200 KB tile at level 9 (GZipMiddleware's): 83 KB in 14 ms; level 6: the same in 7 ms;
+# level 4: 86 KB in 3.5 ms. A cold tile waits for it, a cached one is sent as it is.
+GZIP_LEVEL = 4
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ class Tile:
     """A rendered tile as it is kept: the MVT (b'' when empty), gzipped when large enough.
 
     Compressed once, here, instead of on every answer; a client that takes no gzip (rare)
-    gets it unpacked. Kept compressed, the cache holds about twice as many tiles.
+    gets it unpacked. Kept compressed, a large tile takes less than half the cache.
     """
 
     body: bytes

@@ -22,6 +22,7 @@ from geo.partition import (
     gemeente_of,
     halo_m,
     plan_partities,
+    split_busy,
     tiles_of_boxes,
 )
 from geo.ranking import gemeente_groups, score_buurten
@@ -47,7 +48,10 @@ def _plan(layers: dict[str, Any], tegel_m: float | None, per_gemeente: bool) -> 
         for code in sorted(set(groep) - {REST}):
             b = shapely.bounds(buurt.geometry.to_numpy()[(groep == code).to_numpy()])
             gemeenten[code] = (b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max())
-    return plan_partities(tiles_of_boxes(bounds, tegel_m), tegel_m, extent, gemeenten)
+    centres = (bounds[:, :2] + bounds[:, 2:]) / 2
+    tiles = split_busy(tiles_of_boxes(bounds, tegel_m), tegel_m, centres, max_eenheden=60,
+                       min_m=40.0)
+    return plan_partities(tiles, tegel_m, extent, gemeenten)
 
 
 def _around(layers: dict[str, Any], p: Partitie, params: RuleParams) -> dict[str, Any] | None:
@@ -147,25 +151,32 @@ def test_partitions_add_up_to_the_whole_run(seed: int, tegel_m: float | None,
 def test_every_unit_belongs_to_exactly_one_partition() -> None:
     layers = municipality(3)
     secties = split_sections(layers["warmtenet"], RuleParams().sectie_m)
-    points = midpoints(np.concatenate([secties.geometry.to_numpy(),
-                                       layers["riolering"].geometry.to_numpy()]))
-    # Midpoints exactly on tile borders too.
-    points = np.concatenate([points, shapely.points([[100.0, 200.0], [0.0, 0.0], [300.0, 50.0]])])
-    for tegel_m, per_gemeente in ((100.0, True), (100.0, False), (None, True)):
-        owners = np.zeros(len(points), dtype=int)
-        for p in _plan(layers, tegel_m, per_gemeente):
-            owners += p.owns(points, layers["buurt"])
-        tiles = {(int(np.floor(x / 100)), int(np.floor(y / 100)))
-                 for x, y in shapely.get_coordinates(points)}
-        plan_tiles = {(p.ix, p.iy) for p in _plan(layers, tegel_m, per_gemeente)}
-        if tegel_m is not None:
-            # Only the added border points may lie in tiles without units.
-            assert len(tiles - plan_tiles) <= 3
-            covered = np.array([(int(np.floor(x / 100)), int(np.floor(y / 100))) in plan_tiles
-                                for x, y in shapely.get_coordinates(points)])
-        else:
-            covered = np.ones(len(points), dtype=bool)
-        assert (owners[covered] == 1).all()
+    units = midpoints(np.concatenate([secties.geometry.to_numpy(),
+                                      layers["riolering"].geometry.to_numpy()]))
+    # Midpoints exactly on tile borders too (at every level of a split tile).
+    border = shapely.points([[100.0, 200.0], [0.0, 0.0], [300.0, 50.0], [225.0, 125.0]])
+    for tegel_m, per_gemeente in ((100.0, True), (100.0, False), (None, True), (400.0, True)):
+        plan = _plan(layers, tegel_m, per_gemeente)
+        owners = sum(p.owns(np.concatenate([units, border]), layers["buurt"]).astype(int)
+                     for p in plan)
+        assert (owners[:len(units)] == 1).all()
+        assert (owners[len(units):] <= 1).all()
+
+
+def test_busy_tiles_are_split_into_exact_quarters() -> None:
+    rng = np.random.default_rng(5)
+    centres = np.vstack([rng.uniform(0, 100, (50, 2)), rng.uniform(0, 1000, (20, 2))])
+    tiles = split_busy({(0, 0)}, 1000.0, centres, max_eenheden=10, min_m=60.0)
+    sizes = {1000.0 / 2**level for _, _, level in tiles}
+    assert min(sizes) >= 60.0 and len(tiles) > 4
+    leaves = [Partitie(ix, iy, 1000.0, None, (0, 0, 0, 0), level) for ix, iy, level in tiles]
+    points = shapely.points(np.vstack([centres, [[500.0, 500.0], [250.0, 125.0]]]))
+    counts = sum(p.in_tile(points).astype(int) for p in leaves)
+    assert (counts == 1).all()
+    # No leaf holds more than the maximum unless it could not be split further.
+    for p in leaves:
+        n = int(p.in_tile(shapely.points(centres)).sum())
+        assert n <= 10 or 1000.0 / 2**p.level / 2 < 60.0
 
 
 def test_a_midpoint_outside_every_buurt_belongs_to_the_rest_of_its_tile() -> None:
@@ -186,7 +197,7 @@ def test_the_halo_reaches_every_rule_distance() -> None:
 
 def test_a_tile_size_must_be_positive() -> None:
     with pytest.raises(ValueError, match="positief"):
-        plan_partities([(0, 0)], 0.0, (0.0, 0.0, 1.0, 1.0), None)
+        plan_partities([(0, 0, 0)], 0.0, (0.0, 0.0, 1.0, 1.0), None)
 
 
 def test_a_pipe_read_as_context_is_owned_only_by_its_own_gemeente() -> None:
