@@ -46,6 +46,7 @@ import httpx
 from sqlalchemy import create_engine, text
 
 from app.config import to_sqlalchemy_url
+from benchmarks.map_benchmark import load
 from tests.support import free_port
 
 DEFAULT_URL = "postgresql://koppelkansen:koppelkansen@127.0.0.1:5432/kk_tiles_bench"
@@ -61,18 +62,6 @@ LAYERS = {
 }
 PARALLEL = 6  # requests at a time in the parallel warm pass, as a browser per host
 Tile = tuple[str, int, int, int]
-
-
-def load(url: str, scale: float, seed: int) -> float:
-    """A fresh database with the synthetic city, imported and analysed; seconds taken."""
-    from tests.support import fresh_database, load_demo
-
-    started = time.perf_counter()
-    engine = fresh_database(to_sqlalchemy_url(url))
-    with tempfile.TemporaryDirectory() as folder:
-        load_demo(engine, Path(folder), seed=seed, scale=scale)
-    engine.dispose()
-    return time.perf_counter() - started
 
 
 def city_bbox(url: str) -> tuple[float, float, float, float]:

@@ -175,6 +175,12 @@ def _trees_near_a_heat_line(engine: Engine, path: Path, n: int, offset_m: float)
     return path
 
 
+def _results_with_extra_trees(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(text("SELECT count(*) FROM koppelkans WHERE boom_ids LIKE "
+                                     "'%extra-%'")).scalar_one())
+
+
 def _equals_whole_run(engine: Engine) -> None:
     with engine.connect() as conn:
         layers = read_layers(conn)
@@ -207,9 +213,7 @@ def test_gewijzigd_recomputes_only_what_imports_touched(drie: DemoFiles, scratch
                          gewijzigd=True)
     assert 0 < added.aantallen["partities_berekend"] < total
     _equals_whole_run(engine)
-    with engine.connect() as conn:
-        assert conn.execute(text("SELECT count(*) FROM koppelkans WHERE boom_ids LIKE "
-                                 "'%extra-%'")).scalar_one() > 0
+    assert _results_with_extra_trees(engine) > 0
 
     # The source replaced by trees far from every line: the removed ones count as touched.
     import_file(engine, laag="boom", path=_trees_near_a_heat_line(engine, tmp_path / "b.geojson",
@@ -222,9 +226,7 @@ def test_gewijzigd_recomputes_only_what_imports_touched(drie: DemoFiles, scratch
                          gewijzigd=True)
     assert 0 < moved.aantallen["partities_berekend"] < total
     _equals_whole_run(engine)
-    with engine.connect() as conn:
-        assert conn.execute(text("SELECT count(*) FROM koppelkans WHERE boom_ids LIKE "
-                                 "'%extra-%'")).scalar_one() == 0
+    assert _results_with_extra_trees(engine) == 0
 
     # Other parameters: the whole run again, whatever was imported.
     other = run_analysis(engine, params=RuleParams(boom_afstand_m=6.0), peiljaar=PEILJAAR,
