@@ -53,7 +53,10 @@ CBS_GEHEIM = -99999999
 # importers accept with at least this margin; one heat line of town k reaches this far into
 # town k+1 when they share a row.
 GEMEENTE_GAP_M = 1000.0
-RD_GRENZEN = (0.0, 289_000.0, 300_000.0, 629_000.0)
+# The part of the RD box whose every point is also within the importers' WGS84 range
+# (data/importers/crs.py WGS84_RANGE): the demo writes GeoJSON in WGS84 without a CRS, so a
+# town further east or south would be refused (tests/data/test_demo_gemeenten.py checks it).
+RD_GRENZEN = (13_000.0, 306_000.0, 278_000.0, 619_000.0)
 RD_MARGE_M = 1000.0
 GRENS_OVER_M = 400.0
 _NAAM_BEGIN = ("Linde", "Eiken", "Beuken", "Wilgen", "Elzen", "Berken", "Essen", "Hazel",

@@ -149,3 +149,17 @@ def test_cli_refuses_an_impossible_number_in_dutch(scratch_url: str) -> None:
                            "0"], env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert "Fout: gemeenten moet minstens 1 zijn." in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_demo_bounds_lie_within_what_the_importer_takes_as_wgs84() -> None:
+    from pyproj import Transformer
+
+    from data.importers.crs import WGS84_RANGE
+
+    to_wgs84 = Transformer.from_crs(28992, 4326, always_xy=True)
+    xmin, ymin, xmax, ymax = RD_GRENZEN
+    lo_lon, lo_lat, hi_lon, hi_lat = WGS84_RANGE
+    for x in (xmin, (xmin + xmax) / 2, xmax):
+        for y in (ymin, (ymin + ymax) / 2, ymax):
+            lon, lat = to_wgs84.transform(x, y)
+            assert lo_lon <= lon <= hi_lon and lo_lat <= lat <= hi_lat, (x, y, lon, lat)
