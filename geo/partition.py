@@ -7,7 +7,9 @@ Choices kept here (one place):
 - A partition is a square tile of `tegel_m` metres of the RD grid (half-open: [x0, x0 + tegel_m)),
   and, `per_gemeente`, within a tile the gemeente of the buurt holding the midpoint (lowest
   buurtcode on a boundary, as for results); midpoints in no buurt or in a buurt without
-  gemeentecode belong to the tile's rest partition (gemeente ""). `tegel_m` None is one tile.
+  gemeentecode (the rest, gemeente "") go with the tile's first gemeente (by code), which then
+  reads the whole tile; a tile meeting no gemeente is one rest partition. `tegel_m` None is
+  one tile.
 - A busy tile (more than MAX_EENHEDEN units by the centres of their boxes) is split in four,
   again and again down to MIN_TEGEL_M, so that no part dwarfs the others (a city is one tile of
   10 km, and two workers would otherwise wait for the one holding it). The quarters of a tile
@@ -56,6 +58,7 @@ class Partitie:
     gemeentecode: str | None      # None: the whole tile; REST: units in no gemeente
     box: Box                      # read box of the unit layers
     level: int = 0
+    neemt_rest: bool = False      # also owns the rest of its tile (midpoints in no gemeente)
 
     @property
     def key(self) -> str:
@@ -79,7 +82,8 @@ class Partitie:
         mask = self.in_tile(points)
         if self.gemeentecode is None or not mask.any():
             return mask
-        mask[mask] = gemeente_of(points[mask], buurt) == self.gemeentecode
+        codes = gemeente_of(points[mask], buurt)
+        mask[mask] = (codes == self.gemeentecode) | (self.neemt_rest & (codes == REST))
         return mask
 
 
@@ -153,7 +157,7 @@ def plan_partities(tiles: Iterable[Tegel], tegel_m: float | None, extent: Box,
     `tiles`: the tiles holding units (split_busy of tiles_of_boxes); `extent`: their
     extent (the one tile when tegel_m is None). `gemeenten`: per gemeentecode the box of its
     buurten, or None for tiles only. A gemeente partition reads only where tile and gemeente
-    meet; the rest partition reads the whole tile.
+    meet; the partition taking the rest reads the whole tile.
     """
     if tegel_m is not None and not (math.isfinite(tegel_m) and tegel_m > 0):
         raise ValueError("De tegelgrootte moet een positief aantal meters zijn.")
@@ -163,11 +167,15 @@ def plan_partities(tiles: Iterable[Tegel], tegel_m: float | None, extent: Box,
         if gemeenten is None:
             out.append(Partitie(ix, iy, tegel_m, None, box, level))
             continue
-        for code in sorted(gemeenten):
+        codes = [code for code in sorted(gemeenten) if intersect(box, gemeenten[code])]
+        for code in codes:
             meet = intersect(box, gemeenten[code])
-            if meet is not None:
-                out.append(Partitie(ix, iy, tegel_m, code, meet, level))
-        out.append(Partitie(ix, iy, tegel_m, REST, box, level))
+            assert meet is not None
+            first = code == codes[0]
+            out.append(Partitie(ix, iy, tegel_m, code, box if first else meet, level,
+                                neemt_rest=first))
+        if not codes:
+            out.append(Partitie(ix, iy, tegel_m, REST, box, level))
     return out
 
 
