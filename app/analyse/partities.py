@@ -89,6 +89,14 @@ def _lbm(conn: Connection, box: Box, jaar: int | None) -> gpd.GeoDataFrame:
                       {**_box(box), "jaar": jaar})
 
 
+def _deel(partitie: Partitie, leesgebied: Box | None, *, secties: int = 0, kansen: int = 0,
+          beoordeling: dict[str, list[int]] | None = None) -> dict[str, Any]:
+    """What the rules phase keeps of a partition (analyse_partitie): counts and areas read."""
+    return {"sleutel": partitie.key, "gemeentecode": partitie.gemeentecode, "box": partitie.box,
+            "leesgebied": leesgebied, "secties": secties, "kansen": kansen,
+            "beoordeling": beoordeling or {}}
+
+
 def rules_task(opdracht: Opdracht, partitie: Partitie) -> dict[str, Any]:
     """The rules over what `partitie` owns, into staging; returns its counts and read area."""
     params = opdracht.params
@@ -112,9 +120,7 @@ def rules_task(opdracht: Opdracht, partitie: Partitie) -> dict[str, Any]:
         area = envelope(np.concatenate([sec_geoms[sec_here], pipe_geoms[pipe_here]]),
                         halo_m(params))
         if area is None:
-            return {"sleutel": partitie.key, "gemeentecode": partitie.gemeentecode,
-                    "box": partitie.box, "leesgebied": None, "secties": 0, "kansen": 0,
-                    "beoordeling": {}}
+            return _deel(partitie, None)
         around = _box(area)
         lines = warmtenet[warmtenet["id"].isin(secties.loc[sec_here, "warmtenet_id"])]
         riolering = read_layer(conn, "riolering", _IN_BOX, around)
@@ -144,13 +150,9 @@ def rules_task(opdracht: Opdracht, partitie: Partitie) -> dict[str, Any]:
                                      geometry=record.niet_beoordeeld_geoms, crs=CRS)
             copy_frame(conn, stage.niet_beoordeeld, units, ("eenheid_id",),
                        constants={"regel": regel, "partitie": partitie.key, "run_id": 0})
-    return {
-        "sleutel": partitie.key, "gemeentecode": partitie.gemeentecode, "box": partitie.box,
-        "leesgebied": area,
-        "secties": len(lokaal.secties), "kansen": len(lokaal.kansen),
-        "beoordeling": {regel: [b.beoordeeld, b.niet_beoordeeld]
-                        for regel, b in lokaal.beoordeling.items()},
-    }
+    return _deel(partitie, area, secties=len(lokaal.secties), kansen=len(lokaal.kansen),
+                 beoordeling={regel: [b.beoordeeld, b.niet_beoordeeld]
+                              for regel, b in lokaal.beoordeling.items()})
 
 
 def ranking_task(opdracht: Opdracht, buurtcodes: list[str],

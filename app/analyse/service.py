@@ -25,7 +25,7 @@ import shapely
 from app.analyse.gewijzigd import choose_partities, grondslag, store_dekking
 from app.analyse.partities import Opdracht, ranking_task, rules_task
 from app.analyse.staging import Staging
-from app.analyse.werkers import uitvoerder
+from app.analyse.werkers import Mapper, uitvoerder
 from app.layers.dekking import layer_dekking
 from app.layers.service import imported_ids
 from geo.dekking import (
@@ -99,42 +99,15 @@ def run_analysis(
     try:
         with engine.begin() as conn:
             staging.create(conn)
-        say("lagen lezen uit de database")
-        # One snapshot for every task, held open until the last one has read.
-        with engine.connect().execution_options(isolation_level="REPEATABLE READ") as snap, \
-                snap.begin():
-            snapshot = snap.execute(text("SELECT pg_export_snapshot()")).scalar_one()
-            # RULES.md §8: always the real coverage of the loaded imports, never "everywhere".
-            dekking = layer_dekking(snap)
-            facts = _run_facts(snap, params=params, peiljaar=peiljaar,
-                               plan={"tegel_m": tegel_m, "per_gemeente": per_gemeente})
-            partities, groepen = _plan(snap, tegel_m, per_gemeente)
-            kept: list[dict[str, Any]] = []
-            if gewijzigd:
-                keuze = choose_partities(snap, partities, facts, dekking)
-                say(keuze.tekst)
-                partities, kept = keuze.opnieuw, keuze.bewaard
-                with engine.begin() as conn:
-                    staging.keep(conn, [d["sleutel"] for d in kept])
-            opdracht = Opdracht(
-                database_url=engine.url.render_as_string(hide_password=False),
-                snapshot=snapshot, staging=staging, params=params, peiljaar=peiljaar,
-                lbm_jaar=facts["lbm_jaar"], laag_leeg=facts["laag_leeg"], dekking=dekking)
-            say(f"regels toepassen in {len(partities)} partitie(s) "
-                "(" + ", ".join(f"{n} {k}" for k, n in facts["invoer"].items()) + ")")
-            with uitvoerder(werkers, scheduler) as run_tasks:
-                delen = kept + tracker.follow("regels per partitie", len(partities),
-                                              run_tasks(rules_task, opdracht, partities))
-                beoordeling = _beoordeling(delen, facts["laag_leeg"])
-                with engine.begin() as conn:
-                    staging.index(conn)
-                redenen = {regel: b.reden for regel, b in beoordeling.items()}
-                say(f"buurten rangschikken in {len(groepen)} gemeente(n)")
-                tracker.follow("rangorde per gemeente", len(groepen),
-                               run_tasks(ranking_task, opdracht, groepen, redenen))
+        # Workers start first: they import the engine while this process plans the run.
+        with uitvoerder(werkers, scheduler) as run_tasks:
+            say("lagen lezen uit de database")
+            done = _compute(engine, run_tasks, staging, tracker, say, params=params,
+                            peiljaar=peiljaar, tegel_m=tegel_m, per_gemeente=per_gemeente,
+                            gewijzigd=gewijzigd)
         say("resultaten opslaan")
-        summary = _publish(engine, staging, delen, beoordeling, facts, dekking, params=params,
-                           peiljaar=peiljaar, started=started, opnieuw=len(partities))
+        summary = _publish(engine, staging, done, params=params, peiljaar=peiljaar,
+                           started=started)
     except BaseException as exc:
         with engine.begin() as conn:
             staging.drop(conn)
@@ -143,6 +116,54 @@ def run_analysis(
                          {"m": str(exc)[:500] or type(exc).__name__, "id": voortgang_id})
         raise
     return summary
+
+
+@dataclass(frozen=True)
+class _Gerekend:
+    """What both phases left for publishing, besides the staged rows."""
+
+    delen: list[dict[str, Any]]        # per partition: counts and areas (analyse_partitie)
+    beoordeling: dict[str, Beoordeling]
+    facts: dict[str, Any]
+    dekking: Dekking
+    berekend: int                      # partitions computed; the others were kept
+
+
+def _compute(engine: Engine, run_tasks: Mapper, staging: Staging, tracker: _Voortgang,
+             say: Callable[[str], None], *, params: RuleParams, peiljaar: int,
+             tegel_m: float | None, per_gemeente: bool, gewijzigd: bool) -> _Gerekend:
+    """Both phases into staging, every task in one snapshot held open until the last has read."""
+    with engine.connect().execution_options(isolation_level="REPEATABLE READ") as snap, \
+            snap.begin():
+        snapshot = snap.execute(text("SELECT pg_export_snapshot()")).scalar_one()
+        # RULES.md §8: always the real coverage of the loaded imports, never "everywhere".
+        dekking = layer_dekking(snap)
+        facts = _run_facts(snap, params=params, peiljaar=peiljaar,
+                           plan={"tegel_m": tegel_m, "per_gemeente": per_gemeente})
+        partities, groepen = _plan(snap, tegel_m, per_gemeente)
+        kept: list[dict[str, Any]] = []
+        if gewijzigd:
+            keuze = choose_partities(snap, partities, facts, dekking)
+            say(keuze.tekst)
+            partities, kept = keuze.opnieuw, keuze.bewaard
+            with engine.begin() as conn:
+                staging.keep(conn, [d["sleutel"] for d in kept])
+        opdracht = Opdracht(
+            database_url=engine.url.render_as_string(hide_password=False),
+            snapshot=snapshot, staging=staging, params=params, peiljaar=peiljaar,
+            lbm_jaar=facts["lbm_jaar"], laag_leeg=facts["laag_leeg"], dekking=dekking)
+        say(f"regels toepassen in {len(partities)} partitie(s) "
+            "(" + ", ".join(f"{n} {k}" for k, n in facts["invoer"].items()) + ")")
+        delen = kept + tracker.follow("regels per partitie", len(partities),
+                                      run_tasks(rules_task, opdracht, partities))
+        beoordeling = _beoordeling(delen, facts["laag_leeg"])
+        with engine.begin() as conn:
+            staging.index(conn)
+        redenen = {regel: b.reden for regel, b in beoordeling.items()}
+        say(f"buurten rangschikken in {len(groepen)} gemeente(n)")
+        tracker.follow("rangorde per gemeente", len(groepen),
+                       run_tasks(ranking_task, opdracht, groepen, redenen))
+    return _Gerekend(delen, beoordeling, facts, dekking, berekend=len(partities))
 
 
 class _Voortgang:
@@ -234,12 +255,11 @@ def _beoordeling(delen: list[dict[str, Any]], laag_leeg: dict[str, bool]) -> dic
     return out
 
 
-def _publish(engine: Engine, staging: Staging, delen: list[dict[str, Any]],
-             beoordeling: dict[str, Beoordeling], facts: dict[str, Any], dekking: Dekking, *,
-             params: RuleParams,
-             peiljaar: int, started: float, opnieuw: int) -> AnalyseSummary:
+def _publish(engine: Engine, staging: Staging, done: _Gerekend, *, params: RuleParams,
+             peiljaar: int, started: float) -> AnalyseSummary:
     """Swap the staged results in as a new run, in one transaction."""
-    record = {regel: b.to_dict() for regel, b in beoordeling.items()}
+    delen, facts = done.delen, done.facts
+    record = {regel: b.to_dict() for regel, b in done.beoordeling.items()}
     with engine.begin() as conn:
         # Runs at the same time take turns here, so the last one's results stand whole.
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ANALYSE_LOCK})
@@ -258,7 +278,7 @@ def _publish(engine: Engine, staging: Staging, delen: list[dict[str, Any]],
             "niet_beoordeeld": {regel: b["niet_beoordeeld"] for regel, b in record.items()},
             "partities": len(delen),
             # Partitions computed in this run; the others were kept (--gewijzigd).
-            "partities_berekend": opnieuw,
+            "partities_berekend": done.berekend,
         }
         run_id = conn.execute(
             text("INSERT INTO analyse_run (peiljaar, parameters, import_ids, aantallen, duur_s, "
@@ -273,7 +293,7 @@ def _publish(engine: Engine, staging: Staging, delen: list[dict[str, Any]],
              "gezien": facts["imports_gezien"]},
         ).scalar_one()
         staging.publish(conn, run_id)
-        store_dekking(conn, run_id, dekking)
+        store_dekking(conn, run_id, done.dekking)
         conn.execute(text("DELETE FROM analyse_partitie"))
         conn.execute(
             text("INSERT INTO analyse_partitie (sleutel, run_id, gemeentecode, leesgebied, "
