@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
 from app import docs, health
+from app.analyse.router import router as analyse_router
 from app.buurten.router import router as buurten_router
 from app.config import Settings
 from app.db import make_engine, make_sessionmaker
@@ -67,7 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     install_error_handlers(app)
     for router in (health.router, buurten_router, kansen_router, layers_router, export_router,
-                   kaart_router, tiles_router, docs.router):
+                   kaart_router, tiles_router, analyse_router, docs.router):
         app.include_router(router)
     install_openapi(app)
     mount_static(app)

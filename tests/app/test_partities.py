@@ -111,6 +111,20 @@ def test_partitioned_runs_equal_the_whole_run(loaded: dict[str, Any], werkers: i
     assert voortgang.status == "klaar" and voortgang.klaar == voortgang.totaal
     assert voortgang.run_id == summary.run_id
     assert staging == 0
+    _api_says(engine, status="klaar", run_id=summary.run_id)
+
+
+def _api_says(engine: Engine, **expected: Any) -> None:
+    """GET /api/v1/analyse/voortgang reports the latest run as `expected`."""
+    from fastapi.testclient import TestClient
+
+    from app.config import Settings
+    from app.main import create_app
+
+    url = engine.url.render_as_string(hide_password=False)
+    with TestClient(create_app(Settings(DATABASE_URL=url))) as client:
+        got = client.get("/api/v1/analyse/voortgang").json()
+    assert {k: got[k] for k in expected} == expected, got
 
 
 def test_heat_lines_crossing_gemeenten_are_computed_in_several_partitions(
@@ -141,6 +155,7 @@ def test_an_unreachable_scheduler_is_refused_and_changes_nothing(loaded: dict[st
             "SELECT count(*) FROM pg_tables WHERE tablename LIKE 'analyse_stage_%'")).scalar_one()
     assert status.status == "mislukt" and "Dask-scheduler" in status.melding
     assert staging == 0
+    _api_says(engine, status="mislukt", run_id=None)
 
 
 def test_the_cli_runs_on_two_workers_with_a_progress_record(loaded: dict[str, Any],
