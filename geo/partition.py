@@ -121,9 +121,14 @@ def split_busy(tiles: Iterable[tuple[int, int]], tegel_m: float | None, centres:
     todo, level = sorted(tiles), 0
     while todo:
         size = tegel_m / 2**level
-        cells, counts = np.unique(np.floor(centres / size).astype(np.int64), axis=0,
-                                  return_counts=True)
-        busy = {(int(a), int(b)) for (a, b) in cells[counts > max_eenheden]}
+        cell = np.floor(centres / size).astype(np.int64)
+        # One integer per cell (unique over rows would sort pairs, several times slower).
+        lo = cell.min(axis=0) if len(cell) else np.zeros(2, dtype=np.int64)
+        span = int(cell[:, 1].max() - lo[1] + 1) if len(cell) else 1
+        keys, counts = np.unique((cell[:, 0] - lo[0]) * span + (cell[:, 1] - lo[1]),
+                                 return_counts=True)
+        busy_keys = keys[counts > max_eenheden]
+        busy = {(int(k // span + lo[0]), int(k % span + lo[1])) for k in busy_keys}
         split = size / 2 >= min_m
         nxt: list[tuple[int, int]] = []
         for ix, iy in todo:
