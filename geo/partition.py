@@ -15,7 +15,7 @@ Choices kept here (one place):
   10 km, and two workers would otherwise wait for the one holding it). The quarters of a tile
   are exact: x / (t / 2) is 2 · (x / t) in floating point too.
 - A partition reads its unit layers (warmtenet, riolering) by its box, keeps the units it owns,
-  and reads context (all layers) within HALO of those units: the largest distance of any rule
+  and reads context (all layers) within halo_m of those units: the largest distance of any rule
   plus a metre, so every feature a rule can reach is read.
 """
 
