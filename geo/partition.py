@@ -64,10 +64,15 @@ class Partitie:
 
     @property
     def key(self) -> str:
-        """A stable name: 'GM0363@12,45', '@12,45' (rest of a tile), '12,45' (whole tile);
-        a split tile adds its level: '12,45/2'."""
+        """A stable name: 'GM0363@12,45', 'GM0363+@12,45' (also taking the rest), '@12,45'
+        (only the rest), '12,45' (whole tile); a split tile adds its level: '12,45/2'.
+
+        The name says all that decides what a partition owns, so a run of changed partitions
+        (app.analyse.gewijzigd) never keeps one whose share changed under the same name."""
         tile = f"{self.ix},{self.iy}" + (f"/{self.level}" if self.level else "")
-        return tile if self.gemeentecode is None else f"{self.gemeentecode}@{tile}"
+        if self.gemeentecode is None:
+            return tile
+        return f"{self.gemeentecode}{'+' if self.neemt_rest else ''}@{tile}"
 
     def in_tile(self, points: np.ndarray) -> np.ndarray:
         """True for each point whose tile is this partition's tile."""

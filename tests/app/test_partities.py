@@ -135,7 +135,7 @@ def test_heat_lines_crossing_gemeenten_are_computed_in_several_partitions(
         spread = conn.execute(text(
             "SELECT warmtenet_id, count(DISTINCT partitie) AS n FROM koppelkans "
             "WHERE warmtenet_id IS NOT NULL GROUP BY warmtenet_id HAVING "
-            "count(DISTINCT split_part(partitie, '@', 1)) > 1")).all()
+            "count(DISTINCT rtrim(split_part(partitie, '@', 1), '+')) > 1")).all()
     assert spread, "no heat line has results owned by two gemeenten"
 
 

@@ -218,4 +218,14 @@ def test_a_pipe_read_as_context_is_owned_only_by_its_own_gemeente() -> None:
         lokaal = analyse_local(**around, dekking=overal(), params=params, peiljaar=PEILJAAR,
                                partitie=p)
         owners += [p.key] * int((lokaal.riool_due["riolering_id"] == "R1").sum())
-    assert owners == ["GM0001@0,0"]
+    assert owners == ["GM0001+@0,0"]
+
+
+def test_the_name_of_a_partition_says_whether_it_takes_the_rest() -> None:
+    box = (0.0, 0.0, 100.0, 100.0)
+    plan = plan_partities([(0, 0, 0)], 100.0, box, {"GM0002": box, "GM0001": box})
+    assert [p.key for p in plan] == ["GM0001+@0,0", "GM0002@0,0"]
+    # GM0001 leaves the tile: GM0002 now takes the rest, under another name.
+    assert [p.key for p in plan_partities([(0, 0, 0)], 100.0, box, {"GM0002": box})] == [
+        "GM0002+@0,0"]
+    assert [p.key for p in plan_partities([(3, 4, 2)], 100.0, box, None)] == ["3,4/2"]
