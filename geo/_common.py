@@ -97,6 +97,30 @@ def line_parts(geoms: np.ndarray) -> np.ndarray:
     return out
 
 
+def union_groups(geoms: np.ndarray, owner: np.ndarray, n: int) -> np.ndarray:
+    """Per owner 0..n-1 the union of its geometries (owner sorted ascending), in their order.
+
+    Owners with the same number of geometries share a grid, one row per owner and its
+    geometries in the columns: the same GEOS union as union_all of each owner's list, without
+    a Python loop per owner and without padding. An owner without geometries gets an empty
+    GeometryCollection, as union_all([]) gives.
+    """
+    out = np.full(n, shapely.union_all([]), dtype=object)
+    if len(owner) == 0:
+        return out
+    rank = np.arange(len(owner)) - np.searchsorted(owner, owner, side="left")
+    counts = np.bincount(owner, minlength=n)
+    per_item = counts[owner]
+    for count in np.unique(per_item):
+        sel = per_item == count
+        rows = owner[sel]
+        owners = np.unique(rows)
+        grid = np.empty((len(owners), int(count)), dtype=object)
+        grid[np.searchsorted(owners, rows), rank[sel]] = geoms[sel]
+        out[owners] = shapely.union_all(grid, axis=1)
+    return out
+
+
 def empty_frame(columns: Sequence[str], dtypes: dict[str, str]) -> gpd.GeoDataFrame:
     """A zero-row GeoDataFrame in EPSG:28992 with the given columns and dtypes."""
     data = {c: pd.Series([], dtype=dtypes.get(c, "object")) for c in columns}

@@ -9,31 +9,7 @@ import numpy as np
 import geopandas as gpd
 import shapely
 
-from geo._common import check_layer, usable, valid_polygons
-
-
-def _union_groups(geoms: np.ndarray, owner: np.ndarray, n: int) -> np.ndarray:
-    """Per owner 0..n-1 the union of its geometries (owner sorted ascending), in their order.
-
-    Owners with the same number of geometries share a grid, one row per owner and its
-    geometries in the columns: the same GEOS union as union_all of each owner's list, without
-    a Python loop per owner and without padding. An owner without geometries gets an empty
-    GeometryCollection, as union_all([]) gives.
-    """
-    out = np.full(n, shapely.union_all([]), dtype=object)
-    if len(owner) == 0:
-        return out
-    rank = np.arange(len(owner)) - np.searchsorted(owner, owner, side="left")
-    counts = np.bincount(owner, minlength=n)
-    per_item = counts[owner]
-    for count in np.unique(per_item):
-        sel = per_item == count
-        rows = owner[sel]
-        owners = np.unique(rows)
-        grid = np.empty((len(owners), int(count)), dtype=object)
-        grid[np.searchsorted(owners, rows), rank[sel]] = geoms[sel]
-        out[owners] = shapely.union_all(grid, axis=1)
-    return out
+from geo._common import check_layer, union_groups, usable, valid_polygons
 
 
 def green_polygons(groen: gpd.GeoDataFrame) -> np.ndarray:
@@ -46,7 +22,7 @@ def green_polygons(groen: gpd.GeoDataFrame) -> np.ndarray:
     # make_valid may leave stray lines or points; only areas count as green.
     parts, owner = shapely.get_parts(geoms, return_index=True)
     keep = shapely.area(parts) > 0
-    return _union_groups(parts[keep], owner[keep], len(geoms))
+    return union_groups(parts[keep], owner[keep], len(geoms))
 
 
 @dataclass(frozen=True)
@@ -83,7 +59,7 @@ def green_areas(corridors: np.ndarray, green: Green) -> np.ndarray:
     multi = ~single
     if multi.any():
         owners, local = np.unique(ci[multi], return_inverse=True)
-        areas[owners] = shapely.area(_union_groups(clipped[multi], local, len(owners)))
+        areas[owners] = shapely.area(union_groups(clipped[multi], local, len(owners)))
     return areas
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 import geopandas as gpd
 import shapely
 
-from geo._common import RD, check_layer, usable, valid_polygons
+from geo._common import RD, check_layer, union_groups, usable, valid_polygons
 from geo.dekking import Beoordeling, buurt_texts
 from geo.params import RuleParams
 from geo.results import assign_buurt, midpoints
@@ -62,18 +62,15 @@ def _clipped_union(buurt_geoms: np.ndarray, geoms: np.ndarray, measure: str) -> 
     bi, gi = bi[order], gi[order]
     clipped = shapely.intersection(buurt_geoms[bi], geoms[gi])
     fn = shapely.length if measure == "length" else shapely.area
-    # One row per buurt with its clipped pieces in that order, padded with None (skipped by
-    # union_all); a single piece is measured as it is.
-    rank = np.arange(len(bi)) - np.searchsorted(bi, bi, side="left")
+    # A single piece is measured as it is; several are united first.
     counts = np.bincount(bi, minlength=len(buurt_geoms))
     single = counts[bi] == 1
     out[bi[single]] = fn(clipped[single])
     multi = np.flatnonzero(counts > 1)
     if len(multi):
         many = counts[bi] > 1
-        grid = np.full((len(multi), int(counts.max())), None, dtype=object)
-        grid[np.searchsorted(multi, bi[many]), rank[many]] = clipped[many]
-        out[multi] = fn(shapely.union_all(grid, axis=1))
+        out[multi] = fn(union_groups(clipped[many], np.searchsorted(multi, bi[many]),
+                                     len(multi)))
     return out
 
 

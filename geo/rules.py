@@ -17,6 +17,7 @@ from geo._common import (
     check_layer,
     line_parts,
     rule_columns,
+    union_groups,
     usable,
     valid_polygons,
 )
@@ -45,11 +46,10 @@ def _sections(secties: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def _pipes(riolering: gpd.GeoDataFrame, params: RuleParams) -> gpd.GeoDataFrame:
-    """Usable pipes with a known due year, with `_due` and `_due_text` columns."""
+    """Usable pipes with a known due year, with a `_due` column."""
     check_layer(riolering, "riolering", LAYER_COLUMNS["riolering"])
     pipes = usable(riolering)
     pipes["_due"] = due_years(pipes, params)
-    pipes["_due_text"] = due_explanations(pipes, params)
     return pipes[pipes["_due"].notna()].reset_index(drop=True)
 
 
@@ -69,9 +69,10 @@ def _sectie_columns(sec: gpd.GeoDataFrame, idx: np.ndarray) -> dict[str, object]
                                             "eind_jaar")}
 
 
-def _riool_texts(pipes: gpd.GeoDataFrame) -> np.ndarray:
+def _riool_texts(pipes: gpd.GeoDataFrame, params: RuleParams) -> np.ndarray:
+    """Per pipe of a result its label; the due-year explanation only for these pipes."""
     return riool_text(pipes["id"].astype(str), pipes["materiaal"], pipes["stelseltype"],
-                      pipes["_due_text"])
+                      due_explanations(pipes, params))
 
 
 def r1_werk_met_werk(secties: gpd.GeoDataFrame, riolering: gpd.GeoDataFrame,
@@ -99,7 +100,7 @@ def r1_werk_met_werk(secties: gpd.GeoDataFrame, riolering: gpd.GeoDataFrame,
     due_i = due[keep].astype(np.int64)
     verschil = due_i - start[keep].astype(np.int64)
     toelichting = r1_text(_labels(sec)[si],
-                          _riool_texts(pipes.iloc[pi]),
+                          _riool_texts(pipes.iloc[pi], params),
                           dist, lengte, verschil, params)
     return rule_columns({
         "regel": "werk_met_werk", **_sectie_columns(sec, si), "riool_id": _take(pipes, "id", pi),
@@ -224,17 +225,13 @@ def r3_leefbaarheid(secties: gpd.GeoDataFrame, leefbaarometer: gpd.GeoDataFrame,
     si, ci = si[order], ci[order]
     pieces = shapely.length(shapely.intersection(s_geoms[si], c_geoms[ci]))
     n = len(sec)
-    # Per section the union of the low cells it touches, in layer order: a row per section,
-    # its low cells in the columns, padded with None (union_all skips None).
+    # Per section the union of the low cells it touches, in layer order.
     is_low = low[ci]
     ls, lc = si[is_low], ci[is_low]
     laag_m = np.zeros(n)
     if len(ls):
-        rank = np.arange(len(ls)) - np.searchsorted(ls, ls, side="left")
         with_low = np.unique(ls)
-        grid = np.full((len(with_low), int(rank.max()) + 1), None, dtype=object)
-        grid[np.searchsorted(with_low, ls), rank] = c_geoms[lc]
-        unions = shapely.union_all(grid, axis=1)
+        unions = union_groups(c_geoms[lc], np.searchsorted(with_low, ls), len(with_low))
         laag_m[with_low] = shapely.length(shapely.intersection(s_geoms[with_low], unions))
     length = shapely.length(s_geoms)
     touched = np.bincount(si, minlength=n) > 0
@@ -289,6 +286,6 @@ def r4_afkoppelen(riolering: gpd.GeoDataFrame, groen: gpd.GeoDataFrame | Green,
         "regel": "afkoppelen", "riool_id": pipes["id"], "riool_due_jaar": pipes["_due"],
         "materiaal": pipes["materiaal"], "stelseltype": pipes["stelseltype"],
         "groen_aandeel": groen_m2[idx] / strook[idx],
-        "toelichting": r4_text(_riool_texts(pipes), peiljaar, groen_m2[idx], strook[idx],
+        "toelichting": r4_text(_riool_texts(pipes, params), peiljaar, groen_m2[idx], strook[idx],
                                params),
     }, pipes.geometry.to_numpy())
