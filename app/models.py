@@ -158,6 +158,39 @@ class Leefbaarometer(Base):
     geom: Mapped[Any] = _geom("POLYGON")
 
 
+class Straat(Base):
+    """Street segment (NWB wegvak) with its name and house numbers (RULES.md §7)."""
+
+    __tablename__ = "straat"
+
+    id: Mapped[str] = mapped_column(Text, primary_key=True)
+    straatnaam: Mapped[str | None] = mapped_column(Text, index=True)
+    woonplaats: Mapped[str | None] = mapped_column(Text)
+    huisnummer_van: Mapped[int | None] = mapped_column(Integer)
+    huisnummer_tot: Mapped[int | None] = mapped_column(Integer)
+    gme_id: Mapped[str | None] = mapped_column(String(16))
+    gme_naam: Mapped[str | None] = mapped_column(Text)
+    import_id: Mapped[int | None] = _import_fk()
+    geom: Mapped[Any] = _geom("MULTILINESTRING")
+
+
+class Werk(Base):
+    """A planned work of any party: a line or an area (RULES.md §9)."""
+
+    __tablename__ = "werk"
+
+    id: Mapped[str] = mapped_column(Text, primary_key=True)
+    naam: Mapped[str | None] = mapped_column(Text)
+    partij: Mapped[str | None] = mapped_column(String(200), index=True)
+    soort: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))
+    start_jaar: Mapped[int | None] = mapped_column(Integer)
+    eind_jaar: Mapped[int | None] = mapped_column(Integer)
+    import_id: Mapped[int | None] = _import_fk()
+    # MultiLineString or MultiPolygon (the importer makes every feature one of the two)
+    geom: Mapped[Any] = _geom("GEOMETRY")
+
+
 class AnalyseRun(Base):
     """One analysis: when, peiljaar, every parameter used, and the imports it read."""
 

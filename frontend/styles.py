@@ -19,6 +19,7 @@ REGEL_COLORS: dict[str, str] = {
     "boomconflict": "#c51b7d",
     "leefbaarheid": "#762a83",
     "afkoppelen": "#2aa7c9",
+    "dubbel_open": "#d95f02",
 }
 
 WARMTENET_LABELS: dict[str, str] = {

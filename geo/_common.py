@@ -12,7 +12,7 @@ import geopandas as gpd
 import shapely
 from pyproj import CRS as PyprojCRS
 
-from geo.schema import CRS, KANS_DTYPES  # dtypes derived from the declaration schema.KANS
+from geo.schema import CRS, KANS_DTYPES, LAYER_COLUMNS  # dtypes derived from the declaration schema.KANS
 
 # Buffers are polygons, so lengths and shares measured against them carry float noise of about
 # 1e-12; comparisons against a threshold allow this much so that "exactly at the threshold"
@@ -127,6 +127,11 @@ def empty_frame(columns: Sequence[str], dtypes: dict[str, str]) -> gpd.GeoDataFr
     return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries([], crs=RD))
 
 
+def empty_layer(name: str) -> gpd.GeoDataFrame:
+    """A canonical input layer (schema.LAYER_COLUMNS) without features, in EPSG:28992."""
+    return empty_frame(LAYER_COLUMNS[name], {})
+
+
 def as_int64(values: object) -> pd.Series:
     """Values as a nullable Int64 series (floats with NaN from sources included)."""
     s = pd.Series(values)
@@ -207,11 +212,15 @@ def opt_int(value: object) -> int | None:
 
 # Columns a rule fills; results.finish_kansen adds the rest of schema.KANS_COLUMNS.
 RULE_COLUMNS: tuple[str, ...] = (
-    "regel", "toelichting", "warmtenet_id", "sectie_id", "riool_id", "boom_ids",
+    "regel", "regelcode", "toelichting", "warmtenet_id", "sectie_id", "riool_id", "boom_ids",
     "start_jaar", "eind_jaar", "riool_due_jaar", "jaarverschil", "afstand_m",
     "gedeelde_lengte_m", "materiaal", "stelseltype", "groen_aandeel", "aantal_bomen",
-    "laagste_klasse", "zwakste_dimensie", "koppeling",
+    "laagste_klasse", "zwakste_dimensie", "koppeling", "oppervlak_m2",
+    "eenheid_a", "partij_a", "soort_a", "start_a", "eind_a",
+    "eenheid_b", "partij_b", "soort_b", "start_b", "eind_b", "gap_jaar",
 )
+# Filled after the rules, from the straat layer (geo.straat, RULES.md §7).
+STRAAT_COLUMNS: tuple[str, ...] = ("straatnaam", "straten", "huisnummers")
 
 
 def rule_columns(columns: dict[str, object], geometry: np.ndarray) -> gpd.GeoDataFrame:

@@ -15,7 +15,7 @@ import pandas as pd
 
 import geopandas as gpd
 
-from geo._common import check_layer, usable
+from geo._common import check_layer, empty_layer, usable
 from geo.dekking import RULE_DEKKING, Beoordeling, Dekking, judge
 from geo.green import prepare_green
 from geo.params import RuleParams
@@ -69,19 +69,23 @@ def _check_unique_ids(gdf: gpd.GeoDataFrame, name: str) -> None:
 def analyse(*, buurt: gpd.GeoDataFrame, warmtenet: gpd.GeoDataFrame,
             riolering: gpd.GeoDataFrame, groen: gpd.GeoDataFrame, boom: gpd.GeoDataFrame,
             leefbaarometer: gpd.GeoDataFrame, dekking: Dekking | None, params: RuleParams,
-            peiljaar: int) -> Analysis:
+            peiljaar: int, straat: gpd.GeoDataFrame | None = None,
+            werk: gpd.GeoDataFrame | None = None) -> Analysis:
     """Run every rule of RULES.md on canonical layers in EPSG:28992; results in EPSG:28992.
 
     `dekking` maps each context layer (groen, boom, leefbaarometer) to the polygon where it was
     collected (RULES.md §8). It has no default on purpose: None or a missing layer means that
     nothing is covered, so rules needing that layer judge nothing and count their units as
     niet beoordeeld. geo.dekking.dekking_from_layers gives what single imports would give.
+    `straat` (RULES.md §7) and `werk` (§9) are optional: None is an empty layer.
     """
     lokaal = analyse_local(buurt=buurt, warmtenet=warmtenet, riolering=riolering, groen=groen,
                            boom=boom, leefbaarometer=leefbaarometer, dekking=dekking,
-                           params=params, peiljaar=peiljaar)
-    buurtscores = score_buurten(buurt, lokaal.kansen, leefbaarometer, riool_onbekend(lokaal.riool_due),
-                                params, niet_beoordeeld=lokaal.beoordeling)
+                           params=params, peiljaar=peiljaar, straat=straat, werk=werk)
+    buurtscores = score_buurten(buurt, lokaal.kansen, leefbaarometer,
+                                riool_onbekend(lokaal.riool_due), params,
+                                niet_beoordeeld=lokaal.beoordeling,
+                                werk_geladen=werk is not None and len(werk) > 0)
     return Analysis(kansen=lokaal.kansen, buurtscores=buurtscores, secties=lokaal.secties,
                     beoordeling=lokaal.beoordeling)
 
@@ -95,21 +99,26 @@ def analyse_local(*, buurt: gpd.GeoDataFrame, warmtenet: gpd.GeoDataFrame,
                   riolering: gpd.GeoDataFrame, groen: gpd.GeoDataFrame, boom: gpd.GeoDataFrame,
                   leefbaarometer: gpd.GeoDataFrame, dekking: Dekking | None, params: RuleParams,
                   peiljaar: int, partitie: Partitie | None = None,
-                  laag_leeg: Mapping[str, bool] | None = None) -> Lokaal:
+                  laag_leeg: Mapping[str, bool] | None = None,
+                  straat: gpd.GeoDataFrame | None = None,
+                  werk: gpd.GeoDataFrame | None = None) -> Lokaal:
     """The rules over the units `partitie` owns (None: all), with the layers around them.
 
     The layers must hold every feature within geo.partition.halo_m of those units, whole heat
     lines, and only the Leefbaarometer year the whole run uses. `laag_leeg` says per context
     layer whether it is empty in the whole run (default: whether the given layer is).
     """
+    straat = empty_layer("straat") if straat is None else straat
+    werk = empty_layer("werk") if werk is None else werk
     layers = {"buurt": buurt, "warmtenet": warmtenet, "riolering": riolering, "groen": groen,
-              "boom": boom, "leefbaarometer": leefbaarometer}
+              "boom": boom, "leefbaarometer": leefbaarometer, "straat": straat, "werk": werk}
     for name, layer in layers.items():
         # Only the columns the rules use are required; `water`, `wijkcode` etc. are optional.
         required = ("buurtcode", "buurtnaam") if name == "buurt" else LAYER_COLUMNS[name]
         check_layer(layer, name, required)
     _check_unique_ids(warmtenet, "warmtenet")
     _check_unique_ids(riolering, "riolering")
+    _check_unique_ids(werk, "werk")
 
     secties = split_sections(warmtenet, params.sectie_m)
     eigen = riolering
@@ -142,8 +151,10 @@ def analyse_local(*, buurt: gpd.GeoDataFrame, warmtenet: gpd.GeoDataFrame,
         r3_leefbaarheid(covered["leefbaarheid"], leefbaarometer, params),
         r4_afkoppelen(eigen, green, params, peiljaar=peiljaar,
                       candidates=cand[mask].reset_index(drop=True)),
+        # R5 and R5b (geo.werk, RULES.md §9) go here: TODO(r5)
     ]
     kansen = finish_kansen(frames, buurt, params, peiljaar=peiljaar)
+    # Streets of every result (geo.straat, RULES.md §7) go here: TODO(straat)
     return Lokaal(kansen=kansen, secties=secties, beoordeling=beoordeling,
                   riool_due=_riool_due(eigen, buurt, params))
 

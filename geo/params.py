@@ -18,7 +18,10 @@ DEFAULT_LEVENSDUUR: dict[str, int] = {
 }
 DEFAULT_LEVENSDUUR_OVERIG = 60
 
-DEFAULT_WEIGHTS: dict[str, float] = {"m_r1": 0.4, "m_r2": 0.2, "m_r3": 0.25, "m_r4": 0.15}
+# m_r5 counts only when a werk layer is loaded (RULES.md §9); without one §5 is unchanged.
+DEFAULT_WEIGHTS: dict[str, float] = {"m_r1": 0.4, "m_r2": 0.2, "m_r3": 0.25, "m_r4": 0.15,
+                                     "m_r5": 0.2}
+DEFAULT_WERK_STATUS = ("gepland", "in_uitvoering")
 
 
 class RulesFileError(ValueError):
@@ -40,6 +43,13 @@ class RuleParams:
     laag_aandeel_min: float = 0.5
     horizon_jaar: int = 10
     signaal_jaren: int = 2
+    # RULES.md §7 streets
+    straat_afstand_m: float = 15.0
+    straten_aandeel: float = 0.2
+    # RULES.md §9 works of every party
+    min_oppervlak_m2: float = 100.0
+    graafrust_jaar: int = 10
+    werk_status: tuple[str, ...] = DEFAULT_WERK_STATUS
     levensduur: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_LEVENSDUUR))
     levensduur_overig: int = DEFAULT_LEVENSDUUR_OVERIG
     gewichten: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
@@ -114,7 +124,7 @@ def _table(name: str, value: Any, default: dict[str, Any]) -> dict[str, Any]:
         unknown = sorted(set(entries) - set(default))
         if unknown:
             raise RulesFileError(
-                f"Onbekende gewicht(en) {', '.join(unknown)}; gebruik m_r1, m_r2, m_r3, m_r4."
+                f"Onbekende gewicht(en) {', '.join(unknown)}; gebruik m_r1, m_r2, m_r3, m_r4, m_r5."
             )
         return {**default, **{k: _number(f"gewichten.{k}", v, whole=False)
                               for k, v in entries.items()}}

@@ -15,13 +15,21 @@ from geo.dekking import Beoordeling, buurt_texts
 from geo.params import RuleParams
 from geo.results import assign_buurt, midpoints
 from geo.rules import latest_cells, low_mask
-from geo.schema import BUURTSCORE_COLUMNS, BUURTSCORE_DTYPES, NIET_BEOORDEELD_COLUMNS
+from geo.schema import (
+    BUURTSCORE_COLUMNS,
+    BUURTSCORE_DTYPES,
+    NIET_BEOORDEELD_COLUMNS,
+    V1_REGELCODE,
+)
 
-METRIC_REGEL: dict[str, str] = {
-    "m_r1": "werk_met_werk",
-    "m_r2": "vergroenen",
-    "m_r3": "leefbaarheid",
-    "m_r4": "afkoppelen",
+# The metric of each rule (by regelcode: R1 and R5 share the regel werk_met_werk). m_r5
+# counts only R5's line results, and only in the score when a werk layer is loaded (§9).
+METRIC_REGELCODE: dict[str, str] = {
+    "m_r1": "R1",
+    "m_r2": "R2",
+    "m_r3": "R3",
+    "m_r4": "R4",
+    "m_r5": "R5",
 }
 
 
@@ -77,7 +85,8 @@ def _clipped_union(buurt_geoms: np.ndarray, geoms: np.ndarray, measure: str) -> 
 def rank_buurten(buurt: gpd.GeoDataFrame, kansen: gpd.GeoDataFrame,
                  leefbaarometer: gpd.GeoDataFrame, riool_due: gpd.GeoDataFrame,
                  params: RuleParams,
-                 niet_beoordeeld: Mapping[str, Beoordeling] | None = None) -> gpd.GeoDataFrame:
+                 niet_beoordeeld: Mapping[str, Beoordeling] | None = None, *,
+                 werk_geladen: bool = False) -> gpd.GeoDataFrame:
     """Score and rank every buurt; `riool_due` = pipes with column `due_jaar`; EPSG:28992.
 
     `niet_beoordeeld` holds per rule what it did not judge (RULES.md §8); per buurt the length
@@ -90,14 +99,19 @@ def rank_buurten(buurt: gpd.GeoDataFrame, kansen: gpd.GeoDataFrame,
     pipes = usable(riool_due)
     unknown = pipes[pipes["due_jaar"].isna().to_numpy(dtype=bool)]
     onbekend = assign_buurt(midpoints(unknown.geometry.to_numpy()), buurt)
-    return score_buurten(buurt, kansen, leefbaarometer, onbekend, params, niet_beoordeeld)
+    return score_buurten(buurt, kansen, leefbaarometer, onbekend, params, niet_beoordeeld,
+                         werk_geladen=werk_geladen)
 
 
 def score_buurten(buurt: gpd.GeoDataFrame, kansen: gpd.GeoDataFrame,
                   leefbaarometer: gpd.GeoDataFrame, riool_onbekend: pd.Series,
                   params: RuleParams,
-                  niet_beoordeeld: Mapping[str, Beoordeling] | None = None) -> gpd.GeoDataFrame:
+                  niet_beoordeeld: Mapping[str, Beoordeling] | None = None, *,
+                  werk_geladen: bool = False) -> gpd.GeoDataFrame:
     """rank_buurten, given per pipe without a due year the buurtcode of its midpoint.
+
+    `werk_geladen`: whether the run has a werk layer (RULES.md §9); only then does m_r5 weigh
+    in the score (it is measured either way).
 
     Only what lies in `buurt` counts, so this runs per gemeente (RULES.md §10) on the buurten
     of that gemeente with the kansen, cells and unjudged units around them, each in the order
@@ -116,10 +130,16 @@ def score_buurten(buurt: gpd.GeoDataFrame, kansen: gpd.GeoDataFrame,
 
     metrics = pd.DataFrame({"buurtcode": codes})
     kans_geoms = kansen.geometry.to_numpy()
-    for metric, regel in METRIC_REGEL.items():
+    # Results of version 1's rules may come without regelcode (werk_met_werk is then R1).
+    regelcode = (kansen["regelcode"] if "regelcode" in kansen.columns
+                 else kansen["regel"].map(V1_REGELCODE))
+    # Only results that are lines: an area (R5 between two polygon works) has no length.
+    linear = np.isin(shapely.get_type_id(kans_geoms), (1, 2, 5))
+    for metric, code in METRIC_REGELCODE.items():
         values = np.zeros(len(frame))
         values[has_geom] = _clipped_union(
-            valid_geoms, kans_geoms[(kansen["regel"] == regel).to_numpy(dtype=bool)], "length")
+            valid_geoms, kans_geoms[(regelcode == code).to_numpy(dtype=bool) & linear],
+            "length")
         metrics[metric] = values
 
     per_buurt = kansen["buurtcode"].value_counts()
@@ -157,7 +177,8 @@ def score_buurten(buurt: gpd.GeoDataFrame, kansen: gpd.GeoDataFrame,
 
     # RULES.md §10: maxima and rang within each gemeente.
     groep = gemeente_groups(frame)
-    weights = {m: float(params.gewichten.get(m, 0.0)) for m in METRIC_REGEL}
+    weights = {m: float(params.gewichten.get(m, 0.0)) for m in METRIC_REGELCODE
+               if m != "m_r5" or werk_geladen}
     total_w = sum(weights.values())
     score = np.zeros(len(frame))
     for metric, w in weights.items():

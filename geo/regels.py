@@ -20,9 +20,11 @@ REGEL_INFO: dict[str, RegelInfo] = {
     info.regel: info
     for info in (
         RegelInfo(
-            "werk_met_werk", "Werk met werk (warmtenet + riolering)", "kans",
-            "De straat gaat één keer open voor het warmtenet én de rioolvervanging.",
-            ("sectie_m", "afstand_m", "marge_jaar", "min_lengte_m", "signaal_jaren"),
+            "werk_met_werk", "Werk met werk", "kans",
+            "De straat gaat één keer open voor twee werken: het warmtenet en de "
+            "rioolvervanging (R1), of de werken van twee partijen (R5).",
+            ("sectie_m", "afstand_m", "marge_jaar", "min_lengte_m", "min_oppervlak_m2",
+             "signaal_jaren"),
         ),
         RegelInfo(
             "vergroenen", "Vergroenen", "kans",
@@ -45,6 +47,13 @@ REGEL_INFO: dict[str, RegelInfo] = {
             "groene infiltratie.",
             ("groen_buffer_m", "groen_drempel", "horizon_jaar", "signaal_jaren"),
         ),
+        RegelInfo(
+            "dubbel_open", "Dubbel open (knelpunt)", "knelpunt",
+            "Twee werken op dezelfde plek liggen net te ver uit elkaar in de tijd: de straat "
+            "gaat binnen enkele jaren twee keer open. Schuif een van beide op.",
+            ("sectie_m", "afstand_m", "marge_jaar", "graafrust_jaar", "min_lengte_m",
+             "min_oppervlak_m2", "signaal_jaren"),
+        ),
     )
 }
 
@@ -60,6 +69,10 @@ PARAMETER_LABELS: dict[str, str] = {
     "laag_aandeel_min": "minimaal deel van de sectie door lage cellen",
     "horizon_jaar": "vooruitblik rioolvervanging (jaren)",
     "signaal_jaren": "jaren vooruit waarbinnen actie nodig is",
+    "min_oppervlak_m2": "minimale overlap van twee vlakvormige werken (m²)",
+    "graafrust_jaar": "jaren waarin een straat niet opnieuw open hoort te gaan",
+    "straat_afstand_m": "zoekafstand naar de straatnaam (m)",
+    "straten_aandeel": "deel van de lengte waarboven een straat ook genoemd wordt",
 }
 
 KLASSE_NAMEN: dict[int, str] = {

@@ -15,6 +15,7 @@ from geo._common import (
     KANS_DTYPES,
     RD,
     RULE_COLUMNS,
+    STRAAT_COLUMNS,
     check_layer,
     empty_frame,
     usable,
@@ -168,6 +169,8 @@ def finish_kansen(frames: Sequence[gpd.GeoDataFrame], buurt: gpd.GeoDataFrame,
     for col in RULE_COLUMNS:
         if col not in out.columns:
             out[col] = rows[col].to_numpy()
+    for col in STRAAT_COLUMNS:
+        out[col] = None
     out = out[list(KANS_COLUMNS)].astype(KANS_DTYPES)
     dupes = out["kans_id"][out["kans_id"].duplicated()]
     if len(dupes):

@@ -103,7 +103,8 @@ def r1_werk_met_werk(secties: gpd.GeoDataFrame, riolering: gpd.GeoDataFrame,
                           _riool_texts(pipes.iloc[pi], params),
                           dist, lengte, verschil, params)
     return rule_columns({
-        "regel": "werk_met_werk", **_sectie_columns(sec, si), "riool_id": _take(pipes, "id", pi),
+        "regel": "werk_met_werk", "regelcode": "R1", **_sectie_columns(sec, si),
+        "riool_id": _take(pipes, "id", pi),
         "riool_due_jaar": due_i, "jaarverschil": verschil, "afstand_m": dist,
         "gedeelde_lengte_m": lengte, "materiaal": _take(pipes, "materiaal", pi),
         "stelseltype": _take(pipes, "stelseltype", pi), "toelichting": toelichting,
@@ -123,7 +124,7 @@ def r2_vergroenen(secties: gpd.GeoDataFrame, groen: gpd.GeoDataFrame | Green,
                                       QUAD_SEGS)
     idx = np.flatnonzero(groen_m2 / strook < params.groen_drempel - EPS)
     return rule_columns({
-        "regel": "vergroenen", **_sectie_columns(sec, idx),
+        "regel": "vergroenen", "regelcode": "R2", **_sectie_columns(sec, idx),
         "groen_aandeel": groen_m2[idx] / strook[idx],
         "toelichting": r2_text(_labels(sec)[idx], groen_m2[idx],
                                strook[idx], params),
@@ -162,7 +163,7 @@ def r2b_boomconflict(secties: gpd.GeoDataFrame, boom: gpd.GeoDataFrame,
     first = (ids.groupby("s").cumcount() < 10).to_numpy()
     tree_ids = ids["id"].to_numpy(dtype=object)
     return rule_columns({
-        "regel": "boomconflict", **_sectie_columns(sec, idx),
+        "regel": "boomconflict", "regelcode": "R2b", **_sectie_columns(sec, idx),
         "boom_ids": _joined(owner, tree_ids, ","), "aantal_bomen": aantal,
         "toelichting": r2b_text(_labels(sec)[idx], aantal,
                                 _joined(owner[first], tree_ids[first], ", "),
@@ -242,7 +243,8 @@ def r3_leefbaarheid(secties: gpd.GeoDataFrame, leefbaarometer: gpd.GeoDataFrame,
     dim_all, waarde_all = _weakest(ls, lc, pieces[is_low], cells, n)
     dim = dim_all.iloc[idx].reset_index(drop=True)
     return rule_columns({
-        "regel": "leefbaarheid", **_sectie_columns(sec, idx), "laagste_klasse": laagste,
+        "regel": "leefbaarheid", "regelcode": "R3", **_sectie_columns(sec, idx),
+        "laagste_klasse": laagste,
         "zwakste_dimensie": dim, "koppeling": dim.map(KOPPELING),
         "toelichting": r3_text(_labels(sec)[idx], laag_m[idx],
                                length[idx], jaar, laagste, dim, waarde_all[idx], params),
@@ -283,7 +285,8 @@ def r4_afkoppelen(riolering: gpd.GeoDataFrame, groen: gpd.GeoDataFrame | Green,
     stelsel = pipes["stelseltype"].astype("str")
     pipes["stelseltype"] = stelsel.where(stelsel.fillna("") != "", "onbekend")
     return rule_columns({
-        "regel": "afkoppelen", "riool_id": pipes["id"], "riool_due_jaar": pipes["_due"],
+        "regel": "afkoppelen", "regelcode": "R4", "riool_id": pipes["id"],
+        "riool_due_jaar": pipes["_due"],
         "materiaal": pipes["materiaal"], "stelseltype": pipes["stelseltype"],
         "groen_aandeel": groen_m2[idx] / strook[idx],
         "toelichting": r4_text(_riool_texts(pipes, params), peiljaar, groen_m2[idx], strook[idx],

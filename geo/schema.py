@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 CRS = "EPSG:28992"
 
-LAYERS = ("buurt", "warmtenet", "riolering", "groen", "boom", "leefbaarometer")
+LAYERS = ("buurt", "warmtenet", "riolering", "groen", "boom", "leefbaarometer", "straat", "werk")
 
 # Canonical attribute columns per input layer (besides `geometry`).
 LAYER_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -25,6 +25,11 @@ LAYER_COLUMNS: dict[str, tuple[str, ...]] = {
     "leefbaarometer": (
         "grid_id", "jaar", "lbm", "afw", "fys", "onv", "soc", "vrz", "won", "klasse",
     ),
+    # RULES.md §7; gme_id and gme_naam are NWB's gemeente number and name, kept when present.
+    "straat": ("id", "straatnaam", "woonplaats", "huisnummer_van", "huisnummer_tot", "gme_id",
+               "gme_naam"),
+    # RULES.md §9
+    "werk": ("id", "naam", "partij", "soort", "status", "start_jaar", "eind_jaar"),
 }
 
 # Database type of every canonical column: (kind, limit). kind is "text" (limit: the maximum
@@ -56,20 +61,41 @@ COLUMN_TYPES: dict[str, dict[str, tuple[str, int | None]]] = {
         "soc": ("float", None), "vrz": ("float", None), "won": ("float", None),
         "klasse": ("int", None),
     },
+    "straat": {
+        "id": ("text", None), "straatnaam": ("text", None), "woonplaats": ("text", None),
+        "huisnummer_van": ("int", None), "huisnummer_tot": ("int", None),
+        "gme_id": ("text", 16), "gme_naam": ("text", None),
+    },
+    "werk": {
+        "id": ("text", None), "naam": ("text", None), "partij": ("text", 200),
+        "soort": ("text", 32), "status": ("text", 16), "start_jaar": ("int", None),
+        "eind_jaar": ("int", None),
+    },
 }
 
 WARMTENET_STATUSES = ("bestaand", "gepland", "in_uitvoering")
 STELSELTYPES = ("gemengd", "vuilwater", "hemelwater", "overig", "onbekend")
 DIMENSIONS = ("fys", "onv", "soc", "vrz", "won")
+# RULES.md §9
+WERK_SOORTEN = ("riolering", "warmtenet", "weg", "water", "elektriciteit", "gas", "telecom",
+                "groen", "klimaatadaptatie", "woningen", "overig")
+WERK_STATUSES = ("idee", "gepland", "in_uitvoering", "afgerond")
 
-REGELS = ("werk_met_werk", "vergroenen", "boomconflict", "leefbaarheid", "afkoppelen")
+REGELS = ("werk_met_werk", "vergroenen", "boomconflict", "leefbaarheid", "afkoppelen",
+          "dubbel_open")
 CATEGORIE = {
     "werk_met_werk": "kans",
     "vergroenen": "kans",
     "boomconflict": "knelpunt",
     "leefbaarheid": "kans",
     "afkoppelen": "kans",
+    "dubbel_open": "knelpunt",
 }
+# The rule of RULES.md that found a result: R1 and R5 share the regel werk_met_werk.
+REGELCODES = ("R1", "R2", "R2b", "R3", "R4", "R5", "R5b")
+# The regelcode of a result of the rules of version 1 (werk_met_werk without a werk layer).
+V1_REGELCODE = {"werk_met_werk": "R1", "vergroenen": "R2", "boomconflict": "R2b",
+                "leefbaarheid": "R3", "afkoppelen": "R4"}
 
 # pandas dtypes a result column can have; "str" columns hold NaN when missing.
 RESULT_DTYPES = ("str", "Int64", "float64", "bool")
@@ -126,10 +152,21 @@ KANS: tuple[ResultColumn, ...] = (
        nullable=False, limit=16, index=True, tile=True),  # one of REGELS
     _c("categorie", "str", "categorie", "kans of knelpunt",
        nullable=False, limit=10, index=True, tile=True),
+    _c("regelcode", "str", "regelcode",
+       "Nummer van de regel in RULES.md (R1–R5b); R1 en R5 heten allebei werk met werk",
+       nullable=False, limit=4, index=True, tile=True),  # one of REGELCODES
     _c("buurtcode", "str", "buurtcode", "CBS-buurtcode van het midden van het resultaat",
        limit=10, index=True, tile=True),
+    # RULES.md §7: the street of the result, every street it runs along, house numbers
+    _c("straatnaam", "str", "straat", "Straat waar het resultaat ligt", tile=True),
+    _c("straten", "str", "straten", "Alle straten langs het resultaat (langste eerst)"),
+    _c("huisnummers", "str", "huisnrs", "Huisnummers langs het resultaat (van–tot)", tile=True),
+    # null for a result that is an area (R5 between two polygon works, RULES.md §9)
     _c("lengte_m", "float64", "lengte_m", "Lengte van de geometrie in meters",
-       nullable=False, tile=True, tile_decimals=1),
+       tile=True, tile_decimals=1),
+    _c("oppervlak_m2", "float64", "opp_m2",
+       "Oppervlakte in m² van een resultaat dat een vlak is (twee vlakvormige werken)",
+       tile=True, tile_decimals=0),
     _c("actie_nodig", "bool", "actie",
        "Actie nodig: vroegste jaar ligt binnen het signaal (1 = ja)",
        nullable=False, index=True, tile=True,
@@ -166,6 +203,19 @@ KANS: tuple[ResultColumn, ...] = (
     _c("zwakste_dimensie", "str", "zwak_dim", "Zwakste Leefbaarometer-dimensie",
        limit=3),  # R3, one of DIMENSIONS
     _c("koppeling", "str", "koppeling", "Voorgestelde sociale koppeling"),  # R3, Dutch
+    # RULES.md §9 (R5, R5b): the two units of a pair, `a` the one whose geometry the result is
+    # cut from (a heat section, else a werk section, else a pipe; of two polygons the lower id)
+    _c("eenheid_a", "str", "eenheid_a", "Eerste werk van het paar (sectie, werk of leiding)"),
+    _c("partij_a", "str", "partij_a", "Partij van het eerste werk", tile=True),
+    _c("soort_a", "str", "soort_a", "Soort van het eerste werk", limit=32, tile=True),
+    _c("start_a", "Int64", "start_a", "Startjaar van het eerste werk"),
+    _c("eind_a", "Int64", "eind_a", "Eindjaar van het eerste werk"),
+    _c("eenheid_b", "str", "eenheid_b", "Tweede werk van het paar (sectie, werk of leiding)"),
+    _c("partij_b", "str", "partij_b", "Partij van het tweede werk", tile=True),
+    _c("soort_b", "str", "soort_b", "Soort van het tweede werk", limit=32, tile=True),
+    _c("start_b", "Int64", "start_b", "Startjaar van het tweede werk"),
+    _c("eind_b", "Int64", "eind_b", "Eindjaar van het tweede werk"),
+    _c("gap_jaar", "Int64", "gap_jaar", "Jaren tussen de twee werken (0: ze overlappen)"),
 )
 
 BUURTSCORE: tuple[ResultColumn, ...] = (
@@ -191,6 +241,10 @@ BUURTSCORE: tuple[ResultColumn, ...] = (
     _c("m_r2", "float64", "m_r2", "Meters vergroenen", nullable=False),
     _c("m_r3", "float64", "m_r3", "Meters leefbaarheid", nullable=False),
     _c("m_r4", "float64", "m_r4", "Meters afkoppelen", nullable=False),
+    _c("m_r5", "float64", "m_r5", "Meters werk met werk tussen andere partijen",
+       nullable=False, default=0.0,
+       api_doc="Meters werk met werk tussen werken van partijen (unie van R5-lijnresultaten in "
+               "de buurt, RULES.md §9); telt alleen mee in de score als er een werklaag is"),
     _c("n_knelpunt", "Int64", "n_knelpunt", "Aantal boomconflicten",
        nullable=False, api_doc="Aantal boomconflicten met deze buurtcode"),
     _c("laag_aandeel", "float64", "laag_aand",

@@ -171,7 +171,7 @@ def ranking_task(opdracht: Opdracht, buurtcodes: list[str],
     around = _box(area)
     with engine.connect() as conn:
         kansen = gpd.read_postgis(
-            text(f"SELECT regel, buurtcode, geom FROM {stage.kans} t WHERE {_IN_BOX} "
+            text(f"SELECT regel, regelcode, buurtcode, geom FROM {stage.kans} t WHERE {_IN_BOX} "
                  'ORDER BY regel COLLATE "C", kans_id COLLATE "C"'),
             conn, geom_col="geom", crs=CRS, params=around)
         due = pd.read_sql(

@@ -34,8 +34,8 @@ def test_rules_file_overrides_defaults(tmp_path: Path) -> None:
         ("[levensduur]\npvc = 'zeventig'\n", "levensduur.pvc"),
         ("[levensduur]\npvc = 0\n", "groter dan 0"),
         ("[gewichten]\nm_r1 = 'veel'\n", "gewichten.m_r1"),
-        ("[gewichten]\nm_r5 = 1\n", "Onbekende gewicht"),
-        ("[gewichten]\nm_r1 = 0\nm_r2 = 0\nm_r3 = 0\nm_r4 = 0\n", "samen meer dan 0"),
+        ("[gewichten]\nm_r9 = 1\n", "Onbekende gewicht"),
+        ("[gewichten]\nm_r1 = 0\nm_r2 = 0\nm_r3 = 0\nm_r4 = 0\nm_r5 = 0\n", "samen meer dan 0"),
         ("afstand_m = \n", "geen geldige TOML"),
     ],
 )

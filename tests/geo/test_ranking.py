@@ -67,6 +67,7 @@ def test_metrics_scores_and_ranks() -> None:
             "m_r2": [0.0, 50.0, 0.0],
             "m_r3": [0.0, 0.0, 0.0],
             "m_r4": [0.0, 0.0, 40.0],
+            "m_r5": [0.0, 0.0, 0.0],
             "n_knelpunt": pd.Series([0, 2, 0], dtype="Int64"),
             "laag_aandeel": [0.5, 0.5, 0.0],
             "riool_onbekend": pd.Series([1, 2, 0], dtype="Int64"),
