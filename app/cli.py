@@ -154,6 +154,7 @@ def analyse_(
     """Zoek de koppelkansen en knelpunten en rangschik de buurten."""
     from app.analyse.service import run_analysis
     from geo.params import load_params
+    from geo.regels import REGELCODE_NAMEN
 
     with friendly_errors(), _ProgressBar() as bar:
         params = load_params(rules)
@@ -166,8 +167,8 @@ def analyse_(
     typer.echo(f"Analyse {summary.run_id} klaar in {summary.duur_s:.1f} s (peiljaar "
                f"{summary.peiljaar}): {counts['kansen']} koppelkansen, {counts['knelpunten']} "
                f"knelpunten in {counts['buurten']} buurten.")
-    for regel, n in sorted(counts["per_regel"].items()):
-        typer.echo(f"  {regel}: {n}")
+    for code, n in counts["per_regelcode"].items():
+        typer.echo(f"  {code} {REGELCODE_NAMEN.get(code, code)}: {n}")
     _say_niet_beoordeeld(summary.niet_beoordeeld_teksten())
 
 
@@ -307,13 +308,15 @@ def _session() -> Iterator[Any]:
 def key_create(
     naam: Annotated[str, typer.Argument(metavar="NAAM", help="Voor wie of wat de sleutel is")],
     rol: Annotated[str, typer.Option("--rol", metavar="viewer|editor", help="viewer: lezen; editor: ook importeren")] = "editor",
+    organisatie: Annotated[str | None, typer.Option("--organisatie", metavar="PARTIJ", help="Sleutel van één partij: levert alleen haar eigen geplande werken aan (laag werk, partij vast)")] = None,
 ) -> None:
     """Maak een API-sleutel; hij wordt één keer getoond en alleen als hash bewaard."""
     from app.auth.service import create_key
 
     with friendly_errors(), _session() as session:
-        key_id, key = create_key(session, naam=naam, rol=rol)
-    typer.echo(f"Sleutel {key_id} ({rol}) voor {naam}:\n{key}\n"
+        key_id, key = create_key(session, naam=naam, rol=rol, organisatie=organisatie)
+    voor = f"{naam}, werken van {organisatie}" if organisatie else naam
+    typer.echo(f"Sleutel {key_id} ({rol}) voor {voor}:\n{key}\n"
                "Bewaar hem nu: hij wordt niet opnieuw getoond.")
 
 
@@ -328,7 +331,8 @@ def key_list() -> None:
         typer.echo("Er zijn nog geen sleutels.")
     for k in keys:
         state = f"ingetrokken {k['revoked_at']:%d-%m-%Y}" if k["revoked_at"] else "geldig"
-        typer.echo(f"{k['id']:>4}  {k['rol']:<7} {k['prefix']}…  {k['naam']}  ({state})")
+        partij = f"  [werken van {k['organisatie']}]" if k["organisatie"] else ""
+        typer.echo(f"{k['id']:>4}  {k['rol']:<7} {k['prefix']}…  {k['naam']}{partij}  ({state})")
 
 
 @key_app.command("intrekken")

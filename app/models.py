@@ -361,5 +361,7 @@ class ApiKey(Base):
     rol: Mapped[str] = mapped_column(String(16))
     prefix: Mapped[str] = mapped_column(String(12), index=True)
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The party (partij, RULES.md §9) an editor key delivers works for; null: any layer.
+    organisatie: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -57,6 +57,17 @@ REGEL_INFO: dict[str, RegelInfo] = {
     )
 }
 
+# Per regelcode (geo.schema.REGELCODES) its Dutch name: R1 and R5 share the regel werk_met_werk.
+REGELCODE_NAMEN: dict[str, str] = {
+    "R1": "Werk met werk: warmtenet en riool",
+    "R2": "Vergroenen",
+    "R2b": "Boomconflict (knelpunt)",
+    "R3": "Leefbaarheid",
+    "R4": "Afkoppelen regenwater",
+    "R5": "Werk met werk: werken van partijen",
+    "R5b": "Dubbel open (knelpunt)",
+}
+
 PARAMETER_LABELS: dict[str, str] = {
     "sectie_m": "maximale sectielengte (m)",
     "afstand_m": "maximale afstand warmtenet–riool (m)",

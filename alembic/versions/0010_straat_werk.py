@@ -1,5 +1,6 @@
 """Streets (RULES.md §7) and the works of every party (§9): the layers `straat` and `werk`,
-the street, regelcode and pair columns of a result, areas as results, and m_r5 per buurt.
+the street, regelcode and pair columns of a result, areas as results, m_r5 per buurt, and
+the organisation (partij) of an API key that delivers one party's works.
 
 Revision ID: 0010
 Revises: 0009
@@ -78,9 +79,11 @@ def upgrade() -> None:
         op.add_column('koppelkans', sa.Column(name, kind))
     op.add_column('buurtscore', sa.Column('m_r5', sa.Float(), nullable=False,
                                           server_default=sa.text('0')))
+    op.add_column('api_key', sa.Column('organisatie', sa.String(200), nullable=True))
 
 
 def downgrade() -> None:
+    op.drop_column('api_key', 'organisatie')
     op.drop_column('buurtscore', 'm_r5')
     for name, _ in reversed(_PAIR):
         op.drop_column('koppelkans', name)

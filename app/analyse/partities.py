@@ -51,6 +51,7 @@ class Opdracht:
     lbm_jaar: int | None
     laag_leeg: dict[str, bool]
     dekking: dict[str, shapely.Geometry | None]
+    werk_geladen: bool = False     # a werk layer weighs m_r5 in the ranking (RULES.md §9)
 
 
 @functools.cache
@@ -105,6 +106,9 @@ def rules_task(opdracht: Opdracht, partitie: Partitie) -> dict[str, Any]:
         in_box = _box(partitie.box)
         warmtenet = read_layer(conn, "warmtenet", _IN_BOX, in_box)
         pipes = read_layer(conn, "riolering", _IN_BOX, in_box)
+        # Works whose units may lie here (RULES.md §9): analyse_local decides which it owns;
+        # their whole extent is read around, so every unit it owns has its context.
+        werken = read_layer(conn, "werk", _IN_BOX, in_box).geometry.to_numpy()
         secties = split_sections(warmtenet, params.sectie_m)
         sec_geoms, pipe_geoms = secties.geometry.to_numpy(), pipes.geometry.to_numpy()
         sec_mid, pipe_mid = midpoints(sec_geoms), midpoints(pipe_geoms)
@@ -117,17 +121,19 @@ def rules_task(opdracht: Opdracht, partitie: Partitie) -> dict[str, Any]:
             buurt = read_layer(conn, "buurt", _IN_BOX, _box(under))
             sec_here[sec_here] = partitie.owns(sec_mid[sec_here], buurt)
             pipe_here[pipe_here] = partitie.owns(pipe_mid[pipe_here], buurt)
-        area = envelope(np.concatenate([sec_geoms[sec_here], pipe_geoms[pipe_here]]),
+        area = envelope(np.concatenate([sec_geoms[sec_here], pipe_geoms[pipe_here], werken]),
                         halo_m(params))
         if area is None:
             return _deel(partitie, None)
         around = _box(area)
         lines = warmtenet[warmtenet["id"].isin(secties.loc[sec_here, "warmtenet_id"])]
         riolering = read_layer(conn, "riolering", _IN_BOX, around)
+        werk = read_layer(conn, "werk", _IN_BOX, around)
         # Buurten under every unit read, not only the owned ones: the rules decide ownership
         # again for all of them, and a unit of another gemeente must not look like the rest.
         under = envelope(np.concatenate([riolering.geometry.to_numpy(),
-                                         lines.geometry.to_numpy()]), 0.0)
+                                         lines.geometry.to_numpy(),
+                                         werk.geometry.to_numpy()]), 0.0)
         layers = {
             "buurt": read_layer(conn, "buurt", _IN_BOX, _box(_union(area, under))),
             "warmtenet": lines.reset_index(drop=True),
@@ -135,6 +141,8 @@ def rules_task(opdracht: Opdracht, partitie: Partitie) -> dict[str, Any]:
             "groen": read_layer(conn, "groen", _IN_BOX, around),
             "boom": read_layer(conn, "boom", _IN_BOX, around),
             "leefbaarometer": _lbm(conn, area, opdracht.lbm_jaar),
+            "straat": read_layer(conn, "straat", _IN_BOX, around),
+            "werk": werk,
         }
     lokaal = analyse_local(**layers, dekking=opdracht.dekking, params=params,
                            peiljaar=opdracht.peiljaar, partitie=partitie,
@@ -190,7 +198,7 @@ def ranking_task(opdracht: Opdracht, buurtcodes: list[str],
         for regel, rows in units.groupby("regel", sort=True)
     }
     scores = score_buurten(buurt, kansen, cells, riool_onbekend(due), opdracht.params,
-                           niet_beoordeeld)
+                           niet_beoordeeld, werk_geladen=opdracht.werk_geladen)
     with engine.begin() as conn:
         copy_frame(conn, stage.score, scores, BUURTSCORE_COLUMNS, constants={"run_id": 0})
     return len(scores)

@@ -140,7 +140,7 @@ def _compute(engine: Engine, run_tasks: Mapper, staging: Staging, tracker: _Voor
         dekking = layer_dekking(snap)
         facts = _run_facts(snap, params=params, peiljaar=peiljaar,
                            plan={"tegel_m": tegel_m, "per_gemeente": per_gemeente})
-        partities, groepen = _plan(snap, tegel_m, per_gemeente)
+        partities, groepen = _plan(snap, tegel_m, per_gemeente, params)
         kept: list[dict[str, Any]] = []
         if gewijzigd:
             keuze = choose_partities(snap, partities, facts, dekking)
@@ -151,7 +151,8 @@ def _compute(engine: Engine, run_tasks: Mapper, staging: Staging, tracker: _Voor
         opdracht = Opdracht(
             database_url=engine.url.render_as_string(hide_password=False),
             snapshot=snapshot, staging=staging, params=params, peiljaar=peiljaar,
-            lbm_jaar=facts["lbm_jaar"], laag_leeg=facts["laag_leeg"], dekking=dekking)
+            lbm_jaar=facts["lbm_jaar"], laag_leeg=facts["laag_leeg"], dekking=dekking,
+            werk_geladen=facts["invoer"]["werk"] > 0)
         say(f"regels toepassen in {len(partities)} partitie(s) "
             "(" + ", ".join(f"{n} {k}" for k, n in facts["invoer"].items()) + ")")
         delen = kept + tracker.follow("regels per partitie", len(partities),
@@ -216,15 +217,20 @@ def _run_facts(conn: Connection, *, params: RuleParams, peiljaar: int,
     }
 
 
-def _plan(conn: Connection, tegel_m: float | None,
-          per_gemeente: bool) -> tuple[list[Partitie], list[list[str]]]:
-    """The partitions of the rules phase, and the buurtcodes of each gemeente to rank."""
+def _plan(conn: Connection, tegel_m: float | None, per_gemeente: bool,
+          params: RuleParams) -> tuple[list[Partitie], list[list[str]]]:
+    """The partitions of the rules phase, and the buurtcodes of each gemeente to rank.
+
+    The units are heat works, pipes and the works of other parties that take part (§9).
+    """
     statuses = ", ".join(f"'{s}'" for s in WERK_STATUSES)
     # Four arrays in one row: a row object per unit would cost more than the query.
     columns = conn.execute(text(
         "SELECT array_agg(ST_XMin(geom)), array_agg(ST_YMin(geom)), array_agg(ST_XMax(geom)), "
         f"array_agg(ST_YMax(geom)) FROM (SELECT geom FROM warmtenet WHERE status IN ({statuses}) "
-        "UNION ALL SELECT geom FROM riolering) u")).one()
+        "UNION ALL SELECT geom FROM riolering "
+        "UNION ALL SELECT geom FROM werk WHERE status = ANY(:werk_status)) u"),
+        {"werk_status": list(params.werk_status)}).one()
     bounds = np.column_stack([np.asarray(c or [], dtype=float) for c in columns]).reshape(-1, 4)
     buurten = pd.DataFrame(conn.execute(text(
         "SELECT buurtcode, gemeentecode, ST_XMin(geom) AS x0, ST_YMin(geom) AS y0, "
@@ -267,10 +273,15 @@ def _publish(engine: Engine, staging: Staging, done: _Gerekend, *, params: RuleP
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ANALYSE_LOCK})
         per_regel: dict[str, int] = {str(r): int(n) for r, n in conn.execute(text(
             f"SELECT regel, count(*) FROM {staging.kans} GROUP BY regel ORDER BY regel"))}
+        # R1 and R5 share the regel werk_met_werk; per regelcode they are apart.
+        per_code: dict[str, int] = {str(r): int(n) for r, n in conn.execute(text(
+            f"SELECT regelcode, count(*) FROM {staging.kans} GROUP BY regelcode "
+            "ORDER BY regelcode"))}
         categorie: dict[str, int] = {str(c): int(n) for c, n in conn.execute(text(
             f"SELECT categorie, count(*) FROM {staging.kans} GROUP BY categorie"))}
         counts: dict[str, Any] = {
             "per_regel": per_regel,
+            "per_regelcode": per_code,
             "kansen": int(categorie.get("kans", 0)),
             "knelpunten": int(categorie.get("knelpunt", 0)),
             "secties": sum(d["secties"] for d in delen),

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import Cookie, Depends, Header, Request, Response
 
-from app.auth.service import check_role
+from app.auth.service import check_role, organisatie_of
 from app.deps import SessionDep
 
 # The map pages put a viewer key into this cookie (see app.kaart.router), so the page's own
@@ -37,6 +37,12 @@ def read_requires_key(request: Request) -> bool:
 def require_editor(session: SessionDep, x_api_key: KeyHeader = None) -> None:
     """Writing always needs a key with role editor, in the header (never from the cookie)."""
     check_role(session, x_api_key, needed="editor")
+
+
+def editor_organisatie(session: SessionDep, x_api_key: KeyHeader = None) -> str | None:
+    """require_editor, giving the party the key delivers works for (None: a key for all)."""
+    check_role(session, x_api_key, needed="editor")
+    return organisatie_of(session, x_api_key)
 
 
 def require_reader(
@@ -77,4 +83,5 @@ class RedactKeyFilter(logging.Filter):
 
 
 EditorDep = Depends(require_editor)
+EditorOrganisatie = Annotated[str | None, Depends(editor_organisatie)]
 ReaderDep = Depends(require_reader)

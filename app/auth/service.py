@@ -33,15 +33,24 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def create_key(session: Session, *, naam: str, rol: str) -> tuple[int, str]:
-    """Create a key; the plain key is returned once and never stored."""
+def create_key(session: Session, *, naam: str, rol: str,
+               organisatie: str | None = None) -> tuple[int, str]:
+    """Create a key; the plain key is returned once and never stored.
+
+    A key with an `organisatie` delivers that party's planned works only (layer werk, with
+    partij fixed to it, RULES.md §9).
+    """
     if rol not in ROLES:
         raise DomainError(f"Onbekende rol '{rol}'. Kies 'viewer' (lezen) of 'editor' (schrijven).")
+    organisatie = (organisatie or "").strip() or None
+    if organisatie is not None and len(organisatie) > 200:
+        raise DomainError("De naam van de organisatie is te lang (meer dan 200 tekens).")
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     key_id = session.execute(
-        text("INSERT INTO api_key (naam, rol, prefix, key_hash) VALUES (:naam, :rol, :prefix, "
-             ":hash) RETURNING id"),
-        {"naam": naam, "rol": rol, "prefix": key[:10], "hash": hash_key(key)},
+        text("INSERT INTO api_key (naam, rol, prefix, key_hash, organisatie) VALUES (:naam, "
+             ":rol, :prefix, :hash, :organisatie) RETURNING id"),
+        {"naam": naam, "rol": rol, "prefix": key[:10], "hash": hash_key(key),
+         "organisatie": organisatie},
     ).scalar_one()
     session.commit()
     return key_id, key
@@ -62,7 +71,8 @@ def revoke_key(session: Session, *, key_id: int) -> None:
 def list_keys(session: Session) -> list[dict[str, Any]]:
     """All keys without their secret: number, name, role, prefix, dates."""
     rows = session.execute(
-        text("SELECT id, naam, rol, prefix, created_at, revoked_at FROM api_key ORDER BY id")
+        text("SELECT id, naam, rol, organisatie, prefix, created_at, revoked_at FROM api_key "
+             "ORDER BY id")
     ).mappings()
     return [dict(r) for r in rows]
 
@@ -73,6 +83,16 @@ def role_of(session: Session, key: str | None) -> str | None:
         return None
     return session.execute(
         text("SELECT rol FROM api_key WHERE key_hash = :hash AND revoked_at IS NULL"),
+        {"hash": hash_key(key)},
+    ).scalar_one_or_none()
+
+
+def organisatie_of(session: Session, key: str | None) -> str | None:
+    """The organisation of a valid presented key, or None (no key, or a key for any layer)."""
+    if not key:
+        return None
+    return session.execute(
+        text("SELECT organisatie FROM api_key WHERE key_hash = :hash AND revoked_at IS NULL"),
         {"hash": hash_key(key)},
     ).scalar_one_or_none()
 

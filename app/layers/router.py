@@ -8,10 +8,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Path, Request, UploadFile
 from fastapi.responses import JSONResponse
 
-from app.auth.deps import EditorDep, ReaderDep
+from app.auth.deps import EditorOrganisatie, ReaderDep
 from app.deps import BBoxDep, PageDep, SessionDep, next_link
 from app.geojson import feature_collection
 from app.layers.dekking import parse_buurtcodes
+from app.layers.partij import party_import
 from app.layers.query import layer_page, list_imports
 from app.layers.service import import_file, parse_pairs
 from app.layers.upload import save_upload
@@ -19,7 +20,7 @@ from geo.schema import LAYERS
 
 router = APIRouter(prefix="/api/v1", tags=["lagen"])
 
-LAAG = Path(description="buurt, warmtenet, riolering, groen, boom of leefbaarometer",
+LAAG = Path(description="buurt, warmtenet, riolering, groen, boom, leefbaarometer, straat of werk",
             json_schema_extra={"enum": list(LAYERS)})
 
 
@@ -40,10 +41,10 @@ def get_layer(
     return JSONResponse(body, media_type="application/geo+json")
 
 
-@router.post("/lagen/{laag}/import", dependencies=[EditorDep],
-             responses={401: {}, 403: {}, 413: {}, 422: {}})
+@router.post("/lagen/{laag}/import", responses={401: {}, 403: {}, 413: {}, 422: {}})
 def import_layer(
     request: Request,
+    organisatie: EditorOrganisatie,
     file: Annotated[UploadFile, File(description="GeoPackage, Shapefile-zip, GeoJSON, CSV, ...")],
     laag: str = LAAG,
     source_layer: Annotated[str | None, Form(description="Laagnaam in het bestand")] = None,
@@ -68,7 +69,14 @@ def import_layer(
     Alles of niets: een geweigerd bestand verandert niets en geeft 422 met de reden. Schrijven
     vraagt een API-sleutel met rol `editor` in de header `X-API-Key`. Het antwoord is het
     importrapport: gelezen, geladen, hersteld, overgeslagen met reden, CRS en koppeling.
+
+    Een partij levert haar eigen plannen aan met een sleutel van haar organisatie
+    (`koppelkansen sleutel maak NAAM --organisatie Liander`): die importeert alleen in laag
+    `werk`, met `partij` vast op de organisatie, als bron van die partij. Met `replace`
+    vervangt ze zo haar eigen eerdere aanlevering, en nooit de werken van een ander.
     """
+    values, bron = party_import(organisatie, laag=laag, values=parse_pairs(set, "set"),
+                                bron=bron, replace_laag=replace_laag)
     settings = request.app.state.settings
     path = save_upload(file, max_bytes=settings.upload_max_bytes)
     dekking_path = None
@@ -77,7 +85,7 @@ def import_layer(
             dekking_path = save_upload(dekking, max_bytes=settings.upload_max_bytes)
         report = import_file(
             request.app.state.engine, laag=laag, path=path, source_layer=source_layer,
-            mapping=parse_pairs(map, "map"), values=parse_pairs(set, "set"), crs=crs,
+            mapping=parse_pairs(map, "map"), values=values, crs=crs,
             replace=replace, replace_laag=replace_laag, bron=bron, bestandsnaam=path.name,
             batch_size=settings.import_batch_rows,
             max_unpacked_bytes=settings.zip_max_unpacked_bytes, max_files=settings.zip_max_files,

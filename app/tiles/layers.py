@@ -93,6 +93,17 @@ TILE_LAYERS: dict[str, TileLayer] = {
             columns="t.grid_id, t.jaar, t.klasse",
             where=f"AND {LBM_LATEST}",
         ),
+        # Street names on the map without internet (RULES.md §7): labels at street zoom.
+        TileLayer(
+            naam="straat", source="straat t", minzoom=14,
+            columns="t.id, t.straatnaam, t.huisnummer_van, t.huisnummer_tot",
+            where="AND t.straatnaam IS NOT NULL",
+        ),
+        # Planned works of every party (RULES.md §9), lines and areas.
+        TileLayer(
+            naam="werk", source="werk t",
+            columns="t.id, t.naam, t.partij, t.soort, t.status, t.start_jaar, t.eind_jaar",
+        ),
     )
 }
 
