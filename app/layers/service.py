@@ -418,7 +418,7 @@ def read_layer(conn: Connection, laag: str, where: str = "",
 
 
 _INT_COLUMNS = {"inwoners", "start_jaar", "eind_jaar", "aanlegjaar", "vervangingsjaar", "jaar",
-                "klasse"}
+                "klasse", "huisnummer_van", "huisnummer_tot"}
 _FLOAT_COLUMNS = {"diameter_mm", "breedte_mm", "hoogte_mm", "lbm", "afw", "fys", "onv", "soc",
                   "vrz", "won"}
 

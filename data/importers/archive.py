@@ -82,6 +82,13 @@ def inspect_zip(path: Path, limits: Limits | None = None) -> ZipListing:
     return ZipListing(path=path, names=names, ignored=ignored)
 
 
+def check_zip_directory(path: Path, infos: list[zipfile.ZipInfo], limits: Limits) -> None:
+    """Refuse a zip (or a zip-based file such as .xlsx) by its directory alone: too many
+    entries, unsafe names, too large unpacked, or packed like a zip bomb."""
+    _check_entries(path, infos, limits)
+    _check_ratio(path, infos, limits)
+
+
 def _check_entries(path: Path, infos: list[zipfile.ZipInfo], limits: Limits) -> None:
     if len(infos) > limits.max_files:
         raise ImportRefused(

@@ -21,11 +21,23 @@ from data.importers.presets import (
     required_columns,
 )
 from data.importers.report import ImportReport
+from data.importers.straat_werk import (
+    house_numbers,
+    refuse_unknown_werk_values,
+    straat_checks,
+    werk_checks,
+)
 from data.importers.validate import RowNumbers, check_limits, shown, source_name
-from geo.schema import LAYER_COLUMNS
+from geo.schema import LAYER_COLUMNS, WERK_SOORTEN, WERK_STATUSES
 
 YEARS = {"start_jaar", "eind_jaar", "aanlegjaar", "vervangingsjaar", "jaar"}
 FLOATS = {"diameter_mm", "breedte_mm", "hoogte_mm", "lbm", "afw", "fys", "onv", "soc", "vrz", "won"}
+INTS = {"huisnummer_van", "huisnummer_tot"}
+# werk columns normalised onto a list of values: (allowed, synonyms, cancelled)
+WERK_VALUES: dict[str, tuple[tuple[str, ...], dict[str, str], set[str] | None]] = {
+    "soort": (WERK_SOORTEN, nm.WERK_SOORT_SYNONIEMEN, None),
+    "status": (WERK_STATUSES, nm.WERK_STATUS_SYNONIEMEN, nm.WERK_VERVALLEN),
+}
 BU_CODE = re.compile(r"^BU\d{8}$")
 BU_DIGITS = re.compile(r"\d{8}")
 
@@ -111,6 +123,7 @@ def build_attributes(
     counts: Counter[str] = Counter()
     values = values or {}
     out = pd.DataFrame(index=frame.index)
+    unknown: dict[str, Counter[str]] = {}
     for canon in LAYER_COLUMNS[laag]:
         if canon in values:
             raw = pd.Series([values[canon]] * len(frame), index=frame.index, dtype=object)
@@ -118,8 +131,15 @@ def build_attributes(
             raw = frame[found[canon]]
         else:
             raw = pd.Series([None] * len(frame), index=frame.index, dtype=object)
-        out[canon] = _typed(canon, raw, counts, report)
+        if laag == "werk" and canon in WERK_VALUES:
+            allowed, synonyms, cancelled = WERK_VALUES[canon]
+            out[canon], unknown[canon] = nm.normalise_werk_value(
+                raw, canon, allowed, synonyms, counts, cancelled)
+        else:
+            out[canon] = _typed(canon, raw, counts, report)
     report.normalised(counts)
+    if laag == "werk":  # before the length checks: an unknown value is the clearer message
+        refuse_unknown_werk_values(out, frame, unknown, found, values, rows)
     check_limits(laag, out, found, values, rows)
     if laag == "buurt":
         _buurt_checks(out, found, values, report, rows)
@@ -130,6 +150,10 @@ def build_attributes(
         _pipe_sizes(out, frame, found, report)
     elif laag == "leefbaarometer":
         _leefbaarometer_klasse(out, found, report, klassegrenzen)
+    elif laag == "straat":
+        out = straat_checks(out, frame, found, values, report)
+    elif laag == "werk":
+        out = werk_checks(out, found, values, report, rows)
     return out
 
 
@@ -138,6 +162,8 @@ def _typed(canon: str, raw: pd.Series, counts: Counter[str], report: ImportRepor
         return nm.normalise_year(raw, canon, counts)
     if canon in FLOATS:
         return nm.normalise_number(raw, canon, counts)
+    if canon in INTS:
+        return house_numbers(nm.normalise_number(raw, canon, counts))
     if canon == "materiaal":
         return nm.normalise_materiaal(raw, counts)
     if canon == "stelseltype":

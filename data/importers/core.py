@@ -34,6 +34,7 @@ from data.importers.readers import WITHOUT_ARCS, Source, Table, open_source, rea
 from data.importers.readers_csv import grid_cells, grid_codes
 from data.importers.readers_lbm import attach_grid, grid_pair
 from data.importers.report import ImportReport
+from data.importers.straat_werk import refuse_without_geometry
 from data.importers.validate import RowNumbers
 from geo.schema import CRS, LAYER_COLUMNS, LAYERS
 
@@ -214,11 +215,14 @@ def process_table(
     if bgt:
         keep = bgt_filter(laag, frame, report)
         frame, geometry = frame.loc[keep], geometry.loc[keep]
+    rows = RowNumbers(table.first_row, table.row_name, table.layer)
     attrs = build_attributes(laag, frame, found, values, report, options.klassegrenzen,
-                             rows=RowNumbers(table.first_row, table.row_name, table.layer))
+                             rows=rows)
     gdf = gpd.GeoDataFrame(attrs, geometry=geometry.loc[attrs.index].values, crs=None)
     gdf.index = attrs.index
     say("geometrie controleren")
+    if laag == "werk":  # a work must say where it is (DATA.md, werk)
+        refuse_without_geometry(gdf, rows)
     gdf = gm.drop_empty(gdf, report)
     gdf = gm.check_types(laag, gdf, report, options.tally)
     decision = _decide_crs(gdf, declared, options, report)

@@ -28,11 +28,17 @@ _TYPE_NAMES = np.array(["Point", "LineString", "LinearRing", "Polygon", "MultiPo
                        dtype=object)
 _FAMILY_BY_ID = np.array([FAMILY_OF.get(str(n), "anders") for n in _TYPE_NAMES], dtype=object)
 LAYER_FAMILY = {"buurt": "vlak", "warmtenet": "lijn", "riolering": "lijn", "groen": "vlak",
-                "boom": "punt", "leefbaarometer": "vlak"}
+                "boom": "punt", "leefbaarometer": "vlak", "straat": "lijn"}
+# Layers that hold more than one kind: each feature keeps its own (RULES.md §9: a werk is a
+# line or an area), stored as the Multi* type of its kind.
+MIXED_FAMILIES = {"werk": ("lijn", "vlak")}
 DIMENSION = {"punt": 0, "lijn": 1, "vlak": 2}
 # The geometry type of each layer's database column (POINT, LINESTRING, MULTIPOLYGON, …).
 LAYER_TYPE = {"buurt": "MultiPolygon", "warmtenet": "MultiLineString", "riolering": "LineString",
-              "groen": "MultiPolygon", "boom": "Point", "leefbaarometer": "Polygon"}
+              "groen": "MultiPolygon", "boom": "Point", "leefbaarometer": "Polygon",
+              "straat": "MultiLineString"}
+# The column of a mixed layer is GEOMETRY; the importer stores one of these per feature.
+MIXED_TYPES = {"werk": {"lijn": "MultiLineString", "vlak": "MultiPolygon"}}
 _TYPE_ID = {"Point": 0, "LineString": 1, "Polygon": 3, "MultiLineString": 5, "MultiPolygon": 6}
 _PROMOTE = {"MultiLineString": (1, shapely.multilinestrings),
             "MultiPolygon": (3, shapely.multipolygons)}  # single type id, builder
@@ -46,6 +52,22 @@ class TypeTally:
     wrong: Counter[str] = field(default_factory=Counter)
     collections: int = 0  # GeometryCollections reduced to their parts of the layer's kind
     kromme: Counter[str] = field(default_factory=Counter)  # curved types made straight
+
+
+def families(laag: str) -> tuple[str, ...]:
+    """The kinds of geometry (punt, lijn, vlak) a layer takes."""
+    return MIXED_FAMILIES[laag] if laag in MIXED_FAMILIES else (LAYER_FAMILY[laag],)
+
+
+def want_text(laag: str) -> str:
+    """'lijnen', or 'lijnen of vlakken' for a mixed layer."""
+    return " of ".join(_want_text(f) for f in families(laag))
+
+
+def type_text(laag: str) -> str:
+    """The geometry type(s) of a layer's column, for a message."""
+    mixed = MIXED_TYPES.get(laag)
+    return " of ".join(mixed.values()) if mixed else LAYER_TYPE[laag]
 
 
 def drop_empty(frame: gpd.GeoDataFrame, report: ImportReport) -> gpd.GeoDataFrame:
@@ -67,18 +89,25 @@ def check_types(
         return frame
     if (shapely.get_coordinate_dimension(frame.geometry.values) > 2).any():  # Z or M
         frame = frame.set_geometry(shapely.force_2d(frame.geometry.values))
-    want = LAYER_FAMILY[laag]
     frame = _reduce_collections(laag, frame, report, tally)
     type_ids = shapely.get_type_id(np.asarray(frame.geometry.values, dtype=object))
-    families = _FAMILY_BY_ID[type_ids]  # by lookup, not a Python string per feature
-    if laag == "warmtenet" and (families == "vlak").any():
+    kinds = _FAMILY_BY_ID[type_ids]  # by lookup, not a Python string per feature
+    if laag == "warmtenet" and (kinds == "vlak").any():
         raise ImportRefused(
             f"Laag warmtenet verwacht lijnen (tracés), maar het bestand bevat "
-            f"{int((families == 'vlak').sum())} vlakken (bijvoorbeeld sleufcontouren). Vlakken "
+            f"{int((kinds == 'vlak').sum())} vlakken (bijvoorbeeld sleufcontouren). Vlakken "
             "worden in deze versie niet omgezet naar hartlijnen: lever de tracés als "
             "(Multi)LineString aan."
         )
-    wrong = families != want
+    if laag == "werk" and (kinds == "punt").any():
+        raise ImportRefused(
+            f"Laag werk verwacht lijnen (tracés) of vlakken (werkgebieden), maar het bestand "
+            f"bevat {_count(int((kinds == 'punt').sum()), 'punt', 'punten')}. Een punt heeft "
+            "geen lengte of oppervlak, dus de planner kan niet bepalen welke straten het werk "
+            "raakt. Er is niets geladen. Teken het werk als lijn of vlak en importeer het "
+            "opnieuw."
+        )
+    wrong = ~np.isin(kinds, families(laag))
     for geom_type, n in pd.Series(_TYPE_NAMES[type_ids[wrong]]).value_counts().items():
         report.skip(f"geometrietype {geom_type} hoort niet in laag {laag}", int(n))
         tally.wrong[str(geom_type)] += int(n)
@@ -94,20 +123,21 @@ def _reduce_collections(
     collection = shapely.get_type_id(values) == 7
     if not collection.any():
         return frame
-    want = LAYER_FAMILY[laag]
-    dim = DIMENSION[want]
+    dims = [DIMENSION[f] for f in families(laag)]
     keep = np.ones(len(values), dtype=bool)
     for i in np.flatnonzero(collection):
+        # a mixed layer keeps the highest kind it takes (an area with its outline: the area)
+        dim = max((d for d in dims if parts_of_dimension(values[i], d)), default=dims[0])
         parts = parts_of_dimension(values[i], dim)
         if not parts:
             keep[i] = False
             continue
         values[i] = parts[0] if len(parts) == 1 else _multi(parts, dim)
     reduced, unusable = int(keep[collection].sum()), int((~keep).sum())
-    report.skip(f"geometrieverzameling zonder {_want_text(want)}", unusable)
+    report.skip(f"geometrieverzameling zonder {want_text(laag)}", unusable)
     if unusable:  # counts towards refusing a file without any usable feature
         tally.wrong["GeometryCollection"] += unusable
-    report.normalised({f"geometrieverzameling teruggebracht tot {_want_text(want)}": reduced})
+    report.normalised({f"geometrieverzameling teruggebracht tot {want_text(laag)}": reduced})
     tally.collections += reduced
     out = frame.set_geometry(gpd.GeoSeries(values, index=frame.index, crs=frame.crs))
     return out.loc[keep]
@@ -115,17 +145,17 @@ def _reduce_collections(
 
 def finish_types(laag: str, tally: TypeTally, report: ImportReport) -> None:
     """After the last table or chunk: refuse a file without any feature of the layer's kind."""
-    want = LAYER_FAMILY[laag]
+    want = want_text(laag)
     if tally.usable == 0 and tally.wrong:
         found = ", ".join(f"{t} ({n})" for t, n in tally.wrong.most_common())
         raise ImportRefused(
-            f"Laag {laag} verwacht {_want_text(want)}, maar het bestand bevat {found}. "
+            f"Laag {laag} verwacht {want}, maar het bestand bevat {found}. "
             "Kies de juiste laag of het juiste bestand."
         )
     if tally.wrong:
         report.meldingen.append(
             f"{sum(tally.wrong.values())} objecten met een ander geometrietype overgeslagen; "
-            f"alleen {_want_text(want)} worden geladen."
+            f"alleen {want} worden geladen."
         )
     arcs = {t: n for t, n in tally.kromme.most_common() if not t.endswith(WITHOUT_ARCS)}
     straight = {t: n for t, n in tally.kromme.most_common() if t.endswith(WITHOUT_ARCS)}
@@ -140,13 +170,17 @@ def finish_types(laag: str, tally: TypeTally, report: ImportReport) -> None:
                             for t, n in straight.items())
         report.meldingen.append(
             f"{sum(straight.values())} geometrieën van een kromme soort zonder bogen "
-            f"({soorten}) zijn als gewone {_want_text(want)} gelezen."
+            f"({soorten}) zijn als gewone {want} gelezen."
         )
     if tally.collections:
         report.meldingen.append(
             f"{tally.collections} geometrieverzamelingen (GeometryCollection) teruggebracht tot "
-            f"hun {_want_text(want)}; andere delen zijn weggelaten."
+            f"hun {want}; andere delen zijn weggelaten."
         )
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
 
 def _want_text(family: str) -> str:
@@ -188,11 +222,11 @@ def repair(laag: str, frame: gpd.GeoDataFrame, report: ImportReport) -> gpd.GeoD
     invalid = ~shapely.is_valid(geoms)
     if not invalid.any():
         return frame
-    dim = DIMENSION[LAYER_FAMILY[laag]]
     fixed = np.array(geoms, dtype=object)
     keep = np.ones(len(frame), dtype=bool)
     repaired = 0
     for i in np.flatnonzero(invalid):
+        dim = int(shapely.get_dimensions(geoms[i]))  # the feature's own kind (mixed layers)
         result = _same_dimension(shapely.make_valid(geoms[i]), dim)
         if result is None or not shapely.is_valid(result):
             keep[i] = False
@@ -222,12 +256,25 @@ def drop_outside(frame: gpd.GeoDataFrame, report: ImportReport) -> gpd.GeoDataFr
 def conform(laag: str, values: np.ndarray) -> np.ndarray:
     """Geometries as the exact type of the layer's column; None where that is impossible.
 
-    Single parts are promoted to Multi* (buurt, groen, warmtenet); a Multi* of one part becomes
-    that part (boom, leefbaarometer, riolering); a geometry with parts of another kind, or with
-    several parts for a single-part column, gives None.
+    Single parts are promoted to Multi* (buurt, groen, warmtenet, straat); a Multi* of one part
+    becomes that part (boom, leefbaarometer, riolering); a geometry with parts of another kind,
+    or with several parts for a single-part column, gives None. In a mixed layer (werk) each
+    geometry becomes the Multi* type of its own kind.
     """
-    target = LAYER_TYPE[laag]
-    dim = DIMENSION[LAYER_FAMILY[laag]]
+    mixed = MIXED_TYPES.get(laag)
+    if mixed is None:
+        return _conform_to(values, LAYER_TYPE[laag], DIMENSION[LAYER_FAMILY[laag]])
+    values = np.asarray(values, dtype=object)
+    out = np.full(len(values), None, dtype=object)
+    dims = shapely.get_dimensions(values)  # -1 for None
+    for family, target in mixed.items():
+        these = dims == DIMENSION[family]
+        if these.any():
+            out[these] = _conform_to(values[these], target, DIMENSION[family])
+    return out
+
+
+def _conform_to(values: np.ndarray, target: str, dim: int) -> np.ndarray:
     out = np.array(values, dtype=object)
     type_id = shapely.get_type_id(out)
     done = type_id == _TYPE_ID[target]
@@ -266,7 +313,7 @@ def enforce_layer_type(
     """Last guard before loading: every geometry exactly LAYER_TYPE[laag]; others skipped."""
     values = conform(laag, frame.geometry.values)
     ok = (shapely.get_type_id(values) >= 0) & ~shapely.is_empty(values)
-    report.skip(f"geometrie past niet in de kolom van laag {laag} ({LAYER_TYPE[laag]})",
+    report.skip(f"geometrie past niet in de kolom van laag {laag} ({type_text(laag)})",
                 int((~ok).sum()))
     out = frame.set_geometry(gpd.GeoSeries(values, index=frame.index, crs=frame.crs))
     return out.loc[ok]

@@ -41,6 +41,38 @@ STATUSSEN: dict[str, str] = {
     "uitvoering": "in_uitvoering", "underconstruction": "in_uitvoering",
 }
 
+# RULES.md §9: soort of a werk; keys are lowercase alphanumerics of the source value
+WERK_SOORT_SYNONIEMEN: dict[str, str] = {
+    "riool": "riolering", "riolen": "riolering", "rioolvervanging": "riolering",
+    "rioolrenovatie": "riolering", "rioleringsvervanging": "riolering",
+    "warmte": "warmtenet", "warmtenetten": "warmtenet", "stadsverwarming": "warmtenet",
+    "wegen": "weg", "asfalt": "weg", "verharding": "weg", "wegonderhoud": "weg",
+    "bestrating": "weg", "herbestrating": "weg", "wegreconstructie": "weg",
+    "drinkwater": "water", "waterleiding": "water", "drinkwaterleiding": "water",
+    "elektra": "elektriciteit", "stroom": "elektriciteit", "enet": "elektriciteit",
+    "electriciteit": "elektriciteit", "elektriciteitsnet": "elektriciteit",
+    "gasnet": "gas", "gasleiding": "gas", "aardgas": "gas",
+    "glasvezel": "telecom", "telecommunicatie": "telecom", "data": "telecom",
+    "groenvoorziening": "groen", "vergroening": "groen", "beplanting": "groen",
+    "klimaat": "klimaatadaptatie", "klimaatadaptief": "klimaatadaptatie",
+    "woning": "woningen", "renovatie": "woningen", "woningrenovatie": "woningen",
+    "woningbouw": "woningen", "nieuwbouw": "woningen",
+    "overige": "overig", "anders": "overig",
+}
+# RULES.md §9: status of a werk; a cancelled work is no work (skipped, not refused)
+WERK_STATUS_SYNONIEMEN: dict[str, str] = {
+    "idee": "idee", "initiatief": "idee", "verkenning": "idee", "wens": "idee",
+    "gepland": "gepland", "planned": "gepland", "plan": "gepland", "ontwerp": "gepland",
+    "voorbereiding": "gepland", "invoorbereiding": "gepland", "voorgenomen": "gepland",
+    "toekomstig": "gepland", "concept": "gepland", "geprogrammeerd": "gepland",
+    "inuitvoering": "in_uitvoering", "inaanleg": "in_uitvoering", "uitvoering": "in_uitvoering",
+    "aanleg": "in_uitvoering", "lopend": "in_uitvoering", "underconstruction": "in_uitvoering",
+    "afgerond": "afgerond", "gereed": "afgerond", "opgeleverd": "afgerond", "klaar": "afgerond",
+    "voltooid": "afgerond", "gerealiseerd": "afgerond", "completed": "afgerond",
+}
+WERK_VERVALLEN = {"vervallen", "geannuleerd", "ingetrokken", "cancelled", "geschrapt"}
+VERVALLEN = "vervallen"  # the value normalise_werk_value gives a cancelled work
+
 WATER_TRUE = {"ja", "j", "true", "1", "yes", "y", "t", "waar"}
 WATER_FALSE = {"nee", "n", "false", "0", "no", "f", "onwaar"}
 URI = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|urn:)", re.IGNORECASE)
@@ -275,3 +307,31 @@ def normalise_class(series: pd.Series, column: str, counts: Counter[str]) -> pd.
         counts[f"{column} buiten 1–9 → leeg"] += int(bad.sum())
         numbers[bad] = math.nan
     return numbers.astype("Int64")
+
+
+def normalise_werk_value(
+    series: pd.Series, column: str, allowed: tuple[str, ...], synonyms: dict[str, str],
+    counts: Counter[str], cancelled: set[str] | None = None,
+) -> tuple[pd.Series, Counter[str]]:
+    """A werk's soort or status onto `allowed` (case, spaces and obvious Dutch synonyms);
+    unrecognised values counted apart (value -> rows) and left missing. Values in `cancelled`
+    (a status such as 'vervallen') become VERVALLEN, for the caller to skip."""
+    codes, uniques, n = _factorize(series)
+    unknown: Counter[str] = Counter()
+    results: list[str | None] = []
+    by_key = {_key(a): a for a in allowed}
+    for value, k in zip(uniques, n, strict=True):
+        raw = None if is_missing(value) else _text(value)
+        found = None
+        if raw is not None:
+            key = _key(uri_term(raw))
+            if cancelled is not None and key in cancelled:
+                found = VERVALLEN
+            else:
+                found = by_key.get(key) or synonyms.get(key)
+        if raw is not None and found is None:
+            unknown[raw] += int(k)
+        elif raw is not None and found != raw:
+            counts[f"{column}: '{raw}' → '{found}'"] += int(k)
+        results.append(found)
+    return _take_text(results, codes, series.index), unknown

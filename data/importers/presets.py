@@ -67,7 +67,35 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "vrz": ("vrz",), "won": ("won",),
         "klasse": ("klasse", "kscore", "klasse_lbm", "kl_lbm"),
     },
+    # NWB wegvakken (Rijkswaterstaat); huisnummer_van/tot are derived from NWB's four
+    # house-number columns (attributes.straat_huisnummers) unless a file has them as such
+    "straat": {
+        "id": ("wvk_id", "wegvak_id", "wegvakid", "id", "objectid", "fid", "guid"),
+        "straatnaam": ("stt_naam", "straatnaam", "straat", "openbareruimtenaam", "straat_naam",
+                       "naam", "name"),
+        "woonplaats": ("wpsnaamnen", "woonplaats", "wps_naam", "woonplaatsnaam", "plaats"),
+        "huisnummer_van": ("huisnummer_van", "huisnr_van", "hnr_van"),
+        "huisnummer_tot": ("huisnummer_tot", "huisnr_tot", "hnr_tot"),
+        "gme_id": ("gme_id", "gemeentenummer", "gemeente_id"),
+        "gme_naam": ("gme_naam", "gemeentenaam", "gemeente"),
+    },
+    # planned works of any party (RULES.md §9): no national schema, the obvious names
+    "werk": {
+        "id": ("id", "werk_id", "project_id", "projectid", "projectnummer", "projectnr",
+               "objectid", "fid", "guid", "gml_id"),
+        "naam": ("naam", "projectnaam", "omschrijving", "project", "titel", "werknaam", "name"),
+        "partij": ("partij", "organisatie", "beheerder", "netbeheerder", "eigenaar",
+                   "initiatiefnemer", "opdrachtgever", "partij_naam"),
+        "soort": ("soort", "type", "discipline", "soort_werk", "werksoort", "categorie"),
+        "status": ("status", "projectstatus", "fase"),
+        "start_jaar": ("start_jaar", "startjaar", "jaar", "uitvoeringsjaar", "startdatum",
+                       "start_datum", "begindatum", "jaar_start", "start_uitvoering", "planjaar"),
+        "eind_jaar": ("eind_jaar", "eindjaar", "einddatum", "eind_datum", "jaar_eind",
+                      "opleverjaar", "opleverdatum", "eind_uitvoering"),
+    },
 }
+# NWB's first and last house numbers, left and right (0 or empty: none)
+NWB_HUISNUMMERS = ("e_hnr_lnks", "l_hnr_lnks", "e_hnr_rhts", "l_hnr_rhts")
 
 # Leefbaarometer service output has classes (1–9) instead of the dimension scores; they stand in
 # for the scores only when the file has none of them, so the dimensions stay on one scale.
@@ -145,6 +173,8 @@ def detect_preset(laag: str, columns: Iterable[str], bgt: bool) -> str:
         return "esdl"
     if laag == "leefbaarometer" and "gridid" in keys and keys & {"lbm", "kscore", "klasse"}:
         return "lbm3"
+    if laag == "straat" and keys & {"wvkid", "sttnaam"}:
+        return "nwb"
     return "generic"
 
 
@@ -203,7 +233,8 @@ def derive_klasse(
 def required_columns(laag: str) -> tuple[str, ...]:
     """Canonical attributes without which a layer cannot be imported."""
     return {"buurt": ("buurtcode",), "warmtenet": ("status", "start_jaar"),
-            "leefbaarometer": ("grid_id",)}.get(laag, ())
+            "leefbaarometer": ("grid_id",), "straat": ("straatnaam",),
+            "werk": ("soort", "status")}.get(laag, ())
 
 
 def refuse_missing(laag: str, missing: list[str], columns: Iterable[str]) -> ImportRefused:
@@ -211,7 +242,8 @@ def refuse_missing(laag: str, missing: list[str], columns: Iterable[str]) -> Imp
     cols = [c for c in columns]
     shown = ", ".join(cols[:60]) + (f", … ({len(cols)} kolommen)" if len(cols) > 60 else "")
     voorbeeld_map = f"--map {missing[0]}=<kolomnaam>"
-    voorbeeld_set = "--set status=gepland --set start_jaar=2027" if laag == "warmtenet" else ""
+    voorbeeld_set = {"warmtenet": "--set status=gepland --set start_jaar=2027",
+                     "werk": "--set soort=water --set status=gepland"}.get(laag, "")
     return ImportRefused(
         f"Laag '{laag}' heeft {', '.join(missing)} nodig, maar die is niet gevonden. "
         f"Kolommen in het bestand: {shown or 'geen'}. Koppel een kolom met {voorbeeld_map}"

@@ -27,7 +27,7 @@ from data.importers.errors import ImportRefused, unreadable
 from data.importers.readers_csv import iter_csv
 
 SUFFIX_KIND = {".gpkg": "gpkg", ".shp": "shp", ".geojson": "geojson", ".json": "geojson",
-               ".gml": "gml", ".csv": "csv", ".rib": "sufrib", ".esdl": "esdl"}
+               ".gml": "gml", ".csv": "csv", ".rib": "sufrib", ".esdl": "esdl", ".xlsx": "xlsx"}
 USE_ARROW = importlib.util.find_spec("pyarrow") is not None
 # ISO WKB type codes of curved geometries, which are made straight on reading
 CURVED = {8: "CircularString", 9: "CompoundCurve", 10: "CurvePolygon", 11: "MultiCurve",
@@ -71,7 +71,7 @@ class Source:
     """A file as GDAL sees it: what to open and the layers it offers."""
 
     path: Path
-    kind: str  # gpkg | shp | geojson | gml | csv | sufrib | esdl | zip (several members)
+    kind: str  # gpkg | shp | geojson | gml | csv | xlsx | sufrib | esdl | zip (several members)
     target: Member  # the file to read (for a zip or folder of several files: the zip or folder)
     layers: list[str] = field(default_factory=list)
     members: dict[str, Member] = field(default_factory=dict)
@@ -120,8 +120,8 @@ def open_source(path: Path, limits: Limits | None = None) -> Source:
     if kind is None:
         raise ImportRefused(
             f"Bestandstype '{path.suffix}' van {path.name} wordt niet ondersteund. Gebruik "
-            "GeoPackage (.gpkg), Shapefile (.shp of .zip), GeoJSON, GML, CSV, SUFRIB (.rib) "
-            "of ESDL (.esdl)."
+            "GeoPackage (.gpkg), Shapefile (.shp of .zip), GeoJSON, GML, CSV, XLSX (met een "
+            "WKT-kolom), SUFRIB (.rib) of ESDL (.esdl)."
         )
     source = Source(path=path, kind=kind, target=Member(path))
     if kind in ("sufrib", "esdl"):
@@ -134,6 +134,11 @@ def open_source(path: Path, limits: Limits | None = None) -> Source:
         source.target = Member(_private_gml(source, path))
     if kind in ("gpkg", "gml"):
         source.layers = _list_layers(source.vsi, path.name)
+    if kind == "xlsx":
+        from data.importers.readers_xlsx import check_xlsx, sheet_names
+
+        check_xlsx(path, limits)
+        source.layers = sheet_names(path)
     return source
 
 
@@ -275,18 +280,41 @@ def read_table(source: Source, layer: str | None, *, skip: int = 0,
         return Table(frame=frame, geometry=geometry, crs=None, layer=None,
                      meldingen=[m for t in parts for m in t.meldingen], first_row=2,
                      row_name="regel")
+    if source.kind == "xlsx":  # batches keep their row numbers, counted from the first
+        batches = list(iter_tables(source, batch_rows=100_000, sheet=layer))
+        if not batches:
+            return Table(frame=pd.DataFrame(), geometry=None, crs=None, layer=None)
+        start = batches[0].first_row
+        for t in batches:
+            shift = t.first_row - start
+            t.frame.index = t.frame.index + shift
+            if t.geometry is not None:
+                t.geometry.index = t.geometry.index + shift
+        geometries = [t.geometry for t in batches if t.geometry is not None]
+        return Table(frame=pd.concat([t.frame for t in batches]),
+                     geometry=gpd.GeoSeries(pd.concat(geometries)) if geometries else None,
+                     crs=None, layer=None, first_row=start, row_name=batches[0].row_name)
     return _read_vector(source, layer, skip, limit)
 
 
-STREAMED_KINDS = ("csv", "geojson")
+STREAMED_KINDS = ("csv", "geojson", "xlsx")
 
 
-def iter_tables(source: Source, *, batch_rows: int) -> Iterator[Table]:
-    """A CSV or GeoJSON source in batches of at most batch_rows rows, read in one streaming
-    pass (a zip entry too): memory stays bounded whatever the file's size."""
+def iter_tables(source: Source, *, batch_rows: int, sheet: str | None = None) -> Iterator[Table]:
+    """A CSV, GeoJSON or XLSX source in batches of at most batch_rows rows, read in one
+    streaming pass (a zip entry too): memory stays bounded whatever the file's size. `sheet`
+    picks the sheet of an XLSX file."""
     name = source.path.name
     if source.kind == "geojson":
         yield from _iter_geojson(source, batch_rows)
+        return
+    if source.kind == "xlsx":
+        from data.importers.readers_xlsx import ROW_NAME, iter_xlsx
+
+        for frame, geometry, first in iter_xlsx(source.target.path, sheet, batch_rows):
+            # index 0 is spreadsheet row `first` (header = row 1); empty rows leave gaps
+            yield Table(frame=frame, geometry=geometry, crs=None, layer=None,
+                        first_row=first, row_name=ROW_NAME)
         return
     assert source.kind == "csv"
     with open_member(source.target.path, source.target.entry) as raw:
@@ -475,7 +503,7 @@ def _wkb_arcs(wkb: bytes, at: int) -> tuple[bool, int]:
 
 def count_features(source: Source, layer: str | None) -> int | None:
     """Number of features GDAL reports for a vector layer (None when unknown or not vector)."""
-    if source.kind in ("csv", "sufrib", "esdl", "zip"):
+    if source.kind in ("csv", "xlsx", "sufrib", "esdl", "zip"):
         return None
     try:
         options = GML_OPEN_OPTIONS if source.kind == "gml" else {}

@@ -166,8 +166,11 @@ def _csv_geometry(frame: pd.DataFrame) -> gpd.GeoSeries | None:
     for name in WKT_COLUMNS:
         if name in lower:
             col = lower[name]
+            texts = frame[col].to_numpy(dtype=object, na_value=None)
+            blank = np.array([t is None or not str(t).strip() for t in texts], dtype=bool)
+            texts[blank] = None  # an empty cell is a row without geometry, not bad WKT
             try:
-                geoms = shapely.from_wkt(frame[col].fillna("").replace("", None), on_invalid="warn")
+                geoms = shapely.from_wkt(texts, on_invalid="warn")
             except Exception as exc:
                 raise ImportRefused(f"Kolom '{col}' bevat geen leesbare WKT: {exc}") from exc
             frame.drop(columns=col, inplace=True)

@@ -81,7 +81,8 @@ class LayerStream:
                 yield frame.iloc[start:start + self.batch_size].reset_index(drop=True)
             return
         tally = IdTally(name_duplicates=mapped_id(options) is not None)
-        tables = (iter_tables(source, batch_rows=self.batch_size) if streamed
+        tables = (iter_tables(source, batch_rows=self.batch_size, sheet=self.source_layer)
+                  if streamed
                   else self._windows(source, units or [], say))
         for table in tables:
             if streamed:

@@ -33,7 +33,8 @@ class RowNumbers:
         """'regel 7' or 'objecten 3, 9 en 12 (van 40)' for the first few of `total` rows."""
         numbers = [str(int(str(i)) + self.first) if str(i).isdigit() else str(i)
                    for i in list(index)[:SHOWN_ROWS]]
-        plural = {"regel": "regels", "object": "objecten"}.get(self.name, self.name)
+        plural = {"regel": "regels", "object": "objecten", "rij": "rijen"}.get(self.name,
+                                                                            self.name)
         where = f" van laag {self.layer}" if self.layer else ""
         if total == 1:
             return f"{self.name} {numbers[0]}{where}"

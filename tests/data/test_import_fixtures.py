@@ -252,9 +252,9 @@ def test_unreadable_and_unknown_files_refused(tmp_path: Path) -> None:
     with pytest.raises(ImportRefused, match="bestaat niet"):
         read_layer("groen", tmp_path / "nergens.gpkg")
     with pytest.raises(ImportRefused, match="niet ondersteund"):
-        read_layer("groen", garbage.rename(tmp_path / "kapot.xlsx"))
+        read_layer("groen", garbage.rename(tmp_path / "kapot.dwg"))
     with pytest.raises(ImportRefused, match="Onbekende laag"):
-        read_layer("straat", tmp_path / "nergens.gpkg")
+        read_layer("snelweg", tmp_path / "nergens.gpkg")
 
 
 def test_leefbaarometer_numeric_grid_ids_need_the_grid(tmp_path: Path) -> None:

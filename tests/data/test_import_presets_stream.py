@@ -105,7 +105,7 @@ def test_iter_layer_whole_file_sources_sliced(tmp_path: Path) -> None:
     assert [len(c) for c in chunks] == [2, 1]
     assert stream.report is not None and stream.report.geladen == 3
     with pytest.raises(ImportRefused, match="Onbekende laag"):
-        list(iter_layer("straat", path))
+        list(iter_layer("snelweg", path))
 
 
 def test_iter_layer_bgt_layers_in_chunks(realdata: Path) -> None:
