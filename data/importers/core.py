@@ -34,7 +34,7 @@ from data.importers.readers import WITHOUT_ARCS, Source, Table, open_source, rea
 from data.importers.readers_csv import grid_cells, grid_codes
 from data.importers.readers_lbm import attach_grid, grid_pair
 from data.importers.report import ImportReport
-from data.importers.straat_werk import refuse_without_geometry
+from data.importers.straat_werk import refuse_other_partij, refuse_without_geometry
 from data.importers.validate import RowNumbers
 from geo.schema import CRS, LAYER_COLUMNS, LAYERS
 
@@ -205,8 +205,12 @@ def process_table(
     if report.preset == "generic" or report.preset == preset:
         report.preset = preset
     mapping, values = options.mapping, options.values
-    found = resolve_mapping(laag, columns, match_columns(laag, columns), mapping, values)
+    matched = match_columns(laag, columns)
+    found = resolve_mapping(laag, columns, matched, mapping, values)
     check_required(laag, columns, found, values, table.geometry is not None)
+    rows = RowNumbers(table.first_row, table.row_name, table.layer)
+    if laag == "werk" and values and "partij" in values and "partij" in matched:
+        refuse_other_partij(frame, matched["partij"], values["partij"], rows)
     for canon, source_col in found.items():
         report.mapping.setdefault(canon, source_col)
     for canon, value in (values or {}).items():
@@ -215,7 +219,6 @@ def process_table(
     if bgt:
         keep = bgt_filter(laag, frame, report)
         frame, geometry = frame.loc[keep], geometry.loc[keep]
-    rows = RowNumbers(table.first_row, table.row_name, table.layer)
     attrs = build_attributes(laag, frame, found, values, report, options.klassegrenzen,
                              rows=rows)
     gdf = gpd.GeoDataFrame(attrs, geometry=geometry.loc[attrs.index].values, crs=None)

@@ -157,3 +157,25 @@ def refuse_without_geometry(gdf: gpd.GeoDataFrame, rows: RowNumbers) -> None:
             "WKT-kolom, bijvoorbeeld LINESTRING (155000 463000, 155100 463000)); vul de "
             "geometrie in of haal de rij weg."
         )
+
+
+def refuse_other_partij(frame: pd.DataFrame, column: str, partij: str,
+                        rows: RowNumbers) -> None:
+    """--set partij (or a party's key) over a file whose own partij column names others.
+
+    Relabelling another party's works would hide whose plan it is, so such a file is refused
+    by row; rows naming the same party (case and spaces aside) or none are fine.
+    """
+    named = frame[column].astype("string").str.strip()
+    other = (named.notna() & (named != "") & (named.str.casefold() != partij.strip().casefold()))
+    other = other.fillna(False).to_numpy(dtype=bool)
+    if not other.any():
+        return
+    names = Counter(named[other].tolist()).most_common(SHOWN_VALUES)
+    listed = ", ".join(f"{shown(n)} ({k}×)" for n, k in names)
+    raise ImportRefused(
+        f"Het bestand noemt zelf andere partijen dan {shown(partij)} in kolom {shown(column)}: "
+        f"{listed}, in {rows.describe(frame.index[other], int(other.sum()))}. Er is niets "
+        f"geladen: werken van een andere partij worden niet als werk van {shown(partij)} "
+        "opgeslagen. Lever alleen de eigen werken aan, of laat --set partij weg."
+    )

@@ -76,8 +76,9 @@ def test_a_party_key_is_refused_elsewhere_in_dutch(api: TestClient, scratch_engi
                                                    tmp_path: Path) -> None:
     liander = _key(scratch_engine, "Liander")
     path = _plan(tmp_path, "plan.geojson", "Vitens", ["X1"], 150_000)
+    # A file naming another party is not relabelled: refused, naming both.
     as_other = _post(api, path, liander)
-    assert as_other.status_code == 403
+    assert as_other.status_code == 422
     assert "Liander" in as_other.json()["detail"] and "Vitens" in as_other.json()["detail"]
     wrong_layer = _post(api, path, liander, laag="warmtenet")
     assert wrong_layer.status_code == 403 and "laag werk" in wrong_layer.json()["detail"]
