@@ -202,10 +202,13 @@ def install_error_handlers(app: FastAPI) -> None:
         return problem_response(422, _validation_message(exc))
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         detail = _HTTP_DETAILS.get(exc.status_code) or TITLES.get(exc.status_code) or "Fout."
         # Keep the headers Starlette meant for the client (Allow on a 405).
-        return problem_response(exc.status_code, detail, headers=dict(exc.headers or {}))
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = _allowed(request)
+        return problem_response(exc.status_code, detail, headers=headers)
 
     @app.exception_handler(OperationalError)
     async def _db(_: Request, exc: OperationalError) -> JSONResponse:
@@ -223,6 +226,19 @@ def install_error_handlers(app: FastAPI) -> None:
         from app.security import new_nonce, security_headers
 
         return problem_response(500, UNEXPECTED_MESSAGE, headers=security_headers(new_nonce()))
+
+
+def _allowed(request: Request) -> str:
+    """Every method some route on this path answers (Starlette names only the first route's)."""
+    from starlette.routing import Match
+
+    allowed = [method for method in _METHODS if any(
+        route.matches({**request.scope, "method": method})[0] == Match.FULL
+        for route in request.app.router.routes)]
+    return ", ".join(allowed)
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
 
 class NotReady(DomainError):
