@@ -46,8 +46,10 @@ Tegel = tuple[int, int, int]
 
 
 def halo_m(params: RuleParams) -> float:
-    """How far around its units a partition reads context: every rule's reach plus 1 m."""
-    return max(params.afstand_m, params.groen_buffer_m, params.boom_afstand_m) + 1.0
+    """How far around its units a partition reads context: every rule's reach, and the reach
+    of street names (RULES.md §7: a result lies within its units), plus 1 m."""
+    return max(params.afstand_m, params.groen_buffer_m, params.boom_afstand_m,
+               params.straat_afstand_m) + 1.0
 
 
 @dataclass(frozen=True)
