@@ -13,6 +13,7 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 
 from app import docs, health
 from app.analyse.router import router as analyse_router
+from app.buurten.router import gemeenten_router
 from app.buurten.router import router as buurten_router
 from app.config import Settings
 from app.db import make_engine, make_sessionmaker
@@ -26,6 +27,7 @@ from app.layers.upload import UploadGuard, remove_stale_uploads
 from app.openapi import install_openapi
 from app.security import SecurityHeaders
 from app.tiles.router import router as tiles_router
+from app.verschil.router import router as verschil_router
 
 DESCRIPTION = """
 Koppelkansen laat zien waar werk in de straat gecombineerd kan worden: warmtenet en
@@ -67,8 +69,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Added last, so it wraps the others: UploadGuard's early refusals get the headers too.
     app.add_middleware(SecurityHeaders)
     install_error_handlers(app)
-    for router in (health.router, buurten_router, kansen_router, layers_router, export_router,
-                   kaart_router, tiles_router, analyse_router, docs.router):
+    for router in (health.router, buurten_router, gemeenten_router, kansen_router, layers_router,
+                   export_router, kaart_router, tiles_router, analyse_router, verschil_router,
+                   docs.router):
         app.include_router(router)
     install_openapi(app)
     mount_static(app)

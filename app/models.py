@@ -4,23 +4,26 @@ from __future__ import annotations
 
 import types
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, cast
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    CheckConstraint,
     DateTime,
     Float,
     ForeignKey,
     Index,
     Integer,
+    Numeric,
     String,
     Text,
     UniqueConstraint,
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from geoalchemy2 import Geometry
@@ -324,9 +327,17 @@ Koppelkans = _result_model(
 
 
 class KansBesluit(Base):
-    """A team's decision on a result; keyed by kans_id so it survives re-runs."""
+    """A team's current decision on a result; keyed by kans_id so it survives re-runs.
+
+    Every change is also kept in kans_besluit_historie. buurtcode and gemeentecode are those of
+    the result when the decision was saved, so savings still count after the result is gone.
+    """
 
     __tablename__ = "kans_besluit"
+    __table_args__ = (
+        CheckConstraint("besparing_euro >= 0", name="besparing_euro"),
+        CheckConstraint("bespaarde_dagen >= 0", name="bespaarde_dagen"),
+    )
 
     kans_id: Mapped[str] = mapped_column(String(16), primary_key=True)
     status: Mapped[str] = mapped_column(String(32))
@@ -334,6 +345,39 @@ class KansBesluit(Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )
+    besparing_euro: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    bespaarde_dagen: Mapped[int | None] = mapped_column(Integer)
+    door: Mapped[str | None] = mapped_column(Text)
+    buurtcode: Mapped[str | None] = mapped_column(String(10), index=True)
+    gemeentecode: Mapped[str | None] = mapped_column(String(6), index=True)
+    # The run the latest decision was made against, and the latest run that still had the
+    # result (kept by the trigger kans_besluit_gezien of migration 0011 on every publish).
+    run_id: Mapped[int | None] = mapped_column(Integer)
+    gezien_run_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class KansBesluitHistorie(Base):
+    """One change of a decision: who (the API key's naam), when, and what was decided."""
+
+    __tablename__ = "kans_besluit_historie"
+    __table_args__ = (
+        CheckConstraint("besparing_euro >= 0", name="besparing_euro"),
+        CheckConstraint("bespaarde_dagen >= 0", name="bespaarde_dagen"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kans_id: Mapped[str] = mapped_column(
+        String(16), ForeignKey("kans_besluit.kans_id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(32))
+    notitie: Mapped[str | None] = mapped_column(Text)
+    besparing_euro: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    bespaarde_dagen: Mapped[int | None] = mapped_column(Integer)
+    # The key's naam when the change was made (kept if the key is removed later).
+    door: Mapped[str | None] = mapped_column(Text)
+    api_key_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("api_key.id", ondelete="SET NULL"), nullable=True)
+    run_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
 Buurtscore = _result_model(
@@ -348,6 +392,8 @@ LAYER_MODELS: dict[str, type[Base]] = {
     "groen": Groen,
     "boom": Boom,
     "leefbaarometer": Leefbaarometer,
+    "straat": Straat,
+    "werk": Werk,
 }
 
 
@@ -365,3 +411,44 @@ class ApiKey(Base):
     organisatie: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class KansVerschil(Base):
+    """A result new, gone or changed in a run since the run before (issue 8, by kans_id).
+
+    Kept for every run, so that a saved area (Gebied) can show its changes over time. For a
+    result that is gone, the attributes and geometry are those of the run before.
+    """
+
+    __tablename__ = "kans_verschil"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    run_id: Mapped[int] = mapped_column(Integer, ForeignKey("analyse_run.id", ondelete="CASCADE"),
+                                        index=True)
+    vorige_run_id: Mapped[int] = mapped_column(Integer)
+    kans_id: Mapped[str] = mapped_column(String(16))
+    verandering: Mapped[str] = mapped_column(String(16))   # nieuw, vervallen, gewijzigd
+    # What changed of a gewijzigd result: geometrie, jaren, actie_nodig (empty otherwise).
+    wat: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    regel: Mapped[str] = mapped_column(String(16))
+    regelcode: Mapped[str] = mapped_column(String(4))
+    categorie: Mapped[str] = mapped_column(String(10))
+    buurtcode: Mapped[str | None] = mapped_column(String(10), index=True)
+    straatnaam: Mapped[str | None] = mapped_column(Text)
+    jaar: Mapped[int | None] = mapped_column(Integer)
+    actie_nodig: Mapped[bool] = mapped_column(Boolean)
+    toelichting: Mapped[str] = mapped_column(Text)
+    geom: Mapped[Any] = _geom("GEOMETRY")
+
+
+class Gebied(Base):
+    """An area a team follows: buurten, or a drawn polygon; its changes come as a feed."""
+
+    __tablename__ = "gebied"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    naam: Mapped[str] = mapped_column(String(200))
+    buurtcodes: Mapped[list[str] | None] = mapped_column(ARRAY(String(10)))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    geom: Mapped[Any] = mapped_column(
+        Geometry("MULTIPOLYGON", srid=SRID, spatial_index=False), nullable=True)

@@ -28,6 +28,7 @@ from app.analyse.staging import Staging
 from app.analyse.werkers import Mapper, uitvoerder
 from app.layers.dekking import layer_dekking
 from app.layers.service import imported_ids
+from app.verschil.service import record_verschil
 from geo.dekking import (
     BUITEN_DEKKING,
     CONTEXT_LAYERS,
@@ -305,6 +306,8 @@ def _publish(engine: Engine, staging: Staging, done: _Gerekend, *, params: RuleP
              "lbm_jaar": facts["lbm_jaar"], "grondslag": facts["grondslag"],
              "gezien": facts["imports_gezien"]},
         ).scalar_one()
+        # What changed since the run before, while its results are still in place (issue 8).
+        record_verschil(conn, staging.kans, run_id)
         staging.publish(conn, run_id)
         store_dekking(conn, run_id, done.dekking)
         conn.execute(text("DELETE FROM analyse_partitie"))

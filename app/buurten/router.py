@@ -9,11 +9,13 @@ from fastapi.responses import JSONResponse
 
 from app.auth.deps import ReaderDep
 from app.buurten import service
-from app.buurten.schemas import BuurtDetail, BuurtRanking
+from app.buurten.schemas import BuurtDetail, BuurtRanking, GemeenteBesparing
 from app.deps import SessionDep
 from app.geojson import feature_collection
 
 router = APIRouter(prefix="/api/v1/buurten", tags=["buurten"], dependencies=[ReaderDep])
+gemeenten_router = APIRouter(prefix="/api/v1/gemeenten", tags=["buurten"],
+                             dependencies=[ReaderDep])
 
 BUURTCODE = Path(description="CBS-buurtcode: BU en acht cijfers", examples=["BU03070000"])
 
@@ -48,5 +50,27 @@ def list_buurten(
 
 @router.get("/{buurtcode}", response_model=BuurtDetail, responses={404: {}, 409: {}})
 def get_buurt(session: SessionDep, buurtcode: str = BUURTCODE) -> Any:
-    """Score, metrics en aantal resultaten per regel van één buurt; 404 bij een onbekende buurt."""
+    """Score, metrics en aantal resultaten per regel van één buurt; 404 bij een onbekende buurt.
+
+    Met de besparing die de teams vastlegden bij besluit `gekoppeld`: `besparing_euro`,
+    `bespaarde_dagen` en `n_gekoppeld` (ook van resultaten die een latere analyse niet meer
+    heeft).
+    """
     return service.get_buurt(session, buurtcode=buurtcode)
+
+
+@gemeenten_router.get("/{gemeentecode}/besparing", response_model=GemeenteBesparing,
+                      responses={404: {}})
+def get_gemeente_besparing(
+    session: SessionDep,
+    gemeentecode: str = Path(max_length=64, description="CBS-gemeentecode", examples=["GM0307"]),
+) -> Any:
+    """De besparing die de teams vastlegden bij besluit `gekoppeld`, in één gemeente.
+
+    Som van `besparing_euro` (euro) en `bespaarde_dagen` (dagen dat de straat minder lang open
+    ligt) en het aantal resultaten met besluit gekoppeld, voor de gemeente en per buurt (grootste
+    besparing eerst). Een besluit telt mee bij de buurt en gemeente van zijn resultaat op het
+    moment van het besluit, ook als een latere analyse het resultaat niet meer heeft. 404 bij
+    een onbekende gemeente.
+    """
+    return service.gemeente_besparing(session, gemeentecode=gemeentecode)

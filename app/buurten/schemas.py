@@ -55,8 +55,22 @@ class BuurtRanking(BaseModel):
     buurten: list[BuurtScoreRead]
 
 
-class BuurtDetail(BaseModel):
-    """One buurt: its data, score and metrics, and results per rule."""
+class Besparing(BaseModel):
+    """The savings the teams recorded with `gekoppeld` decisions in one area.
+
+    A decision counts for the buurt and gemeente its result had when it was saved, also when a
+    later run no longer has the result.
+    """
+
+    besparing_euro: float = Field(description="Som van de verwachte besparing in euro, bij "
+                                              "besluit gekoppeld")
+    bespaarde_dagen: int = Field(description="Som van de dagen dat de straat minder lang open "
+                                             "ligt, bij besluit gekoppeld")
+    n_gekoppeld: int = Field(description="Aantal resultaten met besluit gekoppeld")
+
+
+class BuurtDetail(Besparing):
+    """One buurt: its data, score and metrics, results per rule, and the recorded savings."""
 
     buurtcode: str
     buurtnaam: str | None
@@ -68,3 +82,18 @@ class BuurtDetail(BaseModel):
     peiljaar: int
     score: BuurtScoreRead | None
     aantal_per_regel: dict[str, int] = Field(description="Aantal resultaten per regel")
+
+
+class BuurtBesparing(Besparing):
+    """The recorded savings in one buurt."""
+
+    buurtcode: str
+    buurtnaam: str | None
+
+
+class GemeenteBesparing(Besparing):
+    """The recorded savings in one gemeente, and per buurt with at least one `gekoppeld`."""
+
+    gemeentecode: str
+    gemeentenaam: str | None
+    buurten: list[BuurtBesparing] = Field(description="Per buurt, grootste besparing eerst")

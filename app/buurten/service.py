@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from app.analyse.service import latest_run
 from app.errors import NotFound, NotReady
 from app.geojson import features
+from app.kansen.schemas import GEKOPPELD
 from geo.dekking import buurt_text
 from geo.schema import BUURTSCORE_COLUMNS, NIET_BEOORDEELD_COLUMNS, REGELS
 
@@ -133,4 +134,46 @@ def get_buurt(session: Session, *, buurtcode: str) -> dict[str, Any]:
         "peiljaar": run["peiljaar"],
         "score": _with_texts(dict(score), run) if score else None,
         "aantal_per_regel": counts,
+        **buurt_besparing(session, buurtcode=buurtcode),
     }
+
+
+# The savings of `gekoppeld` decisions. A decision keeps the buurt and gemeente its result had
+# when it was saved, so its savings still count after a later run no longer has the result.
+_SOM = ("coalesce(sum(b.besparing_euro), 0)::float AS besparing_euro, "
+        "coalesce(sum(b.bespaarde_dagen), 0)::bigint AS bespaarde_dagen, "
+        "count(*)::int AS n_gekoppeld")
+
+
+def buurt_besparing(session: Session, *, buurtcode: str) -> dict[str, Any]:
+    """Sum of the savings recorded with `gekoppeld` decisions in one buurt."""
+    row = session.execute(
+        text(f"SELECT {_SOM} FROM kans_besluit b WHERE b.status = :status "
+             "AND b.buurtcode = :code"),
+        {"status": GEKOPPELD, "code": buurtcode}).mappings().one()
+    return dict(row)
+
+
+def gemeente_besparing(session: Session, *, gemeentecode: str) -> dict[str, Any]:
+    """Sum of the recorded savings in one gemeente, and per buurt; NotFound for an unknown one."""
+    code = gemeentecode.strip()
+    naam = session.execute(
+        text("SELECT gemeentenaam FROM buurt WHERE gemeentecode = :g "
+             "ORDER BY gemeentenaam NULLS LAST LIMIT 1"), {"g": code}).first()
+    if naam is None and session.execute(
+            text("SELECT 1 FROM kans_besluit WHERE gemeentecode = :g LIMIT 1"),
+            {"g": code}).first() is None:
+        raise NotFound(f"Gemeente '{code[:20]}' komt niet voor in de geladen buurten. Gebruik "
+                       "een CBS-gemeentecode zoals GM0307 (zie /api/v1/buurten).")
+    params = {"status": GEKOPPELD, "g": code}
+    totaal = session.execute(
+        text(f"SELECT {_SOM} FROM kans_besluit b WHERE b.status = :status "
+             "AND b.gemeentecode = :g"), params).mappings().one()
+    buurten = session.execute(
+        text(f"SELECT b.buurtcode, min(bu.buurtnaam) AS buurtnaam, {_SOM} FROM kans_besluit b "
+             "LEFT JOIN buurt bu ON bu.buurtcode = b.buurtcode WHERE b.status = :status "
+             "AND b.gemeentecode = :g AND b.buurtcode IS NOT NULL GROUP BY b.buurtcode "
+             "ORDER BY besparing_euro DESC, bespaarde_dagen DESC, b.buurtcode"),
+        params).mappings()
+    return {"gemeentecode": code, "gemeentenaam": naam[0] if naam else None, **totaal,
+            "buurten": [dict(r) for r in buurten]}

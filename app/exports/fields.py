@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from app.kansen.schemas import STATUS_TEKST
 from geo.schema import BUURTSCORE, KANS
 
 # full name -> (shapefile name of at most 10 characters, Dutch description): the result columns
 # as declared in geo/schema.py, then the team's decision.
 KANS_FIELDS: dict[str, tuple[str, str]] = {
     **{column.name: (column.shp, column.label) for column in KANS},
-    "besluit_status": ("besluit", "Besluit van het team: open, in_overleg, gekoppeld of afgewezen "
+    "besluit_status": ("besluit", f"Besluit van het team: {STATUS_TEKST} "
                        "(leeg = nog geen besluit)"),
     "besluit_notitie": ("besl_notit", "Toelichting van het team bij het besluit"),
 }

@@ -6,6 +6,7 @@ import csv
 import sqlite3
 import tempfile
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -18,6 +19,7 @@ import pyogrio
 from app.buurten.service import RANKING_ORDER
 from app.errors import NotFound, NotReady
 from app.exports.fields import BESLUIT_COLUMNS, BUURT_FIELDS, KANS_FIELDS, LAYER_GEOMETRY
+from app.kansen.service import besluit_condition, check_besluit_filter
 from geo.schema import CRS
 
 ExportFormat = Literal["gpkg", "shp", "geojson", "csv"]
@@ -34,8 +36,14 @@ _PG_DTYPES: dict[int, str] = {16: "boolean", 20: "Int64", 21: "Int32", 23: "Int3
                               25: "str", 1042: "str", 1043: "str"}
 
 
-def load_results(engine: Engine, buurten: list[str]) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    """The latest results and buurt scores, optionally only for some buurten."""
+def load_results(engine: Engine, buurten: list[str], besluit: Sequence[str] = (),
+                 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """The latest results and buurt scores, optionally only for some buurten.
+
+    `besluit` keeps only the results with these decision statuses (`geen`: no decision yet);
+    the buurt scores are not filtered by it.
+    """
+    check_besluit_filter(besluit)
     with engine.connect() as conn:
         if conn.execute(text("SELECT count(*) FROM analyse_run")).scalar_one() == 0:
             raise NotReady("Er is nog geen analyse gedraaid; draai eerst 'koppelkansen analyse'.")
@@ -50,10 +58,14 @@ def load_results(engine: Engine, buurten: list[str]) -> tuple[gpd.GeoDataFrame, 
         kans_columns = ", ".join(
             f"b.{BESLUIT_COLUMNS[name]} AS {name}" if name in BESLUIT_COLUMNS else f"k.{name}"
             for name in KANS_FIELDS)
+        kans_where = where.replace("buurtcode", "k.buurtcode")
+        condition, besluit_params = besluit_condition(besluit)
+        if condition:
+            kans_where += (" AND " if kans_where else " WHERE ") + condition
         kansen = _read_frame(
             conn, f"SELECT {kans_columns}, k.geom FROM koppelkans k LEFT JOIN kans_besluit b "
-            f"USING (kans_id){where.replace('buurtcode', 'k.buurtcode')} ORDER BY regel, kans_id",
-            params)
+            f"USING (kans_id){kans_where} ORDER BY regel, kans_id",
+            {**params, **besluit_params})
         scores = _read_frame(
             conn, f"SELECT {', '.join(BUURT_FIELDS)}, geom FROM buurtscore{where} "
             f"ORDER BY {RANKING_ORDER}", params)
@@ -85,9 +97,10 @@ def _geometry_type(frame: gpd.GeoDataFrame, layer: str) -> str | None:
     return declared if kinds <= {declared.replace("Multi", "")} else None
 
 
-def write_export(engine: Engine, path: Path, fmt: ExportFormat, buurten: list[str]) -> list[Path]:
-    """Write the export and return the files written."""
-    kansen, scores = load_results(engine, buurten)
+def write_export(engine: Engine, path: Path, fmt: ExportFormat, buurten: list[str],
+                 besluit: Sequence[str] = ()) -> list[Path]:
+    """Write the export and return the files written (results filtered by `besluit` if given)."""
+    kansen, scores = load_results(engine, buurten, besluit)
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "gpkg":
         path.unlink(missing_ok=True)
