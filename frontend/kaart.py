@@ -40,6 +40,8 @@ LAGEN: tuple[tuple[str, str, str, bool, str], ...] = (
     ("riolering", "Riolering (jaar van vervanging)", "kk-bron-lijn", False, "id"),
     ("warmtenet", "Warmtenet (status)", "kk-bron-lijn", True, "id"),
     ("boom", "Bomen", "kk-bron-punt", False, "id"),
+    ("werk", "Geplande werken", "kk-werk", False, "id"),
+    ("straat", "Straatnamen", "kk-straat", True, "id"),
     ("koppelkansen", "Koppelkansen en knelpunten", "kk-kansen", True, "kans_id"),
 )
 
@@ -58,6 +60,8 @@ def build_kaart(
     minzoom: dict[str, int] | None = None,
     bronlagen: Sequence[str] = (),
     jaarbereik: tuple[int, int] | None = None,
+    partijen: Sequence[str] = (),
+    soorten: Sequence[str] = (),
 ) -> folium.Map:
     """Build the map of the whole area, or of one buurt when `buurtcode` is given.
 
@@ -68,6 +72,8 @@ def build_kaart(
     import or analysis gives new URLs. `minzoom` per layer comes from the tile service.
     `bronlagen` are the source layers a click may ask the point query about, and `jaarbereik`
     the (first, last) year its filters accept; the page ignores years outside it.
+    `partijen` and `soorten` are the values the partij and soort filters offer (those in the
+    loaded works and results, read when the page is built).
     """
     if achtergrond not in ACHTERGRONDEN:
         raise ValueError(f"Onbekende achtergrond {achtergrond!r}; kies uit {sorted(ACHTERGRONDEN)}")
@@ -93,6 +99,7 @@ def build_kaart(
             minZoom=(minzoom or {}).get(laag, 0),
             idField=id_field,
             filtered=laag == "koppelkansen",
+            werkFilter=laag == "werk",
             visible=visible,
         ).add_to(m)
     folium.LayerControl(position="topright", collapsed=False).add_to(m)
@@ -112,6 +119,8 @@ def build_kaart(
         achtergronden=ACHTERGRONDEN,
         bronlagen=list(bronlagen),
         jaarbereik=list(jaarbereik) if jaarbereik is not None else None,
+        partijen=list(partijen),
+        soorten=list(soorten),
         labels=styles.panel_labels(),
     ).add_to(m)
     return m
@@ -127,6 +136,8 @@ def _style(laag: str, peiljaar: int) -> dict[str, Any]:
         "groen": styles.groen_style,
         "boom": styles.boom_style,
         "leefbaarometer": styles.leefbaarometer_style,
+        "werk": styles.werk_style,
+        "straat": styles.straat_style,
     }
     return factories[laag]()
 

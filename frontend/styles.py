@@ -8,8 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from geo.regels import KLASSE_NAMEN, PARAMETER_LABELS, REGEL_INFO
-from geo.schema import CATEGORIE, REGELS, WARMTENET_STATUSES
+from geo.regels import KLASSE_NAMEN, PARAMETER_LABELS, REGEL_INFO, REGELCODE_NAMEN
+from geo.schema import (
+    CATEGORIE,
+    REGELCODES,
+    REGELS,
+    V1_REGELCODE,
+    WARMTENET_STATUSES,
+    WERK_SOORTEN,
+    WERK_STATUSES,
+)
 
 REGEL_LABELS: dict[str, str] = {regel: REGEL_INFO[regel].naam for regel in REGELS}
 # Colour-blind-safe-ish and distinct from the warmtenet and score colours.
@@ -20,6 +28,36 @@ REGEL_COLORS: dict[str, str] = {
     "leefbaarheid": "#762a83",
     "afkoppelen": "#2aa7c9",
     "dubbel_open": "#d95f02",
+}
+# The map, legend and filters tell results apart by regelcode (R1 and R5 share a regel).
+REGELCODE_REGEL: dict[str, str] = {
+    **{code: regel for regel, code in V1_REGELCODE.items()},
+    "R5": "werk_met_werk",
+    "R5b": "dubbel_open",
+}
+REGELCODE_LABELS: dict[str, str] = {code: REGELCODE_NAMEN[code] for code in REGELCODES}
+REGELCODE_COLORS: dict[str, str] = {
+    **{code: REGEL_COLORS[regel] for code, regel in REGELCODE_REGEL.items()},
+    "R5": "#8c510a",  # brown: works of parties, next to R1's blue
+}
+
+# Planned works of every party (RULES.md §9) by soort.
+WERK_SOORT_LABELS: dict[str, str] = {soort: soort.capitalize() for soort in WERK_SOORTEN}
+WERK_SOORT_COLORS: dict[str, str] = {
+    "riolering": "#6a3d9a",
+    "warmtenet": "#d6604d",
+    "weg": "#525252",
+    "water": "#2166ac",
+    "elektriciteit": "#e6ab02",
+    "gas": "#fdb462",
+    "telecom": "#e7298a",
+    "groen": "#4daf4a",
+    "klimaatadaptatie": "#35978f",
+    "woningen": "#a6761d",
+    "overig": "#969696",
+}
+WERK_STATUS_LABELS: dict[str, str] = {
+    status: status.replace("_", " ").capitalize() for status in WERK_STATUSES
 }
 
 WARMTENET_LABELS: dict[str, str] = {
@@ -56,15 +94,20 @@ SCORE_RAMP: tuple[tuple[float, str], ...] = (
     (100, "#993404"),
 )
 SCORE_LEGEND_TITLE = "Score per buurt (0–100)"
+# From this zoom on the map writes street names (the `straat` tiles start at zoom 14).
+STRAATNAAM_ZOOM = 16
 ONBEKEND_COLOR = "#9e9e9e"
 
 # Panes keep the drawing order fixed whatever layer finishes loading first.
 PANES: dict[str, int] = {
     "kk-buurten": 350,
     "kk-bron-vlak": 380,
+    "kk-werk": 400,
+    "kk-straat": 410,
     "kk-bron-lijn": 420,
     "kk-bron-punt": 430,
     "kk-kansen": 460,
+    "kk-straatnamen": 465,
     "kk-selectie": 470,
 }
 
@@ -81,6 +124,8 @@ METING_LABELS: dict[str, str] = {
     "zwakste_dimensie": "Zwakste dimensie",
     "jaarverschil": "Jaren tussen start warmtenet en vervanging riool",
     "riool_due_jaar": "Jaar van vervanging riool",
+    "oppervlak_m2": "Oppervlakte",
+    "gap_jaar": "Jaren tussen de twee werken",
 }
 DIMENSIE_LABELS: dict[str, str] = {
     "fys": "Fysieke omgeving",
@@ -98,11 +143,12 @@ VELD_LABELS: dict[str, str] = {
     "aanlegjaar": "Aanlegjaar", "vervangingsjaar": "Gepland vervangingsjaar",
     "riool_due_jaar": "Jaar van vervanging", "type": "Type", "soort": "Soort",
     "grid_id": "Cel", "jaar": "Jaar", "klasse": "Klasse", "lbm": "Score (lbm)",
+    "partij": "Partij", "periode": "Periode", "straatnaam": "Straat",
     **DIMENSIE_LABELS,
 }
 LAAG_LABELS: dict[str, str] = {
     "warmtenet": "Warmtenet", "riolering": "Riool", "groen": "Groen", "boom": "Boom",
-    "leefbaarometer": "Leefbaarometer-cel", "buurt": "Buurt",
+    "leefbaarometer": "Leefbaarometer-cel", "buurt": "Buurt", "werk": "Gepland werk",
 }
 CATEGORIE_LABELS: dict[str, str] = {"kans": "Koppelkans", "knelpunt": "Knelpunt"}
 
@@ -115,6 +161,11 @@ def panel_labels() -> dict[str, Any]:
              "categorie": CATEGORIE[r], "betekenis": REGEL_INFO[r].betekenis}
             for r in REGELS
         ],
+        "regelcodes": [
+            {"regelcode": code, "regel": REGELCODE_REGEL[code], "naam": REGELCODE_LABELS[code],
+             "kleur": REGELCODE_COLORS[code], "categorie": CATEGORIE[REGELCODE_REGEL[code]]}
+            for code in REGELCODES
+        ],
         "metingen": METING_LABELS,
         "dimensies": DIMENSIE_LABELS,
         "velden": VELD_LABELS,
@@ -123,6 +174,8 @@ def panel_labels() -> dict[str, Any]:
         "parameters": PARAMETER_LABELS,
         "klassen": {str(k): v for k, v in KLASSE_NAMEN.items()},
         "warmtenetStatus": WARMTENET_LABELS,
+        "werkSoorten": WERK_SOORT_LABELS,
+        "werkStatus": WERK_STATUS_LABELS,
     }
 
 
@@ -153,28 +206,62 @@ def buurt_style() -> dict[str, Any]:
 
 
 def kans_style() -> dict[str, Any]:
-    """Koppelkansen and knelpunten coloured by rule; knelpunten dashed."""
+    """Koppelkansen and knelpunten coloured by regelcode (R1 and R5 apart); knelpunten dashed.
+
+    A result that is an area (R5 between two polygon works) is filled lightly; VectorGrid
+    never fills a line.
+    """
     classes: list[dict[str, Any]] = [
         {
-            "value": regel,
-            "color": REGEL_COLORS[regel],
-            "label": REGEL_LABELS[regel],
-            "dash": "8 6" if CATEGORIE[regel] == "knelpunt" else None,
+            "value": code,
+            "color": REGELCODE_COLORS[code],
+            "label": REGELCODE_LABELS[code],
+            "dash": "8 6" if CATEGORIE[REGELCODE_REGEL[code]] == "knelpunt" else None,
         }
-        for regel in REGELS
+        for code in REGELCODES
     ]
     return {
-        "field": "regel",
+        "field": "regelcode",
         "type": "categorical",
         "classes": classes,
         "missing": {"color": ONBEKEND_COLOR, "label": "overig"},
         "geom": "line",
-        "path": {"weight": 6, "opacity": 0.9, "lineCap": "butt"},
+        "path": {"weight": 6, "opacity": 0.9, "lineCap": "butt", "fillOpacity": 0.25},
         "legend": {
             "title": "Koppelkansen en knelpunten",
             "items": [_item(c["label"], c["color"], "line", c["dash"]) for c in classes],
         },
     }
+
+
+def werk_style() -> dict[str, Any]:
+    """Planned works of every party by soort: lines, and areas filled semi-transparently."""
+    classes: list[dict[str, Any]] = [
+        {"value": soort, "color": WERK_SOORT_COLORS[soort], "label": WERK_SOORT_LABELS[soort]}
+        for soort in WERK_SOORTEN
+    ]
+    return {
+        "field": "soort",
+        "type": "categorical",
+        "classes": classes,
+        "missing": {"color": ONBEKEND_COLOR, "label": "soort onbekend"},
+        "geom": "fill",
+        "path": {"weight": 3, "opacity": 0.9, "fillOpacity": 0.3},
+        "legend": {
+            "title": "Geplande werken (soort)",
+            "items": [_item(c["label"], c["color"], "fill") for c in classes],
+        },
+    }
+
+
+def straat_style() -> dict[str, Any]:
+    """Streets as thin grey lines; their names are labels (kaart.js), not in the legend."""
+    style = _single_style(title="Straten", label="Straat", legend="Straat (naam vanaf zoom "
+                          f"{STRAATNAAM_ZOOM})", color="#8a8a8a", geom="line",
+                          path={"weight": 1, "opacity": 0.5})
+    style["labels"] = {"field": "straatnaam", "minZoom": STRAATNAAM_ZOOM,
+                       "pane": "kk-straatnamen"}
+    return style
 
 
 def warmtenet_style() -> dict[str, Any]:

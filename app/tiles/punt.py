@@ -8,7 +8,7 @@ one query here answers a click for every layer at once, with a tolerance in scre
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
 from sqlalchemy import text
@@ -16,13 +16,13 @@ from sqlalchemy.orm import Session
 
 from app.analyse.facts import LBM_LATEST, RIOOL_DUE_COLUMN, RIOOL_DUE_JOIN
 from app.errors import BadRequest
-from geo.regels import REGEL_INFO
-from geo.schema import REGELS
+from geo.regels import REGEL_INFO, REGELCODE_NAMEN
+from geo.schema import REGELCODES, REGELS
 
 # Ground metres per pixel at zoom 0 on the equator for 256-pixel web-mercator tiles.
 _M_PER_PX_Z0 = 156_543.033_92
 # The source layers a click can ask about; the map page gets this list in its options.
-Bronlaag = Literal["warmtenet", "riolering", "groen", "boom", "leefbaarometer"]
+Bronlaag = Literal["warmtenet", "riolering", "groen", "boom", "leefbaarometer", "werk"]
 BRONLAGEN: tuple[str, ...] = get_args(Bronlaag)
 # The years the result filters accept (jaar_van, jaar_tot); the page ignores others.
 JAAR_MIN = 1800
@@ -37,6 +37,7 @@ _BRON_SQL: dict[str, str] = {
     "boom": "SELECT id, soort{d} FROM boom t",
     "leefbaarometer": "SELECT grid_id, jaar, klasse, lbm, fys, onv, soc, vrz, won{d} "
                       "FROM leefbaarometer t",
+    "werk": "SELECT id, naam, partij, soort, status, start_jaar, eind_jaar{d} FROM werk t",
 }
 _BRON_WHERE: dict[str, str] = {"leefbaarometer": f" AND {LBM_LATEST}"}
 
@@ -50,6 +51,15 @@ class KansFilter:
     actie_nodig: bool | None = None
     jaar_van: int | None = None
     jaar_tot: int | None = None
+    regelcode: list[str] = field(default_factory=list)
+    partij: list[str] = field(default_factory=list)   # either work of a pair (R5, R5b)
+    soort: list[str] = field(default_factory=list)    # either work of a pair, R1 included
+
+
+# The soort of each work of a result: R1 pairs a heat section (warmtenet) with a pipe
+# (riolering), RULES.md §9; R5 and R5b store both. Other results pair no works.
+SOORT_A = "coalesce(t.soort_a, CASE WHEN t.regelcode = 'R1' THEN 'warmtenet' END)"
+SOORT_B = "coalesce(t.soort_b, CASE WHEN t.regelcode = 'R1' THEN 'riolering' END)"
 
 
 def metres_per_pixel(lat: float, zoom: float) -> float:
@@ -62,8 +72,21 @@ def kans_conditions(flt: KansFilter) -> tuple[str, dict[str, Any]]:
     unknown = [r for r in flt.regel if r not in REGELS]
     if unknown:
         raise BadRequest(f"Onbekende regel {', '.join(unknown)}. Kies uit: {', '.join(REGELS)}.")
+    unknown = [c for c in flt.regelcode if c not in REGELCODES]
+    if unknown:
+        raise BadRequest(f"Onbekende regelcode {', '.join(unknown)}. "
+                         f"Kies uit: {', '.join(REGELCODES)}.")
     sql = ""
     params: dict[str, Any] = {}
+    if flt.regelcode:
+        sql += " AND t.regelcode = ANY(:regelcodes)"
+        params["regelcodes"] = list(flt.regelcode)
+    if flt.partij:
+        sql += " AND (t.partij_a = ANY(:partijen) OR t.partij_b = ANY(:partijen))"
+        params["partijen"] = list(flt.partij)
+    if flt.soort:
+        sql += f" AND ({SOORT_A} = ANY(:soorten) OR {SOORT_B} = ANY(:soorten))"
+        params["soorten"] = list(flt.soort)
     if flt.regel:
         sql += " AND t.regel = ANY(:regels)"
         params["regels"] = list(flt.regel)
@@ -83,6 +106,20 @@ def kans_conditions(flt: KansFilter) -> tuple[str, dict[str, Any]]:
     return sql, params
 
 
+def werk_conditions(flt: KansFilter) -> tuple[str, dict[str, Any]]:
+    """SQL conditions (starting with AND) and bound values of the partij and soort filters on
+    the works `t`: the map draws only the works of the chosen partijen and soorten."""
+    sql = ""
+    params: dict[str, Any] = {}
+    if flt.partij:
+        sql += " AND t.partij = ANY(:partijen)"
+        params["partijen"] = list(flt.partij)
+    if flt.soort:
+        sql += " AND t.soort = ANY(:soorten)"
+        params["soorten"] = list(flt.soort)
+    return sql, params
+
+
 def query_point(
     session: Session, *, lon: float, lat: float, zoom: float, tolerantie_px: float,
     flt: KansFilter, lagen: list[str], api_base: str = "/api/v1",
@@ -96,8 +133,9 @@ def query_point(
     where, params = kans_conditions(flt)
     rows = session.execute(
         text(
-            "SELECT t.kans_id, t.regel, t.categorie, t.buurtcode, t.actie_nodig, t.start_jaar, "
-            "t.eind_jaar, t.riool_due_jaar, t.jaar, t.toelichting, "
+            "SELECT t.kans_id, t.regel, t.regelcode, t.categorie, t.buurtcode, t.actie_nodig, "
+            "t.start_jaar, t.eind_jaar, t.riool_due_jaar, t.jaar, t.straatnaam, t.huisnummers, "
+            "t.partij_a, t.soort_a, t.partij_b, t.soort_b, t.toelichting, "
             f"round(ST_Distance(t.geom, {_POINT})::numeric, 1)::float AS afstand_m "
             f"FROM koppelkans t WHERE ST_DWithin(t.geom, {_POINT}, :tol){where} "
             "ORDER BY afstand_m, t.categorie DESC, t.kans_id LIMIT 10"
@@ -106,15 +144,17 @@ def query_point(
     ).mappings()
     kansen = [
         {**r, "regel_naam": REGEL_INFO[r["regel"]].naam,
+         "regelcode_naam": REGELCODE_NAMEN.get(r["regelcode"], REGEL_INFO[r["regel"]].naam),
          "href": f"{api_base}/koppelkansen/{r['kans_id']}"}
         for r in rows
     ]
     bronnen: list[dict[str, Any]] = []
     for laag in lagen:
         dist = f", round(ST_Distance(t.geom, {_POINT})::numeric, 1)::float AS afstand_m"
+        extra, bound = werk_conditions(flt) if laag == "werk" else ("", {})
         sql = (_BRON_SQL[laag].replace("{d}", dist) + f" WHERE ST_DWithin(t.geom, {_POINT}, :tol)"
-               + _BRON_WHERE.get(laag, "") + " ORDER BY afstand_m LIMIT 3")
-        for r in session.execute(text(sql), base).mappings():
+               + _BRON_WHERE.get(laag, "") + extra + " ORDER BY afstand_m LIMIT 3")
+        for r in session.execute(text(sql), {**base, **bound}).mappings():
             props = dict(r)
             bronnen.append({"laag": laag, "afstand_m": props.pop("afstand_m"),
                             "eigenschappen": props})

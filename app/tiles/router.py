@@ -19,7 +19,7 @@ from app.tiles.service import (
     render_versioned_tile,
     tile_version,
 )
-from geo.schema import REGELS
+from geo.schema import REGELCODES, REGELS
 
 router = APIRouter(tags=["kaart"], dependencies=[ReaderDep])
 MVT = "application/vnd.mapbox-vector-tile"
@@ -71,8 +71,10 @@ def get_tile(
 ) -> Response:
     """Eén tegel (XYZ, web-mercator) van een laag als Mapbox Vector Tile.
 
-    Lagen: `buurten` (score, rang), `koppelkansen` (regel, categorie, actie_nodig, kans_id,
-    buurtcode, start_jaar, riool_due_jaar), `warmtenet`, `riolering` (met riool_due_jaar
+    Lagen: `buurten` (score, rang), `koppelkansen` (regel, regelcode, categorie, actie_nodig,
+    kans_id, buurtcode, straatnaam, start_jaar, riool_due_jaar, partij_a/b, soort_a/b),
+    `werk` (geplande werken van elke partij: naam, partij, soort, status, jaren), `straat`
+    (straatnamen, vanaf zoom 14), `warmtenet`, `riolering` (met riool_due_jaar
     van de laatste analyse), `groen`, `boom` (vanaf zoom 14), `leefbaarometer` (klasse, alleen
     het jaar dat de laatste analyse gebruikte; vóór de eerste analyse het nieuwste jaar in de
     laag). Op lage zoom worden lijnen en vlakken vereenvoudigd en zeer kleine objecten
@@ -142,6 +144,14 @@ def get_punt(
     actie_nodig: Annotated[bool | None, Query()] = None,
     jaar_van: Annotated[int | None, Query(ge=JAAR_MIN, le=JAAR_MAX, description=JAAR_VAN)] = None,
     jaar_tot: Annotated[int | None, Query(ge=JAAR_MIN, le=JAAR_MAX, description="… tot en met")] = None,
+    regelcode: Annotated[list[str], Query(description="Alleen deze regelcode(s): R1 en R5 zijn "
+                                          "allebei werk met werk",
+                                          json_schema_extra=enum_items(REGELCODES))] = [],  # noqa: B006
+    partij: Annotated[list[str], Query(description="Alleen resultaten met een werk van deze "
+                                       "partij(en); ook voor de bronlaag werk")] = [],  # noqa: B006
+    soort: Annotated[list[str], Query(description="Alleen resultaten met een werk van deze "
+                                      "soort(en) (R1: warmtenet en riolering); ook voor de "
+                                      "bronlaag werk")] = [],  # noqa: B006
 ) -> dict[str, Any]:
     """De koppelkansen en knelpunten binnen `tolerantie_px` pixels van het punt (dichtstbijzijnde
     eerst, met dezelfde filters als de kaart), de objecten van de gevraagde bronlagen daar, en de
@@ -150,6 +160,7 @@ def get_punt(
     """
     root = str(request.scope.get("root_path", "")).rstrip("/")
     flt = KansFilter(regel=regel or [], categorie=categorie, actie_nodig=actie_nodig,
-                     jaar_van=jaar_van, jaar_tot=jaar_tot)
+                     jaar_van=jaar_van, jaar_tot=jaar_tot, regelcode=regelcode or [],
+                     partij=partij or [], soort=soort or [])
     return query_point(session, lon=lon, lat=lat, zoom=zoom, tolerantie_px=tolerantie_px,
                        flt=flt, lagen=list(laag or []), api_base=root + "/api/v1")

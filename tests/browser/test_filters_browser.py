@@ -45,7 +45,7 @@ def test_no_rule_ticked_means_a_click_finds_no_result(
     kans, lon, lat = _open_at_kans(page, live_server)
     page.get_by_label("Warmtenet (status)").uncheck()  # else the click finds the heat network
     _open_filters(page)
-    for box in page.locator(".kk-filters input[name=regel]").all():
+    for box in page.locator(".kk-filters input[name=regelcode]").all():
         box.uncheck()
     settle(page, "koppelkansen")
     assert drawn_properties(page, "koppelkansen") == []
@@ -68,7 +68,10 @@ def test_a_link_pasted_into_the_same_tab_redraws_the_map(
     page.evaluate("() => { const p = new URLSearchParams(location.hash.slice(1));"
                   " p.set('regel', 'werk_met_werk'); location.hash = p.toString(); }")
     expect(page.locator(".kk-filters summary")).to_have_text("Filters (1 actief)")
-    expect(page.locator("input[name=regel][value=vergroenen]")).not_to_be_checked()
+    # An older link names the regel: werk_met_werk stands for R1 and R5.
+    expect(page.locator("input[name=regelcode][value=R2]")).not_to_be_checked()
+    expect(page.locator("input[name=regelcode][value=R1]")).to_be_checked()
+    expect(page.locator("input[name=regelcode][value=R5]")).to_be_checked()
     settle(page, "koppelkansen")
     drawn = drawn_properties(page, "koppelkansen")
     assert drawn and {p["regel"] for p in drawn} == {"werk_met_werk"}

@@ -79,7 +79,9 @@ def test_clicking_a_koppelkans_opens_its_explanation(
     expect(detail).to_have_attribute("data-kans-id", props["kans_id"])
     expect(detail).to_have_attribute("data-regel", props["regel"])
     uitleg = page.request.get(f"{live_server}/api/v1/koppelkansen/{props['kans_id']}").json()
-    expect(detail.locator("h2")).to_contain_text(uitleg["uitleg"]["regel_naam"])
+    # The street first (RULES.md §7), the rule under it; without a street the rule heads.
+    expect(detail.locator("h2")).to_contain_text(props["straatnaam"] or uitleg["uitleg"]["regel_naam"])
+    expect(detail).to_contain_text(uitleg["uitleg"]["regel_naam"])
     expect(detail).to_contain_text(uitleg["uitleg"]["toelichting"])
     expect(detail).to_contain_text("Parameters van de regel")
     expect(detail).to_contain_text("Betrokken objecten")

@@ -92,16 +92,17 @@ def test_filters_change_what_is_drawn_and_listed(
 
     page.get_by_label("Categorie").select_option("")
     for regel in ("Vergroenen", "Boomconflict (knelpunt)", "Leefbaarheid",
-                  "Afkoppelen regenwater"):
+                  "Afkoppelen regenwater", "Werk met werk: werken van partijen",
+                  "Dubbel open (knelpunt)"):
         page.get_by_role("checkbox", name=regel).uncheck()
     page.get_by_label("van", exact=True).fill("2029")
     page.get_by_label("van", exact=True).dispatch_event("change")
     settle(page, "koppelkansen")
     wait_drawn_until(page, "koppelkansen", "ps.length > 0 && ps.every((p) => p.start_jaar >= 2029)")
     r1 = drawn_properties(page, "koppelkansen")
-    assert r1 and {p["regel"] for p in r1} == {"werk_met_werk"}
+    assert r1 and {p["regelcode"] for p in r1} == {"R1"}
     assert all(p["start_jaar"] >= 2029 for p in r1)
-    wait_hash(page, regel="werk_met_werk", van="2029")
+    wait_hash(page, regel="R1", van="2029")
 
     # The buurt list follows the same filters.
     code = str(page.locator(".kk-rang-item").first.get_attribute("data-buurtcode"))
@@ -109,7 +110,7 @@ def test_filters_change_what_is_drawn_and_listed(
     detail = page.locator(".kk-detail")
     expect(detail).to_have_attribute("data-buurtcode", code)
     expected = [p for p in _results(page, live_server, code)
-                if p["regel"] == "werk_met_werk" and p["start_jaar"] >= 2029]
+                if p["regelcode"] == "R1" and p["start_jaar"] >= 2029]
     expect(detail.locator(".kk-resultaat")).to_have_count(len(expected))
     expect(detail).to_contain_text("filters")
     screenshot("filter-werk-met-werk-vanaf-2029")
@@ -130,7 +131,7 @@ def test_shared_url_restores_the_view(
     page.get_by_label("Alleen waar nu actie nodig is").check()
     page.get_by_role("checkbox", name="Leefbaarheid").uncheck()
     wait_drawn(page, "riolering")
-    state = wait_hash(page, actie="1", regel="werk_met_werk,vergroenen,boomconflict,afkoppelen")
+    state = wait_hash(page, actie="1", regel="R1,R2,R2b,R4,R5,R5b")
     assert "riolering" in state["lagen"].split(",")
     shared = page.url
     view = page.evaluate("() => [kkMap.getZoom(), kkMap.getCenter().lat, kkMap.getCenter().lng]")

@@ -105,7 +105,10 @@ def test_dutch_labels_are_present() -> None:
     for text in (
         TITLE,
         "Score per buurt (0–100)",
-        "Werk met werk (warmtenet + riolering)",
+        "Werk met werk: warmtenet en riool",
+        "Werk met werk: werken van partijen",
+        "Dubbel open (knelpunt)",
+        "Geplande werken",
         "Vergroenen",
         "Boomconflict (knelpunt)",
         "Leefbaarheid",
@@ -162,13 +165,14 @@ def test_unknown_basemap_is_refused() -> None:
         build_kaart(bounds=BOUNDS, achtergrond="osm")
 
 
-def test_only_buurten_warmtenet_and_kansen_are_on_at_start() -> None:
+def test_only_buurten_warmtenet_straten_and_kansen_are_on_at_start() -> None:
     m = build_kaart(bounds=BOUNDS)
     layers = {c.options["kind"]: c.options["visible"] for c in m._children.values()
               if isinstance(c, VectorTileLayer)}
     assert layers == {
         "buurten": True, "koppelkansen": True, "warmtenet": True,
         "riolering": False, "groen": False, "boom": False, "leefbaarometer": False,
+        "werk": False, "straat": True,
     }
     assert not any(c.show for c in m._children.values() if isinstance(c, VectorTileLayer))
 
@@ -207,11 +211,21 @@ def test_riool_classes_follow_the_peiljaar() -> None:
 
 
 def test_every_rule_has_a_label_and_colour() -> None:
-    from geo.schema import REGELS
+    from geo.schema import REGELCODES, REGELS
 
     assert set(styles.REGEL_LABELS) == set(REGELS) == set(styles.REGEL_COLORS)
     assert len(set(styles.REGEL_COLORS.values())) == len(REGELS)
-    assert [c["value"] for c in styles.kans_style()["classes"]] == list(REGELS)
+    assert [c["value"] for c in styles.kans_style()["classes"]] == list(REGELCODES)
+    assert set(styles.REGELCODE_COLORS) == set(REGELCODES)
+    assert len(set(styles.REGELCODE_COLORS.values())) == len(REGELCODES)
+
+
+def test_every_werk_soort_has_a_label_and_its_own_colour() -> None:
+    from geo.schema import WERK_SOORTEN
+
+    assert set(styles.WERK_SOORT_COLORS) == set(WERK_SOORTEN) == set(styles.WERK_SOORT_LABELS)
+    assert len(set(styles.WERK_SOORT_COLORS.values())) == len(WERK_SOORTEN)
+    assert [c["value"] for c in styles.werk_style()["classes"]] == list(WERK_SOORTEN)
 
 
 def test_leefbaarometer_has_nine_named_classes() -> None:

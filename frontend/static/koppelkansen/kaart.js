@@ -70,7 +70,10 @@
     if (style.geom === "line") {
       s.color = c.color;
       s.dashArray = c.dash || null;
-      s.fill = false;
+      // A polygon among the lines (an R5 result between two areas) is filled lightly when
+      // the style gives a fillOpacity; VectorGrid never fills a line.
+      s.fill = s.fillOpacity !== undefined;
+      if (s.fill) s.fillColor = c.color;
     } else {
       s.fill = true;
       s.fillColor = c.color;
@@ -82,7 +85,8 @@
 
   /* ---- filters on results (map, lists and clicks use the same ones) ---- */
 
-  KK.filter = { regels: null, categorie: "", actie: false, van: null, tot: null };
+  KK.filter = { regelcodes: null, categorie: "", actie: false, van: null, tot: null,
+                partij: "", soort: "" };
 
   // The year of a result: the stored attribute `jaar` (start of the heat work, else the
   // sewer's due year; derived once by the analysis, never here).
@@ -90,9 +94,25 @@
     return !isMissing(p.jaar) ? Number(p.jaar) : null;
   };
 
+  /* The regelcode of a result (R1 and R5 share the regel werk_met_werk). */
+  KK.regelcode = function (p) {
+    if (!isMissing(p.regelcode)) return String(p.regelcode);
+    var r = (KK.opts.labels.regelcodes || []).filter(function (x) { return x.regel === p.regel; })[0];
+    return r ? r.regelcode : null;
+  };
+
+  /* The soorten of the two works a result brings together: R1 pairs the heat network with
+   * the sewer; R5 and R5b name both (app/tiles/punt.py SOORT_A, SOORT_B do the same). */
+  KK.soorten = function (p) {
+    var r1 = KK.regelcode(p) === "R1";
+    var a = !isMissing(p.soort_a) ? p.soort_a : (r1 ? "warmtenet" : null);
+    var b = !isMissing(p.soort_b) ? p.soort_b : (r1 ? "riolering" : null);
+    return [a, b].filter(function (s) { return s !== null; });
+  };
+
   KK.passes = function (p) {
     var f = KK.filter;
-    if (f.regels && f.regels.indexOf(p.regel) < 0) return false;
+    if (f.regelcodes && f.regelcodes.indexOf(KK.regelcode(p)) < 0) return false;
     if (f.categorie && p.categorie !== f.categorie) return false;
     if (f.actie && !(p.actie_nodig === true || p.actie_nodig === "true")) return false;
     if (f.van !== null || f.tot !== null) {
@@ -101,12 +121,22 @@
       if (f.van !== null && j < f.van) return false;
       if (f.tot !== null && j > f.tot) return false;
     }
+    if (f.partij && p.partij_a !== f.partij && p.partij_b !== f.partij) return false;
+    if (f.soort && KK.soorten(p).indexOf(f.soort) < 0) return false;
+    return true;
+  };
+
+  /* A planned work on the map follows the partij and soort filters. */
+  KK.passesWerk = function (p) {
+    var f = KK.filter;
+    if (f.partij && p.partij !== f.partij) return false;
+    if (f.soort && p.soort !== f.soort) return false;
     return true;
   };
 
   /* Every rule unticked: no result passes, whatever the other filters say. */
   KK.filterExcludesAll = function () {
-    return !!(KK.filter.regels && KK.filter.regels.length === 0);
+    return !!(KK.filter.regelcodes && KK.filter.regelcodes.length === 0);
   };
 
   /* A filter year, or null when it is missing, not a whole number or outside the years the
@@ -125,11 +155,13 @@
    * empty rule list, which no parameter can say). */
   KK.filterParams = function (params) {
     var f = KK.filter;
-    (f.regels || []).forEach(function (r) { params.append("regel", r); });
+    (f.regelcodes || []).forEach(function (r) { params.append("regelcode", r); });
     if (f.categorie) params.set("categorie", f.categorie);
     if (f.actie) params.set("actie_nodig", "true");
     if (f.van !== null) params.set("jaar_van", String(f.van));
     if (f.tot !== null) params.set("jaar_tot", String(f.tot));
+    if (f.partij) params.set("partij", f.partij);
+    if (f.soort) params.set("soort", f.soort);
     return params;
   };
 
@@ -137,7 +169,7 @@
     Object.assign(KK.filter, changes);
     Object.keys(registry).forEach(function (k) {
       var e = registry[k];
-      if (e.opts.filtered && e.layer._map) e.layer.redraw();
+      if ((e.opts.filtered || e.opts.werkFilter) && e.layer._map) e.layer.redraw();
     });
     (KK.filterListeners || []).forEach(function (cb) { cb(KK.filter); });
   };
@@ -157,6 +189,7 @@
     var styles = {};
     styles[opts.kind] = function (props) {
       if (opts.filtered && !KK.passes(props)) return [];
+      if (opts.werkFilter && !KK.passesWerk(props)) return [];
       return featureStyle(opts.style, props);
     };
     var layer = L.vectorGrid.protobuf(opts.url, {
@@ -181,8 +214,85 @@
       if (map.getZoom() < (opts.minZoom || 0)) entry.status = "idle";
       refresh(map);
     });
+    if (opts.style && opts.style.labels) straatnamen(map, layer, opts.style.labels);
     return layer;
   };
+
+  /* ---- street names (RULES.md §7): labels drawn by the page, no map service needed ----
+   *
+   * Leaflet has no line labels for vector tiles. When a tile of the layer has loaded, each
+   * name in it gets one label, on the longest piece of that street inside the tile, turned
+   * along it; the label goes when the tile goes. Labels are plain text (textContent) in
+   * non-interactive markers, so a click passes through to the map. */
+  function straatnamen(map, layer, cfg) {
+    var group = L.layerGroup();
+    var perTile = {};
+
+    function longestPieces(renderer, size) {
+      var best = {};
+      Object.keys(renderer._features || {}).forEach(function (id) {
+        var sym = renderer._features[id].feature;
+        var naam = sym.properties && sym.properties[cfg.field];
+        if (isMissing(naam)) return;
+        (sym._parts || []).forEach(function (part) {
+          for (var i = 1; i < part.length; i++) {
+            var a = part[i - 1], b = part[i];
+            var mx = (a.x + b.x) / 2, my = (a.y + b.y) / 2;
+            // The middle must lie in this tile, else the neighbour tile labels it.
+            if (mx < 0 || my < 0 || mx >= size.x || my >= size.y) continue;
+            var len = a.distanceTo(b);
+            if (!best[naam] || len > best[naam].len) best[naam] = { len: len, a: a, b: b, x: mx, y: my };
+          }
+        });
+      });
+      return best;
+    }
+
+    function label(naam, piece, origin, z) {
+      var angle = Math.atan2(piece.b.y - piece.a.y, piece.b.x - piece.a.x) * 180 / Math.PI;
+      if (angle > 90) angle -= 180;      // never upside down
+      if (angle < -90) angle += 180;
+      var text = el("span", "kk-straatnaam-tekst", naam);
+      text.style.transform = "translate(-50%, -50%) rotate(" + angle.toFixed(1) + "deg)";
+      var latlng = map.unproject(origin.add([piece.x, piece.y]), z);
+      return L.marker(latlng, {
+        icon: L.divIcon({ className: "kk-straatnaam", html: text, iconSize: null }),
+        interactive: false, keyboard: false, pane: cfg.pane,
+      });
+    }
+
+    layer.on("tileload", function (ev) {
+      var key = layer._tileCoordsToKey(ev.coords);
+      var renderer = (layer._vectorTiles || {})[key];
+      if (!renderer || ev.coords.z < cfg.minZoom) return;
+      var size = layer.getTileSize();
+      var origin = ev.coords.scaleBy(size);
+      var best = longestPieces(renderer, size);
+      var markers = Object.keys(best).sort().map(function (naam) {
+        return label(naam, best[naam], origin, ev.coords.z);
+      });
+      (perTile[key] || []).forEach(function (m) { group.removeLayer(m); });
+      perTile[key] = markers;
+      markers.forEach(function (m) { group.addLayer(m); });
+    });
+    layer.on("tileunload", function (ev) {
+      var key = layer._tileCoordsToKey(ev.coords);
+      (perTile[key] || []).forEach(function (m) { group.removeLayer(m); });
+      delete perTile[key];
+    });
+    function show() {
+      var on = !!layer._map && map.getZoom() >= cfg.minZoom;
+      if (on && !map.hasLayer(group)) group.addTo(map);
+      if (!on && map.hasLayer(group)) map.removeLayer(group);
+    }
+    layer.on("add remove", show);
+    map.on("zoomend", show);
+    KK.straatnamen = function () {
+      return map.hasLayer(group) ? group.getLayers().map(function (m) {
+        return m.options.icon.options.html.textContent;
+      }) : [];
+    };
+  }
 
   /* How many tiles a layer has now, and how many features are drawn in them. */
   KK.stats = function (kind) {

@@ -2,8 +2,11 @@
  * hash, so a link in an e-mail opens the same picture.
  *
  *   #kaart=14/52.15500/5.38700&achtergrond=geen&lagen=buurten,koppelkansen
- *    &regel=vergroenen,afkoppelen&categorie=kans&actie=1&van=2026&tot=2030
+ *    &regel=R2,R4,R5&categorie=kans&actie=1&van=2026&tot=2030&partij=Enexis&soort=water
  *    &buurt=BU09990401&kans=5e7c023ec81340f8
+ *
+ * `regel` holds regelcodes (R1 and R5 are both werk met werk); a regel name of an older
+ * link (werk_met_werk) stands for all its regelcodes.
  */
 (function () {
   "use strict";
@@ -59,11 +62,13 @@
       return map.hasLayer(registry[k].layer);
     }).join(","));
     var f = KK.filter;
-    if (f.regels) p.set("regel", f.regels.join(","));
+    if (f.regelcodes) p.set("regel", f.regelcodes.join(","));
     if (f.categorie) p.set("categorie", f.categorie);
     if (f.actie) p.set("actie", "1");
     if (f.van !== null) p.set("van", String(f.van));
     if (f.tot !== null) p.set("tot", String(f.tot));
+    if (f.partij) p.set("partij", f.partij);
+    if (f.soort) p.set("soort", f.soort);
     var sel = KK.selectie || {};
     if (sel.buurt) p.set("buurt", sel.buurt);
     if (sel.kans) p.set("kans", sel.kans);
@@ -89,13 +94,26 @@
 
   function applyFilters(p) {
     var regels = p.get("regel");
-    var known = KK.opts.labels.regels.map(function (r) { return r.regel; });
+    var codes = KK.opts.labels.regelcodes;
+    var gekozen = null;
+    if (regels !== null) {
+      var tokens = regels.split(",");
+      // Keep the order of the filter list, whatever the order in the link.
+      gekozen = codes.filter(function (c) {
+        return tokens.indexOf(c.regelcode) >= 0 || tokens.indexOf(c.regel) >= 0;
+      }).map(function (c) { return c.regelcode; });
+    }
+    // A partij or soort that is no longer in the data is dropped, as an unknown rule is.
+    var partij = p.get("partij") || "";
+    var soort = p.get("soort") || "";
     return {
-      regels: regels === null ? null : regels.split(",").filter(function (r) { return known.indexOf(r) >= 0; }),
+      regelcodes: gekozen,
       categorie: ["kans", "knelpunt"].indexOf(p.get("categorie")) >= 0 ? p.get("categorie") : "",
       actie: p.get("actie") === "1",
       van: KK.filterJaar(p.get("van")),
       tot: KK.filterJaar(p.get("tot")),
+      partij: (KK.opts.partijen || []).indexOf(partij) >= 0 ? partij : "",
+      soort: (KK.opts.soorten || []).indexOf(soort) >= 0 ? soort : "",
     };
   }
 

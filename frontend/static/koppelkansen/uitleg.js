@@ -31,6 +31,28 @@
   function regelInfo(regel) {
     return labels().regels.filter(function (r) { return r.regel === regel; })[0] || { naam: regel, kleur: "#777" };
   }
+  /* Name and colour of a result's regelcode (R1 and R5 are both werk met werk). */
+  function codeInfo(p) {
+    var code = KK.regelcode(p);
+    return labels().regelcodes.filter(function (r) { return r.regelcode === code; })[0] ||
+      regelInfo(p.regel);
+  }
+  /* "Lindelaan 2–48": where a result lies, as people name it (RULES.md §7); null when the
+   * result has no street. */
+  function straatTekst(p) {
+    if (isMissing(p.straatnaam)) return null;
+    return p.straatnaam + (isMissing(p.huisnummers) ? "" : " " + p.huisnummers);
+  }
+  function periode(start, eind) {
+    if (isMissing(start)) return "jaar onbekend";
+    var e = isMissing(eind) ? start : eind;
+    return String(e) === String(start) ? fmt(start) : fmt(start) + "–" + fmt(e);
+  }
+  function soortNaam(v) { return (labels().werkSoorten || {})[v] || fmt(v); }
+  function werkTekst(partij, soort, start, eind) {
+    return (isMissing(partij) ? "partij niet bekend" : partij) + " · " + soortNaam(soort) +
+      " · " + periode(start, eind);
+  }
 
   function open(title) {
     var d = panel();
@@ -87,7 +109,7 @@
   function highlight(feature, zoom) {
     U.clearHighlight();
     if (!feature.geometry) return;
-    var color = regelInfo(feature.properties.regel).kleur;
+    var color = codeInfo(feature.properties).kleur;
     selectie = L.layerGroup([
       L.geoJSON(feature.geometry, { pane: "kk-selectie", interactive: false,
         style: { color: "#ffd400", weight: 16, opacity: 0.85, lineCap: "round" } }),
@@ -109,13 +131,27 @@
     KK.getJSON(KK.opts.apiBase + "/koppelkansen/" + encodeURIComponent(id)).then(function (f) {
       if (stale()) return;
       var p = f.properties, u = f.uitleg || {};
-      d = open(u.regel_naam || regelInfo(p.regel).naam);
+      var info = codeInfo(p);
+      var straat = straatTekst(p);
+      // The street first (RULES.md §7); without one, the rule is the heading.
+      d = open(straat || info.naam || u.regel_naam);
       d.dataset.kansId = p.kans_id;
       d.dataset.regel = p.regel;
+      d.dataset.regelcode = KK.regelcode(p) || "";
       var kop = d.querySelector(".kk-detail-titel");
-      var badge = el("span", "kk-badge kk-badge-" + p.categorie, labels().categorieen[p.categorie] || p.categorie);
-      kop.insertBefore(badge, kop.firstChild);
-      kop.style.borderLeftColor = regelInfo(p.regel).kleur;
+      kop.style.borderLeftColor = info.kleur;
+      var regelRegel = el("p", "kk-detail-regel");
+      regelRegel.appendChild(el("span", "kk-badge kk-badge-" + p.categorie, labels().categorieen[p.categorie] || p.categorie));
+      regelRegel.appendChild(document.createTextNode(" "));
+      regelRegel.appendChild(el("strong", null, info.naam || u.regel_naam));
+      if (straat) {
+        kop.parentNode.insertBefore(regelRegel, kop.nextSibling);
+      } else {
+        kop.insertBefore(regelRegel.firstChild, kop.firstChild);
+      }
+      if (straat && !isMissing(p.straten) && p.straten !== p.straatnaam) {
+        d.appendChild(el("p", "kk-klein kk-straten", "Langs: " + p.straten));
+      }
       if (p.actie_nodig) d.appendChild(el("p", "kk-badge kk-badge-actie", "Actie nodig: het werk begint binnen " +
         fmt((u.parameters || []).filter(function (x) { return x.naam === "signaal_jaren"; }).map(function (x) { return x.waarde; })[0]) +
         " jaar na het peiljaar"));
@@ -123,11 +159,31 @@
       d.appendChild(el("p", "kk-toelichting", u.toelichting || p.toelichting));
       if (u.koppeling) d.appendChild(el("p", "kk-koppeling", "Voorgestelde koppeling: " + u.koppeling));
 
+      var paar = !isMissing(p.soort_a) || !isMissing(p.partij_a) || !isMissing(p.start_a);
+      if (paar) {
+        // R5 and R5b: the two works (of two partijen or two soorten) and the time between.
+        d.appendChild(el("h3", null, "De twee werken"));
+        var gap = isMissing(p.gap_jaar) ? "onbekend" : Number(p.gap_jaar) === 0
+          ? "0 jaar: de werken overlappen in de tijd" : fmt(p.gap_jaar) + " jaar";
+        var paarTabel = table(d, [
+          ["Werk 1", werkTekst(p.partij_a, p.soort_a, p.start_a, p.eind_a)],
+          ["Werk 2", werkTekst(p.partij_b, p.soort_b, p.start_b, p.eind_b)],
+          [labels().metingen.gap_jaar || "Jaren ertussen", gap],
+        ]);
+        paarTabel.classList.add("kk-paar");
+      }
+
       d.appendChild(el("h3", null, "Gemeten"));
       var m = u.metingen || {};
-      table(d, Object.keys(m).map(function (k) { return [labels().metingen[k] || k, meting(k, m[k])]; })
-        .concat([["Jaren van het werk", isMissing(p.start_jaar) ? "—"
-          : fmt(p.start_jaar) + "–" + fmt(isMissing(p.eind_jaar) ? p.start_jaar : p.eind_jaar)]]));
+      var rows = Object.keys(m).map(function (k) { return [labels().metingen[k] || k, meting(k, m[k])]; });
+      if (!isMissing(p.oppervlak_m2) && m.oppervlak_m2 === undefined) {
+        rows.push([labels().metingen.oppervlak_m2 || "Oppervlakte", fmt(p.oppervlak_m2, 0) + " m²"]);
+      }
+      if (!paar) {
+        rows.push(["Jaren van het werk", isMissing(p.start_jaar) ? "—"
+          : fmt(p.start_jaar) + "–" + fmt(isMissing(p.eind_jaar) ? p.start_jaar : p.eind_jaar)]);
+      }
+      table(d, rows);
 
       d.appendChild(el("h3", null, "Betrokken objecten"));
       var bronnen = u.bronnen || [];
@@ -156,14 +212,15 @@
         ook.forEach(function (k) {
           ul.appendChild(resultButton(k, function () {
             KK.zijpaneel.showKans(k.kans_id, { zoom: false, ook: [{ kans_id: p.kans_id, regel: p.regel,
-              categorie: p.categorie, toelichting: p.toelichting, actie_nodig: p.actie_nodig,
-              start_jaar: p.start_jaar, riool_due_jaar: p.riool_due_jaar, jaar: p.jaar }].concat(ook) });
+              regelcode: p.regelcode, categorie: p.categorie, toelichting: p.toelichting,
+              actie_nodig: p.actie_nodig, start_jaar: p.start_jaar, riool_due_jaar: p.riool_due_jaar,
+              jaar: p.jaar, straatnaam: p.straatnaam, huisnummers: p.huisnummers }].concat(ook) });
           }));
         });
       }
       highlight(f, o.zoom);
       announce((labels().categorieen[p.categorie] || p.categorie) + ": " +
-        (u.regel_naam || regelInfo(p.regel).naam) + ". Uitleg staat in het zijpaneel.");
+        (info.naam || u.regel_naam) + (straat ? ", " + straat : "") + ". Uitleg staat in het zijpaneel.");
       if (o.focus !== false) kop.focus({ preventScroll: false });
     }).catch(function (err) {
       if (stale()) return;
@@ -178,13 +235,16 @@
     btn.type = "button";
     btn.dataset.kansId = p.kans_id;
     var kop = btn.appendChild(el("span", "kk-resultaat-kop"));
-    kop.appendChild(KK.util.swatch({ shape: "line", color: regelInfo(p.regel).kleur, dash: p.categorie === "knelpunt" }));
-    kop.appendChild(el("strong", null, regelInfo(p.regel).naam));
+    var info = codeInfo(p);
+    kop.appendChild(KK.util.swatch({ shape: "line", color: info.kleur, dash: p.categorie === "knelpunt" }));
+    kop.appendChild(el("strong", null, straatTekst(p) || info.naam));
     var meta = btn.appendChild(el("span", "kk-resultaat-meta"));
     var bits = [labels().categorieen[p.categorie] || p.categorie];
+    if (straatTekst(p)) bits.unshift(info.naam);
     var jaar = KK.jaar(p);
     if (jaar !== null) bits.push(String(jaar));
     if (!isMissing(p.lengte_m)) bits.push(fmt(p.lengte_m, 0) + " m");
+    else if (!isMissing(p.oppervlak_m2)) bits.push(fmt(p.oppervlak_m2, 0) + " m²");
     meta.appendChild(el("span", "kk-klein", bits.join(" · ")));
     if (p.actie_nodig) meta.appendChild(el("span", "kk-badge kk-badge-actie", "Actie nodig"));
     btn.appendChild(el("span", "kk-toelichting", p.toelichting || ""));
@@ -217,10 +277,13 @@
         ["Vergroenen", fmt(row.m_r2, 0) + " m"],
         ["Leefbaarheid", fmt(row.m_r3, 0) + " m"],
         ["Afkoppelen regenwater", fmt(row.m_r4, 0) + " m"],
+      ].concat(isMissing(row.m_r5) || !row.m_r5 ? [] : [
+        ["Werk met werk van partijen", fmt(row.m_r5, 0) + " m"],
+      ]).concat([
         ["Knelpunten (bomen)", fmt(row.n_knelpunt)],
         ["Deel met lage leefbaarheid", fmt(100 * (row.laag_aandeel || 0), 0) + " %"],
         ["Riolen zonder bekend jaar", fmt(row.riool_onbekend)],
-      ]);
+      ]));
       nietBeoordeeld(d, row.niet_beoordeeld);
     } else {
       d.appendChild(el("p", "kk-klein", "Deze buurt heeft (nog) geen score."));
@@ -228,6 +291,20 @@
     var links = d.appendChild(el("p", "kk-links"));
     var pr = links.appendChild(el("a", "kk-knop", "Printversie (A4)"));
     pr.href = KK.opts.pageBase + "/buurt/" + encodeURIComponent(code) + "/print";
+    var bw = links.appendChild(el("a", "kk-knop", "Voor bewoners (A4)"));
+    bw.href = KK.opts.pageBase + "/buurt/" + encodeURIComponent(code) + "/bewoners";
+    // The timeline is a static SVG from the server (narrow layout); a click opens it large.
+    var tijdlijn = KK.opts.pageBase + "/buurt/" + encodeURIComponent(code) + "/tijdlijn.svg";
+    var tl = d.appendChild(el("figure", "kk-tijdlijn"));
+    tl.style.margin = "6px 0";
+    var groot = tl.appendChild(el("a"));
+    groot.href = tijdlijn;
+    groot.target = "_blank";
+    var img = groot.appendChild(el("img"));
+    img.src = tijdlijn + "?smal=true";
+    img.alt = "Tijdlijn van de werken in deze buurt: warmtenet, riool en werk van andere " +
+      "partijen, met de koppelkansen en knelpunten.";
+    img.style.width = "100%";
     d.appendChild(el("h3", null, "Koppelkansen en knelpunten"));
     var summary = d.appendChild(el("p", "kk-klein", "Laden…"));
     var list = d.appendChild(el("ul", "kk-resultaten"));
@@ -266,10 +343,10 @@
   function renderResults(features, summary, list) {
     list.textContent = "";
     var shown = features.filter(function (f) { return KK.passes(f.properties); });
-    var order = labels().regels.map(function (r) { return r.regel; });
+    var order = labels().regelcodes.map(function (r) { return r.regelcode; });
     shown.sort(function (a, b) {
       var pa = a.properties, pb = b.properties;
-      return order.indexOf(pa.regel) - order.indexOf(pb.regel) ||
+      return order.indexOf(KK.regelcode(pa)) - order.indexOf(KK.regelcode(pb)) ||
         (pb.actie_nodig ? 1 : 0) - (pa.actie_nodig ? 1 : 0) || (pb.lengte_m || 0) - (pa.lengte_m || 0);
     });
     var nKnel = shown.filter(function (f) { return f.properties.categorie === "knelpunt"; }).length;
@@ -300,8 +377,23 @@
     U.clearHighlight();
     var d = open("Op deze plek");
     res.bronnen.forEach(function (b) {
-      d.appendChild(el("h3", null, (labels().lagen[b.laag] || b.laag) + " · " + fmt(b.afstand_m, 1) + " m van de klik"));
       var e = b.eigenschappen;
+      var h = d.appendChild(el("h3", null, (labels().lagen[b.laag] || b.laag) +
+        (b.laag === "werk" && !isMissing(e.naam) ? " ‘" + e.naam + "’" : "") +
+        " · " + fmt(b.afstand_m, 1) + " m van de klik"));
+      if (b.laag === "werk") {
+        // A planned work: who, what, and when (RULES.md §9).
+        h.dataset.laag = "werk";
+        table(d, [
+          [labels().velden.naam, fmt(e.naam)],
+          [labels().velden.partij, isMissing(e.partij) ? "niet bekend" : e.partij],
+          [labels().velden.soort, soortNaam(e.soort)],
+          [labels().velden.status, (labels().werkStatus || {})[e.status] || fmt(e.status)],
+          [labels().velden.periode, periode(e.start_jaar, e.eind_jaar)],
+          [labels().velden.id, fmt(e.id)],
+        ]).classList.add("kk-werk");
+        return;
+      }
       table(d, Object.keys(e).map(function (k) { return [labels().velden[k] || k, veld(k, e[k])]; }));
     });
     if (res.buurt) {

@@ -52,17 +52,18 @@
     var regels = box.appendChild(el("fieldset"));
     regels.appendChild(el("legend", null, "Regel"));
     ui.regelBoxes = {};
-    opts.labels.regels.forEach(function (r) {
+    opts.labels.regelcodes.forEach(function (r) {
       var lab = regels.appendChild(el("label", "kk-check"));
       var cb = lab.appendChild(el("input"));
       cb.type = "checkbox";
-      cb.name = "regel";
-      cb.value = r.regel;
+      cb.name = "regelcode";
+      cb.value = r.regelcode;
+      cb.dataset.regel = r.regel;
       cb.checked = true;
       lab.appendChild(KK.util.swatch({ shape: "line", color: r.kleur, dash: r.categorie === "knelpunt" }));
       lab.appendChild(el("span", null, r.naam));
       cb.addEventListener("change", readFilters);
-      ui.regelBoxes[r.regel] = cb;
+      ui.regelBoxes[r.regelcode] = cb;
     });
     var cat = box.appendChild(el("label", "kk-veld"));
     cat.appendChild(el("span", null, "Categorie "));
@@ -78,6 +79,7 @@
     ui.actie.type = "checkbox";
     actie.appendChild(el("span", null, "Alleen waar nu actie nodig is"));
     ui.actie.addEventListener("change", readFilters);
+    box.appendChild(buildWerkFilters());
     var jaren = box.appendChild(el("fieldset", "kk-jaren"));
     jaren.appendChild(el("legend", null, "Jaar (start warmtenet, anders vervanging riool)"));
     ui.van = yearInput(jaren, "van");
@@ -85,7 +87,8 @@
     var wis = box.appendChild(el("button", "kk-knop", "Filters wissen"));
     wis.type = "button";
     wis.addEventListener("click", function () {
-      KK.setFilter({ regels: null, categorie: "", actie: false, van: null, tot: null });
+      KK.setFilter({ regelcodes: null, categorie: "", actie: false, van: null, tot: null,
+                     partij: "", soort: "" });
       zp.syncFilters();
     });
     var deel = box.appendChild(el("button", "kk-knop", "Link kopiëren"));
@@ -97,6 +100,39 @@
       else window.prompt("Link:", link);
     });
     return box;
+  }
+
+  /* Partij and soort: the values of the loaded works and results (page options, read when
+   * the page was built). They act on the results that pair two works and on the works. */
+  function buildWerkFilters() {
+    var set = el("fieldset", "kk-werkfilters");
+    set.appendChild(el("legend", null, "Werken van partijen"));
+    ui.partij = werkSelect(set, "Partij ", "Alle partijen", (opts.partijen || []).map(function (v) {
+      return [v, v];
+    }));
+    var soortNamen = opts.labels.werkSoorten || {};
+    ui.soort = werkSelect(set, "Soort werk ", "Alle soorten", (opts.soorten || []).map(function (v) {
+      return [v, soortNamen[v] || v];
+    }));
+    set.appendChild(el("p", "kk-klein", (opts.partijen || []).length || (opts.soorten || []).length
+      ? "Met een partij of soort gekozen toont de kaart alleen werk met werk en dubbel open " +
+        "waarin zo'n werk meedoet, en alleen die geplande werken."
+      : "Er zijn nog geen geplande werken van partijen geladen."));
+    return set;
+  }
+
+  function werkSelect(parent, label, alle, values) {
+    var lab = parent.appendChild(el("label", "kk-veld"));
+    lab.appendChild(el("span", null, label));
+    var select = lab.appendChild(el("select"));
+    select.setAttribute("aria-label", label.trim());
+    [["", alle]].concat(values).forEach(function (o) {
+      var opt = select.appendChild(el("option", null, o[1]));
+      opt.value = o[0];
+    });
+    select.disabled = values.length === 0;
+    select.addEventListener("change", readFilters);
+    return select;
   }
 
   function yearInput(parent, label) {
@@ -130,11 +166,13 @@
     var all = Object.keys(ui.regelBoxes);
     var on = all.filter(function (r) { return ui.regelBoxes[r].checked; });
     KK.setFilter({
-      regels: on.length === all.length ? null : on,
+      regelcodes: on.length === all.length ? null : on,
       categorie: ui.categorie.value,
       actie: ui.actie.checked,
       van: readYear(ui.van),
       tot: readYear(ui.tot),
+      partij: ui.partij.value,
+      soort: ui.soort.value,
     });
     filterSummary();
   }
@@ -142,7 +180,9 @@
   /* Put KK.filter into the form (after reading the URL or wiping). */
   function filterSummary() {
     var f = KK.filter, n = 0;
-    if (f.regels) n++;
+    if (f.regelcodes) n++;
+    if (f.partij) n++;
+    if (f.soort) n++;
     if (f.categorie) n++;
     if (f.actie) n++;
     if (f.van !== null || f.tot !== null) n++;
@@ -152,8 +192,10 @@
   zp.syncFilters = function () {
     var f = KK.filter;
     Object.keys(ui.regelBoxes).forEach(function (r) {
-      ui.regelBoxes[r].checked = !f.regels || f.regels.indexOf(r) >= 0;
+      ui.regelBoxes[r].checked = !f.regelcodes || f.regelcodes.indexOf(r) >= 0;
     });
+    ui.partij.value = f.partij || "";
+    ui.soort.value = f.soort || "";
     ui.categorie.value = f.categorie || "";
     ui.actie.checked = !!f.actie;
     ui.van.value = f.van === null ? "" : String(f.van);
