@@ -33,6 +33,8 @@ from geo.rules import (
 )
 from geo.schema import LAYER_COLUMNS
 from geo.sections import split_sections
+from geo.straat import name_streets
+from geo.werk import r5_werk_met_werk, werk_units
 
 
 @dataclass(frozen=True)
@@ -105,8 +107,8 @@ def analyse_local(*, buurt: gpd.GeoDataFrame, warmtenet: gpd.GeoDataFrame,
     """The rules over the units `partitie` owns (None: all), with the layers around them.
 
     The layers must hold every feature within geo.partition.halo_m of those units, whole heat
-    lines, and only the Leefbaarometer year the whole run uses. `laag_leeg` says per context
-    layer whether it is empty in the whole run (default: whether the given layer is).
+    and werk lines, and only the Leefbaarometer year the whole run uses. `laag_leeg` says per
+    context layer whether it is empty in the whole run (default: whether the given layer is).
     """
     straat = empty_layer("straat") if straat is None else straat
     werk = empty_layer("werk") if werk is None else werk
@@ -121,6 +123,10 @@ def analyse_local(*, buurt: gpd.GeoDataFrame, warmtenet: gpd.GeoDataFrame,
     _check_unique_ids(werk, "werk")
 
     secties = split_sections(warmtenet, params.sectie_m)
+    # RULES.md §9: units of every party, from whole lines; a partition pairs the ones it owns.
+    eenheden = werk_units(secties, riolering, werk, params)
+    eenheden_eigen = (None if partitie is None else
+                      partitie.owns(midpoints(eenheden.geometry.to_numpy()), buurt))
     eigen = riolering
     if partitie is not None:
         secties = secties[partitie.owns(midpoints(secties.geometry.to_numpy()), buurt)]
@@ -151,10 +157,10 @@ def analyse_local(*, buurt: gpd.GeoDataFrame, warmtenet: gpd.GeoDataFrame,
         r3_leefbaarheid(covered["leefbaarheid"], leefbaarometer, params),
         r4_afkoppelen(eigen, green, params, peiljaar=peiljaar,
                       candidates=cand[mask].reset_index(drop=True)),
-        # R5 and R5b (geo.werk, RULES.md §9) go here: TODO(r5)
+        r5_werk_met_werk(eenheden, params, eigen=eenheden_eigen),  # R5 and R5b, RULES.md §9
     ]
     kansen = finish_kansen(frames, buurt, params, peiljaar=peiljaar)
-    # Streets of every result (geo.straat, RULES.md §7) go here: TODO(straat)
+    kansen = name_streets(kansen, straat, params)  # RULES.md §7
     return Lokaal(kansen=kansen, secties=secties, beoordeling=beoordeling,
                   riool_due=_riool_due(eigen, buurt, params))
 

@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from geo.schema import WERK_STATUSES
+
 DEFAULT_LEVENSDUUR: dict[str, int] = {
     "beton": 60,
     "gewapend beton": 60,
@@ -93,6 +95,8 @@ def params_from_dict(values: dict[str, Any]) -> RuleParams:
         default = getattr(base, key)
         if isinstance(default, dict):
             clean[key] = _table(key, value, default)
+        elif key == "werk_status":
+            clean[key] = _werk_status(value)
         else:
             clean[key] = _number(key, value, whole=isinstance(default, int),
                                  positive=key in _POSITIVE)
@@ -102,7 +106,28 @@ def params_from_dict(values: dict[str, Any]) -> RuleParams:
 
 
 # Parameters for which 0 makes no sense (a section of 0 m, a lifetime of 0 years).
-_POSITIVE = {"sectie_m", "groen_buffer_m"}
+# min_oppervlak_m2 = 0 would let two polygons that only touch meet, with an empty overlap.
+_POSITIVE = {"sectie_m", "groen_buffer_m", "min_oppervlak_m2"}
+
+
+def _werk_status(value: Any) -> tuple[str, ...]:
+    """The statuses of works that take part (RULES.md §9): a list of WERK_STATUSES."""
+    voorbeeld = ", ".join(f'"{s}"' for s in DEFAULT_WERK_STATUS)
+    if isinstance(value, str) or not isinstance(value, list | tuple):
+        raise RulesFileError(
+            f"Parameter 'werk_status' moet een lijst zijn, bijvoorbeeld [{voorbeeld}].")
+    out: list[str] = []
+    for item in value:
+        if not isinstance(item, str):
+            raise RulesFileError(
+                f"Parameter 'werk_status' moet een lijst van woorden zijn, niet '{item}'.")
+        status = item.strip().lower()
+        if status not in WERK_STATUSES:
+            raise RulesFileError(
+                f"Onbekende status '{item}' in werk_status; kies uit {', '.join(WERK_STATUSES)}.")
+        if status not in out:
+            out.append(status)
+    return tuple(out)
 
 
 def _number(name: str, value: Any, *, whole: bool, positive: bool = False) -> int | float:

@@ -22,17 +22,22 @@ from geo._common import (
     valid_polygons,
 )
 from geo.params import RuleParams
-from geo.schema import CATEGORIE, KANS_COLUMNS
+from geo.schema import CATEGORIE, KANS_COLUMNS, V1_REGELCODE
 
-# Which source ids identify a result of each rule; trees of R2b are attributes, so a new tree
-# near a section keeps the result (and the decisions attached to it).
+# Which source ids identify a result of each rule, by regelcode (R1 and R5 share the regel
+# werk_met_werk); trees of R2b are attributes, so a new tree near a section keeps the result
+# (and the decisions attached to it). R5 and R5b: the two units of the pair (RULES.md §9).
 BRON_KOLOMMEN: dict[str, tuple[str, ...]] = {
-    "werk_met_werk": ("sectie_id", "riool_id"),
-    "vergroenen": ("sectie_id",),
-    "boomconflict": ("sectie_id",),
-    "leefbaarheid": ("sectie_id",),
-    "afkoppelen": ("riool_id",),
+    "R1": ("sectie_id", "riool_id"),
+    "R2": ("sectie_id",),
+    "R2b": ("sectie_id",),
+    "R3": ("sectie_id",),
+    "R4": ("riool_id",),
+    "R5": ("eenheid_a", "eenheid_b"),
+    "R5b": ("eenheid_a", "eenheid_b"),
 }
+# Stands in for a missing id while sorting: after every real id.
+_GEEN_ID = "\U0010ffff"
 
 
 def make_kans_id(regel: str, bron_ids: Sequence[str]) -> str:
@@ -117,23 +122,26 @@ def assign_buurt(points: np.ndarray | Sequence[shapely.Point | None],
 
 
 def _bron(rows: pd.DataFrame) -> tuple[pd.Series, np.ndarray]:
-    """Per row its source ids (BRON_KOLOMMEN of its regel) sorted and joined by ',', and the
-    regel; both column-wise."""
+    """Per row its source ids (BRON_KOLOMMEN of its regelcode) sorted and joined by ',', and
+    the regel; both column-wise. Rows without regelcode are of version 1's rules."""
     regel = rows["regel"].astype(str).to_numpy()
+    code = rows["regelcode"].astype(object) if "regelcode" in rows.columns else None
+    v1 = pd.Series(regel).map(V1_REGELCODE)
+    regelcode = (v1 if code is None else code.where(code.notna(), v1)).astype(str).to_numpy()
     cols = sorted({c for cs in BRON_KOLOMMEN.values() for c in cs})
-    values = []
-    for col in cols:
-        uses = np.isin(regel, [r for r, cs in BRON_KOLOMMEN.items() if col in cs])
+    values = np.full((len(rows), len(cols)), _GEEN_ID, dtype=object)
+    for k, col in enumerate(cols):
+        uses = np.isin(regelcode, [r for r, cs in BRON_KOLOMMEN.items() if col in cs])
         text = rows[col].astype("string")
-        values.append(text.where(uses & text.notna().to_numpy(), None))
-    # At most two source columns per rule: order each pair, then join what is present.
-    a, b = values if len(values) == 2 else (values[0], pd.Series([None] * len(rows)))
-    swap = (a.notna() & b.notna() & (b < a)).fillna(False).to_numpy(dtype=bool)
-    lo = a.where(~swap, b)
-    hi = b.where(~swap, a)
-    both = lo.notna() & hi.notna()
-    joined = lo.fillna("").str.cat(hi.fillna(""), sep=",").where(both, lo.fillna(hi))
-    return joined.fillna("").astype(object), regel
+        present = uses & text.notna().to_numpy(dtype=bool)
+        values[present, k] = text[present].to_numpy(dtype=object)
+    # Per row its ids in order (missing ones last), then joined by ',' as far as present.
+    values = np.sort(values, axis=1) if len(cols) > 1 else values
+    joined = pd.Series(np.where(values[:, 0] == _GEEN_ID, "", values[:, 0]), dtype=object)
+    for k in range(1, len(cols)):
+        col = pd.Series(values[:, k], dtype=object)
+        joined = joined.where(col == _GEEN_ID, joined + "," + col)
+    return joined.astype(object), regel
 
 
 def finish_kansen(frames: Sequence[gpd.GeoDataFrame], buurt: gpd.GeoDataFrame,
@@ -156,12 +164,22 @@ def finish_kansen(frames: Sequence[gpd.GeoDataFrame], buurt: gpd.GeoDataFrame,
     earliest = np.fmin(start, due)
     # The year of a result (the time filter): the start of the heat work, else the pipe's due year.
     jaar = np.where(np.isnan(start), due, start)
+    # A pair of units (R5, R5b): the earlier start of the two, for both (RULES.md §9).
+    start_a = rows["start_a"].to_numpy(dtype="float64", na_value=np.nan)
+    start_b = rows["start_b"].to_numpy(dtype="float64", na_value=np.nan)
+    pair = ~np.isnan(start_a)
+    earliest = np.where(pair, np.fmin(start_a, start_b), earliest)
+    jaar = np.where(pair, np.fmin(start_a, start_b), jaar)
+    # A result that is an area (two polygon works) has no length but its area.
+    vlak = np.isin(shapely.get_type_id(geoms.to_numpy()), (3, 6))
+    oppervlak = rows["oppervlak_m2"].to_numpy(dtype="float64", na_value=np.nan)
     out = pd.DataFrame({
         "kans_id": ids,
         "regel": rows["regel"],
         "categorie": rows["regel"].map(CATEGORIE),
         "buurtcode": assign_buurt(midpoints(geoms.to_numpy()), buurt),
-        "lengte_m": geoms.length.to_numpy(),
+        "lengte_m": np.where(vlak, np.nan, geoms.length.to_numpy()),
+        "oppervlak_m2": np.where(vlak, geoms.area.to_numpy(), oppervlak),
         "actie_nodig": earliest <= peiljaar + params.signaal_jaren,
         "bron_ids": bron.to_numpy(),
         "jaar": jaar,

@@ -71,6 +71,28 @@ def _cut_points(lines: np.ndarray, owner: np.ndarray, max_len: float
     return out, owner[line_of]
 
 
+def cut_lines(geoms: np.ndarray, sectie_m: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The sections of the line parts of each geometry (RULES.md §2); EPSG:28992 in and out.
+
+    Returns the pieces, per piece the index of its geometry, and its number n along that
+    geometry (continuing across the parts of a MultiLineString). Other parts are left out.
+    """
+    parts, work_of = shapely.get_parts(np.asarray(geoms, dtype=object), return_index=True)
+    types = shapely.get_type_id(parts)
+    keep = ((types == 1) | (types == 2)) & (shapely.length(parts) > 0)
+    parts, work_of = parts[keep], work_of[keep]
+    if len(parts) == 0:
+        none = np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype=object), none, none
+    # A ring is cut as the line along its coordinates.
+    if (types[keep] == 2).any():
+        xy, at = shapely.get_coordinates(parts, return_index=True)
+        parts = shapely.linestrings(xy, indices=at)
+    pieces, w = _cut_points(parts, work_of, sectie_m)
+    nummer = pd.Series(w).groupby(w).cumcount().to_numpy()
+    return pieces, w, nummer
+
+
 def split_sections(warmtenet: gpd.GeoDataFrame, sectie_m: float) -> gpd.GeoDataFrame:
     """Sections of the planned/ongoing heat works; EPSG:28992 in, EPSG:28992 out."""
     if sectie_m <= 0:
@@ -83,19 +105,10 @@ def split_sections(warmtenet: gpd.GeoDataFrame, sectie_m: float) -> gpd.GeoDataF
     start = as_int64(works["start_jaar"].to_numpy())
     eind = as_int64(works["eind_jaar"].to_numpy()).fillna(start)
 
-    parts, work_of = shapely.get_parts(works.geometry.to_numpy(), return_index=True)
-    types = shapely.get_type_id(parts)
-    keep = ((types == 1) | (types == 2)) & (shapely.length(parts) > 0)
-    parts, work_of = parts[keep], work_of[keep]
-    if len(parts) == 0:
+    pieces, w, nummer = cut_lines(works.geometry.to_numpy(), sectie_m)
+    if len(pieces) == 0:
         return empty_frame(SECTIE_COLUMNS, SECTIE_DTYPES)
-    # A ring is cut as the line along its coordinates.
-    if (types[keep] == 2).any():
-        xy, at = shapely.get_coordinates(parts, return_index=True)
-        parts = shapely.linestrings(xy, indices=at)
-    pieces, w = _cut_points(parts, work_of, sectie_m)
     ids = works["id"].astype(str).to_numpy()[w]
-    nummer = pd.Series(w).groupby(w).cumcount().to_numpy()
     out = gpd.GeoDataFrame({
         "sectie_id": pd.Series(ids, dtype=object) + "#" + pd.Series(nummer).astype(str),
         "warmtenet_id": ids,

@@ -37,6 +37,11 @@ def test_rules_file_overrides_defaults(tmp_path: Path) -> None:
         ("[gewichten]\nm_r9 = 1\n", "Onbekende gewicht"),
         ("[gewichten]\nm_r1 = 0\nm_r2 = 0\nm_r3 = 0\nm_r4 = 0\nm_r5 = 0\n", "samen meer dan 0"),
         ("afstand_m = \n", "geen geldige TOML"),
+        ("min_oppervlak_m2 = 0\n", "groter dan 0"),
+        ("graafrust_jaar = 2.5\n", "geheel getal"),
+        ("werk_status = 'gepland'\n", "moet een lijst zijn"),
+        ("werk_status = ['gepland', 3]\n", "lijst van woorden"),
+        ("werk_status = ['gepland', 'bezig']\n", "Onbekende status 'bezig' in werk_status"),
     ],
 )
 def test_bad_rules_files_are_refused(tmp_path: Path, text: str, fragment: str) -> None:
@@ -47,3 +52,15 @@ def test_bad_rules_files_are_refused(tmp_path: Path, text: str, fragment: str) -
 def test_missing_rules_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(RulesFileError, match="bestaat niet"):
         load_params(tmp_path / "weg.toml")
+
+
+def test_werk_status_and_works_parameters(tmp_path: Path) -> None:
+    assert RuleParams().werk_status == ("gepland", "in_uitvoering")
+    params = load_params(_write(tmp_path, "werk_status = ['Idee', 'gepland', 'idee']\n"
+                                          "min_oppervlak_m2 = 50\ngraafrust_jaar = 8\n"))
+    assert params.werk_status == ("idee", "gepland")
+    assert (params.min_oppervlak_m2, params.graafrust_jaar) == (50.0, 8)
+    # An empty list is allowed: then no werk takes part.
+    assert load_params(_write(tmp_path, "werk_status = []\n")).werk_status == ()
+    # The run record (to_dict) reads back as the same parameters.
+    assert load_params(**params.to_dict()) == params
