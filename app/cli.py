@@ -102,8 +102,8 @@ def db_upgrade() -> None:
 @app.command("import")
 def import_(
     laag: Annotated[str, typer.Argument(metavar="LAAG", help="Laag: " + ", ".join(LAYERS))],
-    path: Annotated[Path, typer.Argument(metavar="BESTAND", help="Bestand: GeoPackage, Shapefile (of zip), GeoJSON, CSV")],
-    source_layer: Annotated[str | None, typer.Option("--source-layer", metavar="NAAM", help="Laagnaam in het bestand (GeoPackage)")] = None,
+    path: Annotated[Path, typer.Argument(metavar="BESTAND", help="Bestand: GeoPackage, Shapefile (of zip), GeoJSON, CSV, XLSX met WKT-kolom")],
+    source_layer: Annotated[str | None, typer.Option("--source-layer", metavar="NAAM", help="Laagnaam in het bestand (GeoPackage) of werkblad (XLSX)")] = None,
     map_: Annotated[list[str], typer.Option("--map", metavar="CANONIEK=BRON", help="Koppel een veld: CANONIEK=BRON, bv. status=Fase")] = [],  # noqa: B006
     set_: Annotated[list[str], typer.Option("--set", metavar="CANONIEK=WAARDE", help="Waarde voor het hele bestand: CANONIEK=WAARDE, bv. start_jaar=2027")] = [],  # noqa: B006
     crs: Annotated[str | None, typer.Option("--crs", metavar="EPSG:NNNN", help="Coördinatenstelsel van het bestand, bv. EPSG:28992")] = None,
@@ -288,6 +288,13 @@ def demo(
                                  bestandsnaam=DEMO_PREFIX + path.name, progress=progress,
                                  dekking=files.dekking if laag in files.dekking_lagen else None)
             typer.echo(f"  {laag}: {report.geladen} geladen van {report.gelezen} gelezen")
+        for extra in files.extra:  # a second source for a layer, next to the first
+            progress(f"importeren: {extra.laag} ({extra.path.name})")
+            report = import_file(engine, laag=extra.laag, path=extra.path, mapping=extra.mapping,
+                                 values=extra.values, bestandsnaam=DEMO_PREFIX + extra.path.name,
+                                 progress=progress)
+            typer.echo(f"  {extra.laag}: {report.geladen} geladen van {report.gelezen} gelezen "
+                       f"({extra.path.name})")
         with _ProgressBar() as bar:
             summary = run_analysis(engine, params=RuleParams(), peiljaar=year, progress=progress,
                                    stap=bar.stap, werkers=_werkers(werkers))

@@ -2,8 +2,10 @@
 
 `generate_demo` builds the town "Lindewaarde" from a seed and writes one file per layer as the
 real sources publish them (CBS buurten GeoPackage, supplier GeoJSON in WGS84, GWSW sewer
-export, BGT green and trees, Leefbaarometer 3.0 grid CSV), so the demo goes through the same
-importers as real data. The same seed gives the same attribute values and geometries.
+export, BGT green and trees, Leefbaarometer 3.0 grid CSV, NWB wegvakken, a plan export of
+other parties' works), so the demo goes through the same importers as real data. The same seed
+gives the same attribute values and geometries; the street and works layers (RULES.md §7, §9)
+draw from random generators of their own, so the other layers are the same with or without them.
 """
 
 from __future__ import annotations
@@ -20,9 +22,11 @@ import pyogrio
 import shapely
 
 from data.demo_groen import boom_frame, groen_frame
-from data.demo_lbm import DIM_SCHAAL, JAAR, KLASSE_GRENZEN, OUD_JAAR, leefbaarometer_frame
+from data.demo_lbm import leefbaarometer_frame
+from data.demo_leesmij import GLASVEZEL_FILE, routes_summary, werk_summary, write_leesmij
 from data.demo_riool import riolering_frame
 from data.demo_routes import plan_routes, warmtenet_frame
+from data.demo_straat import link_frame, name_streets, straat_frame
 from data.demo_town import (
     BEDRIJF,
     GEMEENTECODE,
@@ -37,6 +41,12 @@ from data.demo_town import (
     town_origin,
     town_size,
 )
+from data.demo_werk import (
+    GLASVEZEL_MAP,
+    GLASVEZEL_SET,
+    glasvezel_frame,
+    werk_frame,
+)
 
 FILES = {
     "buurt": ("buurten.gpkg", "buurten"),
@@ -45,6 +55,8 @@ FILES = {
     "groen": ("bgt_groen.gpkg", "begroeidterreindeel"),
     "boom": ("bgt_bomen.gpkg", "vegetatieobject"),
     "leefbaarometer": ("leefbaarometer_grid.csv", None),
+    "straat": ("nwb_wegvakken.gpkg", "wegvakken"),
+    "werk": ("geplande_werken.gpkg", "geplande_werken"),
 }
 DEKKING_FILE = "gemeentegrens.gpkg"
 DEKKING_MARGE_M = 100.0
@@ -67,6 +79,18 @@ _DENSITY = {OUD: 7000, NAOORLOGS: 6000, NIEUW: 4500, BEDRIJF: 150, WATER: 20}  #
 
 
 @dataclass(frozen=True)
+class ExtraFile:
+    """A second file for a layer, imported next to the first (not replacing it), with the
+    field mapping and fixed values a user would give (`--map`, `--set`)."""
+
+    laag: str
+    path: Path
+    mapping: dict[str, str]
+    values: dict[str, str]
+    count: int
+
+
+@dataclass(frozen=True)
 class DemoFiles:
     """Where the demo files are: laag -> path, and laag -> layer name inside a GeoPackage."""
 
@@ -78,6 +102,8 @@ class DemoFiles:
     # (no cell, no score).
     dekking: Path | None = None
     dekking_lagen: tuple[str, ...] = ()
+    # Files that add to a layer after `paths` are imported (the glasvezel list for werk).
+    extra: tuple[ExtraFile, ...] = ()
 
 
 def generate_demo(out_dir: Path, *, seed: int = 42, scale: float = 1.0,
@@ -100,11 +126,13 @@ def generate_demo(out_dir: Path, *, seed: int = 42, scale: float = 1.0,
     paths = {laag: out_dir / name for laag, (name, _layer) in FILES.items()}
     layers = {laag: layer for laag, (_name, layer) in FILES.items() if layer is not None}
     dekking = out_dir / DEKKING_FILE
-    for path in [*paths.values(), dekking]:
+    glasvezel = out_dir / GLASVEZEL_FILE
+    n_glasvezel = 0
+    for path in [*paths.values(), dekking, glasvezel]:
         path.unlink(missing_ok=True)
     counts = dict.fromkeys(FILES, 0)
     warmte: list[gpd.GeoDataFrame] = []
-    first: tuple[Town, list[str]] | None = None
+    first: tuple[Town, list[str], list[str]] | None = None
     gemeente_regels: list[str] = []
     for t, centre in enumerate(centres):
         code, naam = gemeente_code(t), gemeente_naam(t)
@@ -120,12 +148,32 @@ def generate_demo(out_dir: Path, *, seed: int = 42, scale: float = 1.0,
             "boom": boom_frame(rngs[5], town),
             "leefbaarometer": leefbaarometer_frame(rngs[6], town),
         }
+        # Streets and works (RULES.md §7, §9) from generators of their own: the layers above
+        # stay exactly what they were before these two existed.
+        rngs_v2 = [np.random.default_rng(s)
+                   for s in np.random.SeedSequence([seed, t, 7_001]).spawn(2)]
+        streets = name_streets(rngs_v2[0], town)
+        frames["straat"] = straat_frame(rngs_v2[0], town, streets, gemeentecode=code,
+                                        gemeentenaam=naam)
+        frames["werk"] = werk_frame(rngs_v2[1], town, streets, routes, scale=scale,
+                                    peiljaar=peiljaar, gemeentenaam=naam)
+        lijst = glasvezel_frame(rngs_v2[1], town, streets, scale=scale, peiljaar=peiljaar)
+        if t > 0:
+            lijst["Projectcode"] = [f"{code[2:]}-{c}" for c in lijst["Projectcode"]]
+        lijst.to_csv(glasvezel, sep=";", index=False, lineterminator="\n",
+                     mode="a" if t > 0 else "w", header=t == 0)
+        n_glasvezel += len(lijst)
         if t > 0:
             _own_ids(frames, code)
         if t + 1 < len(centres) and centres[t + 1][1] == centre[1]:
-            frames["warmtenet"] = _across_border(frames["warmtenet"], town, centres[t + 1], scale)
+            frames["warmtenet"], link = _across_border(frames["warmtenet"], town,
+                                                       centres[t + 1], scale)
+            weg = link_frame(link, first_id=int(code[2:]) * 1_000_000 + 999_000,
+                             gemeentecode=code, gemeentenaam=naam,
+                             naam=f"{gemeente_naam(t + 1)}seweg")
+            frames["straat"] = pd.concat([frames["straat"], weg], ignore_index=True)
         if t == 0:
-            first = (town, routes_summary(frames["warmtenet"]))
+            first = (town, routes_summary(frames["warmtenet"]), werk_summary(frames["werk"]))
         for laag, frame in frames.items():
             counts[laag] += len(frame)
             if laag == "warmtenet":
@@ -149,11 +197,13 @@ def generate_demo(out_dir: Path, *, seed: int = 42, scale: float = 1.0,
     pyogrio.write_dataframe(pd.concat(warmte, ignore_index=True) if len(warmte) > 1 else warmte[0],
                             paths["warmtenet"], driver="GeoJSON", layer_options={"RFC7946": "YES"})
     assert first is not None
-    _write_leesmij(out_dir / "LEESMIJ.txt", first[0], first[1], counts,
-                   seed=seed, scale=scale, peiljaar=peiljaar,
-                   gemeenten=gemeente_regels if gemeenten > 1 else [])
+    write_leesmij(out_dir / "LEESMIJ.txt", first[0], first[1], first[2], counts,
+                  seed=seed, scale=scale, peiljaar=peiljaar,
+                  gemeenten=gemeente_regels if gemeenten > 1 else [])
     return DemoFiles(paths=paths, source_layers=layers, counts=counts, dekking=dekking,
-                     dekking_lagen=("groen", "boom"))
+                     dekking_lagen=("groen", "boom"),
+                     extra=(ExtraFile("werk", glasvezel, GLASVEZEL_MAP, GLASVEZEL_SET,
+                                      n_glasvezel),))
 
 
 def gemeente_code(t: int) -> str:
@@ -203,7 +253,8 @@ def gemeente_centres(gemeenten: int, scale: float) -> list[tuple[float, float]]:
 
 
 def _own_ids(frames: dict[str, gpd.GeoDataFrame | pd.DataFrame], code: str) -> None:
-    """Ids unique across towns: the gemeente in heat route ids, sewer names and BGT ids."""
+    """Ids unique across towns: the gemeente in heat route ids, sewer names, BGT ids and works
+    (NWB wegvak ids hold the gemeente number already)."""
     gm = code[2:]
     warmte = frames["warmtenet"]
     warmte["id"] = [f"WN{gm}-{rid.removeprefix('WN-')}" for rid in warmte["id"]]
@@ -213,11 +264,13 @@ def _own_ids(frames: dict[str, gpd.GeoDataFrame | pd.DataFrame], code: str) -> N
         frame = frames[laag]
         frame["lokaalID"] = [f"G{gm}" + i.removeprefix(old) for i in frame["lokaalID"]]
         frame["bronhouder"] = f"G{gm}"
+    frames["werk"]["id"] = [f"{gm}-{i}" for i in frames["werk"]["id"]]
 
 
 def _across_border(warmte: gpd.GeoDataFrame, town: Town, next_centre: tuple[float, float],
-                   scale: float) -> gpd.GeoDataFrame:
-    """Extend the easternmost heat route east into the next town (a line across the border)."""
+                   scale: float) -> tuple[gpd.GeoDataFrame, shapely.LineString]:
+    """Extend the easternmost heat route east into the next town (a line across the border);
+    return the routes and the added line (it runs along a road between the towns)."""
     rd = warmte.to_crs("EPSG:28992")
     coords = [shapely.get_coordinates(g) for g in rd.geometry]
     k = int(np.argmax([c[:, 0].max() for c in coords]))
@@ -232,7 +285,7 @@ def _across_border(warmte: gpd.GeoDataFrame, town: Town, next_centre: tuple[floa
     out = warmte.copy()
     out.loc[out.index[k], "geometry"] = gpd.GeoSeries([line], crs="EPSG:28992").to_crs(
         warmte.crs).iloc[0]
-    return out
+    return out, shapely.transform(link, lambda c: np.round(c, 2))
 
 
 def buurt_frame(rng: np.random.Generator, town: Town, gemeentecode: str = GEMEENTECODE,
@@ -261,74 +314,3 @@ def buurt_frame(rng: np.random.Generator, town: Town, gemeentecode: str = GEMEEN
         geometry=list(town.buurt_geom),
         crs="EPSG:28992",
     )
-
-
-def routes_summary(warmtenet: gpd.GeoDataFrame) -> list[str]:
-    """One Dutch line per heat route for LEESMIJ.txt."""
-    lines = []
-    for row in warmtenet.itertuples(index=False):
-        eind = "" if pd.isna(row.eind_jaar) else f"-{int(row.eind_jaar)}"
-        lines.append(f"  {row.id}  {row.Netnaam} ({row.Status}, {row.start_jaar}{eind})")
-    return lines
-
-
-def _write_leesmij(path: Path, town: Town, routes: list[str], counts: dict[str, int], *,
-                   seed: int, scale: float, peiljaar: int, gemeenten: list[str]) -> None:
-    soort = {OUD: "vooroorlogs", NAOORLOGS: "naoorlogs", NIEUW: "nieuwbouw",
-             BEDRIJF: "bedrijventerrein", WATER: "water"}
-    buurten = [
-        f"  {c}  {n:<28} {soort[int(k)]}{', zwakke leefbaarheid' if w else ''}"
-        for c, n, k, w in zip(town.buurt_code, town.buurt_name, town.buurt_kind,
-                              town.buurt_weak, strict=True)
-    ]
-    grenzen = ", ".join(f"{g:+.2f}" for g in KLASSE_GRENZEN)
-    text = f"""Demodata koppelkansen: de fictieve gemeente {GEMEENTENAAM} ({GEMEENTECODE})
-{'=' * 72}
-Gemaakt met seed {seed}, schaal {scale}, peiljaar {peiljaar}. Alles is verzonnen; dezelfde
-seed geeft dezelfde gegevens. De bestanden hebben de vorm van echte bronnen, zodat de demo
-door dezelfde importfuncties gaat als echte gegevens.
-
-{GEMEENTENAAM} ligt rond x 155 000, y 463 000 (RD New). Het centrum is vooroorlogs met een
-gemengd riool en weinig groen; daaromheen liggen naoorlogse wijken (deels gescheiden stelsel)
-en aan de rand nieuwbouw met een gescheiden stelsel en brede groene bermen. Het stratenplan is
-een onregelmatig raster met hoofdwegen (lanen met bomen) om de vijf straten.
-
-Buurten ({len(buurten)}):
-{chr(10).join(buurten)}
-
-Warmtenet (plannen van de warmtebedrijven):
-{chr(10).join(routes)}
-
-Bestanden:
-  buurten.gpkg              laag 'buurten', CBS-namen (buurtcode, aantal_inwoners, water);
-                            -99999999 = geheim ({counts['buurt']} buurten)
-  warmtenet.geojson         GeoJSON in WGS84 (RFC 7946), velden id, Netnaam, Status,
-                            start_jaar, eind_jaar, Netbeheerder ({counts['warmtenet']} tracés)
-  riolering.gpkg            laag 'leidingen', GWSW-namen (Begindatum, MateriaalLeiding,
-                            BreedteLeiding, Stelsel, ...) plus vervangingsjaar uit het
-                            beheersysteem ({counts['riolering']} leidingen)
-  bgt_groen.gpkg            laag 'begroeidterreindeel', BGT-namen; objecten met een
-                            eindRegistratie zijn historisch en horen niet mee te tellen
-                            ({counts['groen']} objecten)
-  bgt_bomen.gpkg            laag 'vegetatieobject', plus-type boom, soortnaam
-                            ({counts['boom']} bomen, ook enkele gekapte met eindRegistratie)
-  leefbaarometer_grid.csv   Leefbaarometer 3.0, cellen van 100 m (grid_id = linkeronderhoek in
-                            hectometers), jaar {JAAR} voor alle cellen en {OUD_JAAR} voor de
-                            westelijke helft ({counts['leefbaarometer']} rijen)
-
-Klassen (kscore 1-9) zijn in deze demo afgeleid van afw met de grenzen {grenzen};
-voor de dimensies (kfys, konv, ksoc, kvrz, kwon) dezelfde grenzen maal {DIM_SCHAAL}.
-
-Wat de regels hier vinden: tracé WN-001 loopt door een buurt met zwakke leefbaarheid en
-begint in kale straten (leefbaarheid, vergroenen); WN-002 is in uitvoering en loopt langs een
-bomenrij (boomconflict, actie nodig); langs de tracés is een deel van de riolering gepland
-rond de start van het warmtenet (werk met werk); oude gemengde riolen onder kale straten zijn
-binnen tien jaar aan vervanging toe (afkoppelen). Een deel van de leidingen heeft geen
-aanlegjaar en geen vervangingsjaar: daarvan is de vervangingsdatum onbekend.
-"""
-    if gemeenten:
-        text += (f"\nDe bestanden bevatten {len(gemeenten)} gemeenten naast elkaar (elk met "
-                 "een eigen seed; tracés\nmet een id als WN0001-001 horen bij GM0001); de eerste "
-                 f"is {GEMEENTENAAM}. Van elke\ngemeente loopt één tracé door tot in de gemeente "
-                 "ten oosten ervan.\n" + "\n".join(gemeenten) + "\n")
-    path.write_text(text, encoding="utf-8")
