@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.analyse.service import latest_run
 from app.buurten.service import get_buurt, ranking_group
+from app.kaart.tijdlijn import tijdlijn_svg
 from app.kansen.service import explain
 from geo.schema import KANS_COLUMNS, REGELS
 
@@ -71,5 +72,8 @@ def print_data(session: Session, *, buurtcode: str) -> dict[str, Any]:
     ).mappings()
     run = latest_run(session) or {}
     kansen = [{**row, "uitleg": explain(session, dict(row), run=run)} for row in rows]
+    kaart = print_map(session, buurtcode=buurtcode)
+    # The timeline travels with the map: the print template reads it as kaart.tijdlijn.
+    kaart["tijdlijn"] = tijdlijn_svg(session, buurtcode=buurtcode)
     return {"buurt": buurt, "aantal_buurten": total, "rang_in": rang_in, "kansen": kansen,
-            "kaart": print_map(session, buurtcode=buurtcode)}
+            "kaart": kaart}

@@ -51,3 +51,27 @@ def buurt_extents(session: Session) -> dict[str, list[float]]:
         "(SELECT buurtcode, ST_Transform(geom, 4326)::box2d AS e FROM buurt) s ORDER BY buurtcode"
     ))
     return {code: [round(float(v), 5) for v in box] for code, *box in rows}
+
+
+_WERK_WAARDEN_SQL = text(
+    "SELECT 'partij' AS veld, v FROM ("
+    "  SELECT partij AS v FROM werk UNION SELECT partij_a FROM koppelkans"
+    "  UNION SELECT partij_b FROM koppelkans) p WHERE v IS NOT NULL "
+    "UNION ALL "
+    "SELECT 'soort', v FROM ("
+    "  SELECT soort AS v FROM werk UNION SELECT soort_a FROM koppelkans"
+    "  UNION SELECT soort_b FROM koppelkans) s WHERE v IS NOT NULL "
+    "ORDER BY 1, 2"
+)
+
+
+def werk_waarden(session: Session) -> tuple[list[str], list[str]]:
+    """The partijen and soorten of the loaded works and of the results, each sorted.
+
+    The map's partij and soort filters offer these; read per page, so they follow the data.
+    """
+    partijen: list[str] = []
+    soorten: list[str] = []
+    for veld, waarde in session.execute(_WERK_WAARDEN_SQL):
+        (partijen if veld == "partij" else soorten).append(str(waarde))
+    return partijen, soorten
