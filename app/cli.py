@@ -167,8 +167,9 @@ def analyse_(
     typer.echo(f"Analyse {summary.run_id} klaar in {summary.duur_s:.1f} s (peiljaar "
                f"{summary.peiljaar}): {counts['kansen']} koppelkansen, {counts['knelpunten']} "
                f"knelpunten in {counts['buurten']} buurten.")
-    for code, n in counts["per_regelcode"].items():
-        typer.echo(f"  {code} {REGELCODE_NAMEN.get(code, code)}: {n}")
+    for code, naam in REGELCODE_NAMEN.items():
+        if code in counts["per_regelcode"]:
+            typer.echo(f"  {code} {naam}: {counts['per_regelcode'][code]}")
     _say_niet_beoordeeld(summary.niet_beoordeeld_teksten())
 
 

@@ -22,7 +22,7 @@ from app.kansen.schemas import (
 )
 from app.kansen.service import KansFilter, Redacteur
 from app.openapi import enum_items
-from geo.schema import REGELS
+from geo.schema import REGELCODES, REGELS, WERK_SOORTEN
 
 router = APIRouter(prefix="/api/v1/koppelkansen", tags=["koppelkansen"], dependencies=[ReaderDep])
 GEOJSON = "application/geo+json"
@@ -61,6 +61,14 @@ def list_kansen(
     categorie: Annotated[Literal["kans", "knelpunt"] | None, Query(description="kans of knelpunt")] = None,
     actie_nodig: Annotated[bool | None, Query(description="true: alleen wat binnen het signaal valt")] = None,
     besluit: Annotated[list[str], BESLUIT_QUERY] = [],  # noqa: B006
+    regelcode: Annotated[list[str], Query(
+        description="Alleen deze regelcode(s) (R1 en R5 heten allebei werk_met_werk)",
+        json_schema_extra=enum_items(REGELCODES))] = [],  # noqa: B006
+    partij: Annotated[list[str], Query(
+        description="Alleen paren waarvan een van beide werken van deze partij is")] = [],  # noqa: B006
+    soort: Annotated[list[str], Query(
+        description="Alleen paren waarvan een van beide werken van deze soort is (R1: warmtenet "
+                    "en riolering)", json_schema_extra=enum_items(WERK_SOORTEN))] = [],  # noqa: B006
 ) -> Any:
     """Koppelkansen en knelpunten van de laatste analyse als GeoJSON (EPSG:4326).
 
@@ -70,7 +78,8 @@ def list_kansen(
     `links` bevat een `next` zolang er meer is, `numberMatched` het totaal.
     """
     flt = KansFilter(buurt=buurt, regel=regel, categorie=categorie, actie_nodig=actie_nodig,
-                     bbox=bbox, besluit=tuple(besluit))
+                     bbox=bbox, besluit=tuple(besluit), regelcode=tuple(regelcode),
+                     partij=tuple(partij), soort=tuple(soort))
     feats, total = service.list_kansen(session, flt=flt, page=page)
     body = feature_collection(feats, total=total,
                               links=next_link(request, page, len(feats), total))

@@ -24,7 +24,7 @@ from app.kansen.schemas import (
     MAX_BESPARING_EURO,
 )
 from geo.regels import KLASSE_NAMEN, PARAMETER_LABELS, REGEL_INFO
-from geo.schema import KANS_COLUMNS, REGELS
+from geo.schema import KANS_COLUMNS, REGELCODES, REGELS, WERK_SOORTEN
 
 _SELECT = (
     "SELECT " + ", ".join(f"k.{c}" for c in KANS_COLUMNS)
@@ -45,6 +45,11 @@ class KansFilter:
     bbox: BBox | None
     # Decision statuses (BESLUIT_STATUSSEN) and/or GEEN_BESLUIT; empty: all results.
     besluit: tuple[str, ...] = ()
+    # RULES.md §9: rule codes (R1 and R5 share a regel), and the party or kind of either work
+    # of a pair (R1 counts as warmtenet × riolering).
+    regelcode: tuple[str, ...] = ()
+    partij: tuple[str, ...] = ()
+    soort: tuple[str, ...] = ()
 
 
 def check_filter(flt: KansFilter) -> None:
@@ -53,6 +58,14 @@ def check_filter(flt: KansFilter) -> None:
     unknown = [r for r in flt.regel if r not in REGELS]
     if unknown:
         raise BadRequest(f"Onbekende regel {', '.join(unknown)}. Kies uit: {', '.join(REGELS)}.")
+    codes = [c for c in flt.regelcode if c not in REGELCODES]
+    if codes:
+        raise BadRequest(f"Onbekende regelcode {', '.join(repr(c[:8]) for c in codes)}. Kies "
+                         f"uit: {', '.join(REGELCODES)}.")
+    soorten = [s for s in flt.soort if s not in WERK_SOORTEN]
+    if soorten:
+        raise BadRequest(f"Onbekende soort {', '.join(repr(s[:40]) for s in soorten)}. Kies "
+                         f"uit: {', '.join(WERK_SOORTEN)}.")
     check_besluit_filter(flt.besluit)
 
 
@@ -99,6 +112,19 @@ def _where(flt: KansFilter) -> tuple[str, dict[str, Any]]:
         condition, values = besluit_condition(flt.besluit)
         conditions.append(condition)
         params.update(values)
+    if flt.regelcode:
+        conditions.append("k.regelcode = ANY(:regelcodes)")
+        params["regelcodes"] = list(flt.regelcode)
+    for name, column in (("partij", "partij"), ("soort", "soort")):
+        values_ = list(getattr(flt, name))
+        if values_:
+            either = f"(k.{column}_a = ANY(:{name}) OR k.{column}_b = ANY(:{name}))"
+            if name == "soort":
+                # R1 pairs a heat section with a pipe without filling the pair columns.
+                either = (f"({either} OR (k.regelcode = 'R1' AND "
+                          f"ARRAY['warmtenet', 'riolering']::text[] && :{name}))")
+            conditions.append(either)
+            params[name] = values_
     return (" WHERE " + " AND ".join(conditions)) if conditions else "", params
 
 
