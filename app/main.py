@@ -24,6 +24,7 @@ from app.kaart.router import router as kaart_router
 from app.kansen.router import router as kansen_router
 from app.layers.router import router as layers_router
 from app.layers.upload import UploadGuard, remove_stale_uploads
+from app.ogc.router import router as ogc_router
 from app.openapi import install_openapi
 from app.security import SecurityHeaders
 from app.tiles.router import router as tiles_router
@@ -71,7 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     for router in (health.router, buurten_router, gemeenten_router, kansen_router, layers_router,
                    export_router, kaart_router, tiles_router, analyse_router, verschil_router,
-                   docs.router):
+                   docs.router, ogc_router):
         app.include_router(router)
     install_openapi(app)
     mount_static(app)
