@@ -8,6 +8,7 @@ static/koppelkansen/kaart.js through ``|tojson``; no JavaScript is built by stri
 from __future__ import annotations
 
 import re
+from html import escape
 from typing import Any
 
 import folium
@@ -54,6 +55,9 @@ def local_assets(static_base: str) -> tuple[list[tuple[str, str]], list[tuple[st
         ("koppelkansen", f"{base}/koppelkansen/kaart.js"),
         ("koppelkansen_panelen", f"{base}/koppelkansen/panelen.js"),
         ("koppelkansen_uitleg", f"{base}/koppelkansen/uitleg.js"),
+        ("koppelkansen_besluiten", f"{base}/koppelkansen/besluiten.js"),
+        ("koppelkansen_tellingen", f"{base}/koppelkansen/tellingen.js"),
+        ("koppelkansen_verschil", f"{base}/koppelkansen/verschil.js"),
         ("koppelkansen_zijpaneel", f"{base}/koppelkansen/zijpaneel.js"),
         ("koppelkansen_staat", f"{base}/koppelkansen/staat.js"),
     ]
@@ -62,6 +66,12 @@ def local_assets(static_base: str) -> tuple[list[tuple[str, str]], list[tuple[st
         ("koppelkansen_css", f"{base}/koppelkansen/kaart.css"),
     ]
     return js, css
+
+
+def favicon_link(static_base: str) -> str:
+    """The <link> to the page's icon, an SVG served by the app (no request leaves it)."""
+    href = f"{static_base.rstrip('/')}/koppelkansen/favicon.svg"
+    return f'<link rel="icon" type="image/svg+xml" href="{escape(href)}" />'
 
 
 class KaartFigure(Figure):
@@ -87,7 +97,9 @@ class KaartMap(folium.Map):
     def __init__(self, *, static_base: str, title: str, **kwargs: Any) -> None:
         super().__init__(tiles=None, zoom_control=False, **kwargs)
         self.default_js, self.default_css = local_assets(static_base)
-        KaartFigure(title=title).add_child(self)
+        figure = KaartFigure(title=title)
+        figure.add_child(self)
+        figure.header.add_child(Element(favicon_link(static_base)), name="favicon")
 
     def render(self, **kwargs: Any) -> None:  # type: ignore[override]
         """Render as folium does, then put our viewport meta in place of folium's."""

@@ -35,13 +35,18 @@ from app.auth.service import role_of
 from app.deps import SessionDep
 from app.errors import NotFound, NotReady
 from app.kaart.afdruk import print_data
-from app.kaart.service import area_bounds, buurt_bounds, buurt_extents
+from app.kaart.bewoners import bewoners_data
+from app.kaart.kenmerken import result_kenmerken
+from app.kaart.service import area_bounds, buurt_bounds, buurt_extents, werk_waarden
+from app.kaart.tijdlijn import tijdlijn_svg
 from app.security import csp_nonce
 from app.tiles.layers import TILE_LAYERS
 from app.tiles.punt import BRONLAGEN, JAAR_MAX, JAAR_MIN
 from app.tiles.service import tile_version
+from frontend.bewoners import render_bewoners
 from frontend.kaart import ACHTERGRONDEN, STANDAARD_ACHTERGROND, build_kaart
 from frontend.pages import render_niet_gevonden, render_print, render_sleutel_nodig
+from frontend.tijdlijn import BREEDTE, SMAL
 
 STATIC_DIR = Path(frontend.__file__).resolve().parent / "static"
 API_PREFIX = "/api/v1"
@@ -170,12 +175,14 @@ PageAccess = Annotated[Response | None, Depends(page_access)]
 def _render(request: Request, session: SessionDep, bases: _Bases, achtergrond: str,
             **kwargs: Any) -> Response:
     run = latest_run(session)
+    partijen, soorten = werk_waarden(session)
     m = build_kaart(
         api_base=bases.api_base, static_base=bases.static_base, page_base=bases.page_base,
         tiles_base=bases.tiles_base, peiljaar=run["peiljaar"] if run else None,
         versie=tile_version(session),
         minzoom={name: layer.minzoom for name, layer in TILE_LAYERS.items()},
         bronlagen=BRONLAGEN, jaarbereik=(JAAR_MIN, JAAR_MAX),
+        partijen=partijen, soorten=soorten,
         # An unknown basemap in a hand-made link falls back to the default, as the page script
         # does for one in the URL hash.
         achtergrond=achtergrond if achtergrond in ACHTERGRONDEN else STANDAARD_ACHTERGROND,
@@ -273,7 +280,73 @@ def get_kaart_buurt_print(
     return _private(request, HTMLResponse(page))
 
 
+@router.get(
+    "/kaart/buurt/{buurtcode}/bewoners",
+    response_class=HTMLResponse,
+    summary="Handout (twee A4) voor een bewonersavond in één buurt",
+    responses={**_PAGE_RESPONSES, 404: {"description": "Buurt bestaat niet", "content": _HTML},
+               409: {"description": "Geen analyse", "content": _HTML}},
+)
+def get_kaart_buurt_bewoners(
+    request: Request, session: SessionDep, access: PageAccess, buurtcode: str
+) -> Response:
+    """At most two A4 pages in plain Dutch for residents: a map with street names and numbered
+    places, per street what is planned when and what could be combined, and what residents
+    can do. No ids, codes or thresholds; the print view is the technical annex.
+    """
+    if access is not None:
+        return access
+    bases = _bases(request)
+    try:
+        data = bewoners_data(session, buurtcode=buurtcode)
+    except (NotFound, NotReady) as exc:
+        return _niet_gevonden(request, exc)
+    page = render_bewoners(data=data, static_base=bases.static_base, page_base=bases.page_base)
+    return _private(request, HTMLResponse(page))
+
+
+_SVG = {"image/svg+xml": {"schema": {"type": "string"}}}
+
+
+@router.get(
+    "/kaart/buurt/{buurtcode}/tijdlijn.svg",
+    response_class=Response,
+    summary="Tijdlijn (SVG) van de werken in één buurt of straat",
+    responses={200: {"content": _SVG}, **_PAGE_RESPONSES,
+               404: {"description": "Buurt of straat niet gevonden", "content": _HTML}},
+)
+def get_kaart_buurt_tijdlijn(
+    request: Request, session: SessionDep, access: PageAccess, buurtcode: str,
+    straat: Annotated[str | None, Query(description=(
+        "Alleen deze straat (straatnaam zoals in de resultaten) van de buurt."))] = None,
+    smal: Annotated[bool, Query(description=(
+        "Smalle opmaak (400 breed) voor het zijpaneel van de kaart."))] = False,
+) -> Response:
+    """Heat works, the sewer (pipes due per year) and other parties' works on a year axis,
+    with the koppelkansen (R1, R5) and the knelpunten where the street would open twice (R5b)
+    drawn where the works meet. A static SVG: no script, prints as is.
+    """
+    if access is not None:
+        return access
+    try:
+        svg = tijdlijn_svg(session, buurtcode=buurtcode, straat=straat or None,
+                           breedte=SMAL if smal else BREEDTE)
+    except NotFound as exc:
+        return _niet_gevonden(request, exc)
+    return _private(request, Response(svg, media_type="image/svg+xml"))
+
+
 @router.get("/kaart/omvang", summary="Omvang van elke buurt (WGS84)", dependencies=[ReaderDep])
 def get_omvang(session: SessionDep) -> dict[str, list[float]]:
     """Per buurtcode [minlon, minlat, maxlon, maxlat]: the map zooms to a buurt with it."""
     return buurt_extents(session)
+
+
+@router.get("/kaart/kenmerken", summary="Kenmerken van elk resultaat, zonder ligging",
+            dependencies=[ReaderDep])
+def get_kenmerken(session: SessionDep) -> dict[str, Any]:
+    """Per resultaat van de laatste analyse de velden waarop de kaart filtert (buurtcode,
+    regelcode, categorie, actie_nodig, jaar, partijen en soorten): de kaart telt er per buurt
+    en per regel mee wat binnen de filters valt.
+    """
+    return result_kenmerken(session)

@@ -63,6 +63,9 @@ def test_ranking_per_gemeente_with_headings(twee_page: Page, twee_server: str) -
     page.goto(twee_server + "/kaart?achtergrond=geen")
     koppen = page.locator(".kk-rangorde .kk-gemeente-kop")
     expect(koppen).to_have_count(3)
+    # The header names the first gemeente and how many more (buurten without one: none).
+    expect(page.locator(".kk-kop .kk-gemeentenaam")).to_have_text(
+        f"{TWEESTAD[1]} en 1 andere gemeente")
     expect(koppen).to_have_text([f"{TWEESTAD[1]} (4 buurten)",
                                  f"{demo[0]['gemeentenaam']} (7 buurten)",
                                  "Zonder gemeente (1 buurt)"])

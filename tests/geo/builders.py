@@ -12,7 +12,7 @@ from shapely import LineString, Polygon, box
 from geo.schema import CRS, LAYER_COLUMNS
 
 INT_COLUMNS = {"start_jaar", "eind_jaar", "aanlegjaar", "vervangingsjaar", "diameter_mm",
-               "jaar", "klasse", "inwoners"}
+               "jaar", "klasse", "inwoners", "huisnummer_van", "huisnummer_tot"}
 FLOAT_COLUMNS = {"lbm", "afw", "fys", "onv", "soc", "vrz", "won"}
 
 

@@ -1,4 +1,4 @@
-"""A deliberately naive reference implementation of RULES.md §2–§5, §8 and §10, from the spec text.
+"""A deliberately naive reference implementation of RULES.md §2–§5 and §7–§10, from the spec text.
 
 It uses plain Python loops over all pairs and plain shapely calls (no spatial index, no
 vectorisation), so that it shares as little as possible with geo/. It is only used by
@@ -15,6 +15,26 @@ unit lies outside the dekking buffered by 0.5 m (quad_segs=16). An empty layer j
 ("laag leeg"); a layer with features but no dekking covers nothing ("buiten dekking"). The R4
 units are the pipes R4 would test for green (gemengd/onbekend, due within the horizon).
 Per buurt, niet_beoordeeld_m = length of the union of the not-judged units clipped to the buurt.
+
+§9 (works of every party), where the spec leaves room: the unit `a` of a pair is its line unit
+(heat section before werk section before pipe; of two of one kind, or of two polygons, the lower
+id by string order); `meet` is measured with that same `a`. A line result is the linear part of
+`a ∩ buffer(b, afstand_m)`, a polygon result the polygonal part of `a ∩ b`. A unit's window is
+[start_jaar, eind_jaar or start_jaar] (a pipe: [due, due]); werk without start_jaar takes part
+in nothing. kans_id = sha1(regel | sorted both unit ids)[:16]; actie_nodig: the earlier start
+≤ P + signaal_jaren. R5 has regel werk_met_werk (regelcode R5), R5b regel dubbel_open. m_r5 is
+the union length of R5 line results per buurt; its weight counts when a werk layer with at
+least one row is given.
+
+§7 (streets): a segment counts for a result when its straatnaam is not null or blank, its
+distance to the result is ≤ straat_afstand_m and it shares length > 0 with
+buffer(result, straat_afstand_m) (a polygon result: the polygon buffered, the same formula).
+Shared lengths are summed per name; straatnaam = the longest (ties: alphabetical); straten =
+names with shared length ≥ straten_aandeel × the result's length, longest first (ties
+alphabetical), joined ", ", null when none; for a polygon result straten = straatnaam.
+huisnummers = "<min>–<max>" (en dash; one number when equal) over the non-null, non-zero
+huisnummer_van/tot of the counting segments of straatnaam (0 means none, as in DATA.md), null
+when there are none.
 """
 
 from __future__ import annotations
@@ -26,7 +46,7 @@ from typing import Any
 
 import pandas as pd
 
-from shapely import LineString, MultiLineString, Point
+from shapely import LineString, MultiLineString, MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import substring, unary_union
 
@@ -120,8 +140,31 @@ class Result:
     bron_ids: list[str]
     attrs: dict[str, Any] = field(default_factory=dict)
     buurtcode: str | None = None
-    lengte_m: float = 0.0
+    lengte_m: float | None = 0.0
     actie_nodig: bool = False
+    regelcode: str = ""
+    oppervlak_m2: float | None = None
+    straatnaam: str | None = None
+    straten: str | None = None
+    huisnummers: str | None = None
+
+
+@dataclass
+class Unit:
+    """§9: one unit of a work: a heat section, a werk section, a werk polygon or a pipe."""
+
+    uid: str
+    kind: str  # "warmte" (heat section), "werk" (werk section), "riool" (pipe), "vlak" (polygon)
+    feature: str  # the source feature: units of one werk feature never differ
+    geometry: BaseGeometry
+    partij: str | None
+    soort: str
+    start: int
+    eind: int
+
+
+# Which unit of a pair is `a` (§9): the heat section, else the werk section, else the pipe.
+KIND_ORDER = {"warmte": 0, "werk": 1, "riool": 2, "vlak": 3}
 
 
 def _rows(gdf: Any) -> list[dict[str, Any]]:
@@ -141,20 +184,24 @@ def make_sections(warmtenet: Any, params: Any) -> list[Section]:
             continue
         start = int(w["start_jaar"])
         eind = int(w["eind_jaar"]) if w["eind_jaar"] is not None else start
-        geom = w["geometry"]
-        parts = list(geom.geoms) if isinstance(geom, MultiLineString) else [geom]
-        n_id = 0
-        for part in parts:
-            length = part.length
-            if length <= 0:
-                continue
-            count = max(1, math.ceil(length / params.sectie_m - EPS))
-            step = length / count
-            for i in range(count):
-                piece = substring(part, i * step, (i + 1) * step if i < count - 1 else length)
-                sections.append(Section(f"{w['id']}#{n_id}", str(w["id"]), piece, start, eind))
-                n_id += 1
+        for n_id, piece in enumerate(cut_line(w["geometry"], params.sectie_m)):
+            sections.append(Section(f"{w['id']}#{n_id}", str(w["id"]), piece, start, eind))
     return sections
+
+
+def cut_line(geom: BaseGeometry, sectie_m: float) -> list[LineString]:
+    """§2: a (Multi)LineString cut part by part into equal pieces of at most sectie_m."""
+    parts = list(geom.geoms) if isinstance(geom, MultiLineString) else [geom]
+    pieces: list[LineString] = []
+    for part in parts:
+        length = part.length
+        if length <= 0:
+            continue
+        count = max(1, math.ceil(length / sectie_m - EPS))
+        step = length / count
+        for i in range(count):
+            pieces.append(substring(part, i * step, (i + 1) * step if i < count - 1 else length))
+    return pieces
 
 
 def green_share(corridor: BaseGeometry, green_polys: list[BaseGeometry]) -> float:
@@ -167,6 +214,148 @@ def green_share(corridor: BaseGeometry, green_polys: list[BaseGeometry]) -> floa
     return corridor.intersection(green).area / corridor.area
 
 
+def make_units(sections: list[Section], pipes: list[dict[str, Any]], werk: Any,
+               params: Any) -> list[Unit]:
+    """§9: heat sections, werk sections and polygons (status in werk_status, with a start
+    year), and pipes with a known due year."""
+    units = [Unit(s.sectie_id, "warmte", "warmtenet:" + s.warmtenet_id, s.geometry, None,
+                  "warmtenet", s.start_jaar, s.eind_jaar) for s in sections]
+    for w in _rows(werk) if werk is not None else []:
+        geom = w["geometry"]
+        if w["status"] not in params.werk_status or w["start_jaar"] is None:
+            continue
+        if geom is None or geom.is_empty:
+            continue
+        start = int(w["start_jaar"])
+        eind = int(w["eind_jaar"]) if w["eind_jaar"] is not None else start
+        feature = "werk:" + str(w["id"])
+        if geom.geom_type in ("Polygon", "MultiPolygon"):
+            units.append(Unit(str(w["id"]), "vlak", feature, geom, w["partij"], w["soort"],
+                              start, eind))
+            continue
+        for n_id, piece in enumerate(cut_line(geom, params.sectie_m)):
+            units.append(Unit(f"{w['id']}#{n_id}", "werk", feature, piece, w["partij"],
+                              w["soort"], start, eind))
+    for r in pipes:
+        if r["due"] is not None:
+            units.append(Unit(str(r["id"]), "riool", "riolering:" + str(r["id"]),
+                              r["geometry"], None, "riolering", r["due"], r["due"]))
+    return units
+
+
+def polygon_parts(geom: BaseGeometry) -> list[Polygon]:
+    """Polygonal parts of a geometry (drops lines and points of a degenerate intersection)."""
+    if geom.is_empty:
+        return []
+    if isinstance(geom, Polygon):
+        return [geom]
+    if hasattr(geom, "geoms"):
+        out: list[Polygon] = []
+        for g in geom.geoms:
+            out.extend(polygon_parts(g))
+        return out
+    return []
+
+
+def _as_lines(parts: list[LineString]) -> BaseGeometry:
+    return parts[0] if len(parts) == 1 else MultiLineString(parts)
+
+
+def pair_results(units: list[Unit], params: Any,
+                 peiljaar: int) -> tuple[list[Result], list[dict[str, Any]]]:
+    """§9 R5 werk_met_werk and R5b dubbel_open over every pair of units; also every pair
+    that meets and differs with a gap up to graafrust_jaar + 1 (for the generator tests)."""
+    results: list[Result] = []
+    meetings: list[dict[str, Any]] = []
+    for i, u in enumerate(units):
+        for v in units[i + 1:]:
+            if u.feature == v.feature or (u.partij, u.soort) == (v.partij, v.soort):
+                continue  # they do not differ
+            gap = max(0, v.start - u.eind, u.start - v.eind)
+            # One year past graafrust_jaar is still measured, only to show that the generator
+            # puts pairs there; such pairs give no result.
+            if gap > params.graafrust_jaar + 1:
+                continue
+            heat_pipe = {u.kind, v.kind} == {"warmte", "riool"}
+            if gap <= params.marge_jaar and heat_pipe:
+                continue  # R1 covers those
+            a, b = sorted((u, v), key=lambda x: (KIND_ORDER[x.kind], x.uid))
+            if a.geometry.distance(b.geometry) > params.afstand_m + EPS:
+                continue
+            if a.kind == "vlak":  # two polygons
+                shared_area = a.geometry.intersection(b.geometry)
+                if shared_area.area < params.min_oppervlak_m2 - EPS:
+                    continue
+                parts_p = polygon_parts(shared_area)
+                geom: BaseGeometry = parts_p[0] if len(parts_p) == 1 else MultiPolygon(parts_p)
+            else:
+                shared = a.geometry.intersection(_buffer(b.geometry, params.afstand_m))
+                if shared.length < params.min_lengte_m - EPS:
+                    continue
+                geom = _as_lines([p for p in line_parts(shared) if p.length > 0])
+            meetings.append({"a": a.uid, "b": b.uid, "gap": gap, "kinds": (a.kind, b.kind)})
+            if gap > params.graafrust_jaar:
+                continue
+            if gap <= params.marge_jaar:
+                regel, code = "werk_met_werk", "R5"
+            else:
+                regel, code = "dubbel_open", "R5b"
+            ids = [a.uid, b.uid]
+            res = Result(
+                regel, _kans_id(regel, ids), geom, sorted(ids),
+                {"eenheid_a": a.uid, "partij_a": a.partij, "soort_a": a.soort,
+                 "start_a": a.start, "eind_a": a.eind,
+                 "eenheid_b": b.uid, "partij_b": b.partij, "soort_b": b.soort,
+                 "start_b": b.start, "eind_b": b.eind, "gap_jaar": gap},
+                actie_nodig=min(a.start, b.start) <= peiljaar + params.signaal_jaren,
+                regelcode=code)
+            if a.kind == "vlak":
+                res.lengte_m = None
+                res.oppervlak_m2 = geom.area
+            results.append(res)
+    return results, meetings
+
+
+def street_names(geom: BaseGeometry, polygon: bool, streets: list[dict[str, Any]],
+                 params: Any) -> tuple[str | None, str | None, str | None]:
+    """§7: straatnaam, straten and huisnummers of one result."""
+    reach = params.straat_afstand_m
+    zone = _buffer(geom, reach)
+    per_name: dict[str, float] = {}
+    segments: dict[str, list[dict[str, Any]]] = {}
+    for st in streets:
+        name = st["straatnaam"]
+        if name is None or str(name).strip() == "":
+            continue
+        if st["geometry"].distance(geom) > reach + EPS:
+            continue
+        shared = st["geometry"].intersection(zone).length
+        if shared <= 0:
+            continue
+        per_name[name] = per_name.get(name, 0.0) + shared
+        segments.setdefault(name, []).append(st)
+    if not per_name:
+        return None, None, None
+    order = sorted(per_name, key=lambda n: (-per_name[n], n))
+    straatnaam = order[0]
+    if polygon:
+        straten: str | None = straatnaam
+    else:
+        length = geom.length
+        keep = [n for n in order if per_name[n] >= params.straten_aandeel * length - EPS]
+        straten = ", ".join(keep) if keep else None
+    numbers = [int(st[k]) for st in segments[straatnaam]
+               for k in ("huisnummer_van", "huisnummer_tot")
+               if st[k] is not None and int(st[k]) != 0]
+    if not numbers:
+        huisnummers = None
+    elif min(numbers) == max(numbers):
+        huisnummers = str(min(numbers))
+    else:
+        huisnummers = f"{min(numbers)}\u2013{max(numbers)}"
+    return straatnaam, straten, huisnummers
+
+
 TOLERANCE_M = 0.5
 RULE_LAYER = {"vergroenen": "groen", "boomconflict": "boom", "leefbaarheid": "leefbaarometer",
               "afkoppelen": "groen"}
@@ -176,9 +365,9 @@ NB_METRIC = {"vergroenen": "nb_r2_m", "boomconflict": "nb_r2b_m", "leefbaarheid"
 
 def reference(*, buurt: Any, warmtenet: Any, riolering: Any, groen: Any, boom: Any,
               leefbaarometer: Any, dekking: dict[str, Any] | None, params: Any,
-              peiljaar: int) -> dict[str, Any]:
-    """All results, keyed by (regel, kans_id), the sections, the buurt scores, and per rule
-    what was judged and not (§8)."""
+              peiljaar: int, straat: Any = None, werk: Any = None) -> dict[str, Any]:
+    """All results, keyed by (regel, kans_id), the sections, the buurt scores, per rule what
+    was judged and not (§8), and the pairs of units that meet and differ (§9)."""
     P = peiljaar
     layer_has_rows = {
         "groen": any(not g.is_empty for g in groen.geometry if g is not None),
@@ -324,26 +513,49 @@ def reference(*, buurt: Any, warmtenet: Any, riolering: Any, groen: Any, boom: A
             results.append(Result(
                 "afkoppelen", _kans_id("afkoppelen", ids), r["geometry"], ids,
                 {"riool_due_jaar": due, "groen_aandeel": share,
-                 "stelseltype": r["stelseltype"], "riool_id": str(r["id"])},
+                 "stelseltype": r["stelseltype"], "materiaal": r["materiaal"],
+                 "riool_id": str(r["id"])},
                 actie_nodig=due <= P + params.signaal_jaren))
+
+    v1_code = {"werk_met_werk": "R1", "vergroenen": "R2", "boomconflict": "R2b",
+               "leefbaarheid": "R3", "afkoppelen": "R4"}
+    for res in results:
+        res.regelcode = v1_code[res.regel]
+
+    # §9 R5 werk_met_werk and R5b dubbel_open
+    units = make_units(sections, pipes, werk, params)
+    pair_res, meetings = pair_results(units, params, P)
+    results.extend(pair_res)
 
     # §4 per result
     def buurt_of(point: Point | None) -> str | None:
         return buurt_at(point, buurt)
 
     for res in results:
-        res.buurtcode = buurt_of(halfway_point(res.geometry))
-        res.lengte_m = res.geometry.length
+        if res.oppervlak_m2 is not None:  # a polygon result (§9)
+            res.buurtcode = buurt_of(res.geometry.point_on_surface())
+        else:
+            res.buurtcode = buurt_of(halfway_point(res.geometry))
+            res.lengte_m = res.geometry.length
+
+    # §7 streets
+    streets = _rows(straat) if straat is not None else []
+    for res in results:
+        res.straatnaam, res.straten, res.huisnummers = street_names(
+            res.geometry, res.oppervlak_m2 is not None, streets, params)
 
     # §5 buurt ranking
-    rule_of = {"m_r1": "werk_met_werk", "m_r2": "vergroenen", "m_r3": "leefbaarheid",
-               "m_r4": "afkoppelen"}
+    # m_r5: R5's line results only; it weighs in the score only with a werk layer loaded.
+    rule_of = {"m_r1": "R1", "m_r2": "R2", "m_r3": "R3", "m_r4": "R4", "m_r5": "R5"}
+    werk_loaded = werk is not None and len(werk) > 0
+    scored = [m for m in rule_of if m != "m_r5" or werk_loaded]
     scores: dict[str, dict[str, Any]] = {}
     for b in buurten:
         bgeom = b["geometry"]
         row: dict[str, Any] = {"buurtcode": b["buurtcode"]}
-        for metric, regel in rule_of.items():
-            clipped = [res.geometry.intersection(bgeom) for res in results if res.regel == regel]
+        for metric, code in rule_of.items():
+            clipped = [res.geometry.intersection(bgeom) for res in results
+                       if res.regelcode == code and res.oppervlak_m2 is None]
             row[metric] = unary_union(clipped).length if clipped else 0.0
         row["n_knelpunt"] = sum(1 for res in results
                                 if res.regel == "boomconflict" and res.buurtcode == b["buurtcode"])
@@ -368,15 +580,15 @@ def reference(*, buurt: Any, warmtenet: Any, riolering: Any, groen: Any, boom: A
     for b in buurten:
         scores[b["buurtcode"]]["gemeente"] = gemeente_of(b)
     weights = params.gewichten
-    wsum = sum(weights[m] for m in rule_of)
+    wsum = sum(weights.get(m, 0.0) for m in scored)
     for gemeente in {row["gemeente"] for row in scores.values()}:
         group = [row for row in scores.values() if row["gemeente"] == gemeente]
-        maxima = {m: max(row[m] for row in group) for m in rule_of}
+        maxima = {m: max(row[m] for row in group) for m in scored}
         for row in group:
             acc = 0.0
-            for m in rule_of:
+            for m in scored:
                 if maxima[m] > 0:
-                    acc += weights[m] * row[m] / maxima[m]
+                    acc += weights.get(m, 0.0) * row[m] / maxima[m]
             row["score"] = 100.0 * acc / wsum if wsum > 0 else 0.0
         order = sorted(group, key=lambda r: (-r["score"], r["buurtcode"]))
         for i, row in enumerate(order, start=1):
@@ -387,4 +599,5 @@ def reference(*, buurt: Any, warmtenet: Any, riolering: Any, groen: Any, boom: A
         "sections": sections,
         "scores": scores,
         "beoordeling": beoordeling,
+        "meetings": meetings,
     }

@@ -3,10 +3,11 @@
  *
  *   #kaart=14/52.15500/5.38700&achtergrond=geen&lagen=buurten,koppelkansen
  *    &regel=R2,R4,R5&categorie=kans&actie=1&van=2026&tot=2030&partij=Enexis&soort=water
- *    &buurt=BU09990401&kans=5e7c023ec81340f8
+ *    &buurt=BU09990401&kans=5e7c023ec81340f8&ingeklapt=legenda,lagen
  *
  * `regel` holds regelcodes (R1 and R5 are both werk met werk); a regel name of an older
- * link (werk_met_werk) stands for all its regelcodes.
+ * link (werk_met_werk) stands for all its regelcodes. `ingeklapt` names the map's panels
+ * folded away (legenda, lagen: the legend and the layer control).
  */
 (function () {
   "use strict";
@@ -72,6 +73,8 @@
     var sel = KK.selectie || {};
     if (sel.buurt) p.set("buurt", sel.buurt);
     if (sel.kans) p.set("kans", sel.kans);
+    var dicht = KK.ingeklapt ? KK.ingeklapt() : [];
+    if (dicht.length) p.set("ingeklapt", dicht.join(","));
     // Commas and slashes stay readable in the link.
     return p.toString().replace(/%2C/g, ",").replace(/%2F/g, "/");
   }
@@ -136,6 +139,7 @@
     staat.setLayers(map, lagen !== null ? lagen.split(",") : Object.keys(registry).filter(function (k) {
       return registry[k].opts.visible;
     }));
+    if (KK.zetIngeklapt) KK.zetIngeklapt((p.get("ingeklapt") || "").split(","));
     var buurt = p.get("buurt") || opts.buurtcode;
     if (buurt) KK.zijpaneel.selectBuurt(buurt, { zoom: false, show: !p.get("kans") });
     if (p.get("kans")) KK.zijpaneel.showKans(p.get("kans"), { zoom: false });

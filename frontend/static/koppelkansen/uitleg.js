@@ -205,19 +205,12 @@
       a.href = KK.opts.apiBase + "/koppelkansen/" + encodeURIComponent(p.kans_id);
       a.target = "_blank";
       a.rel = "noopener";
-      var ook = (o.ook || []).filter(function (k) { return k.kans_id !== p.kans_id; });
-      if (ook.length) {
-        d.appendChild(el("h3", null, "Ook op deze plek"));
-        var ul = d.appendChild(el("ul", "kk-resultaten"));
-        ook.forEach(function (k) {
-          ul.appendChild(resultButton(k, function () {
-            KK.zijpaneel.showKans(k.kans_id, { zoom: false, ook: [{ kans_id: p.kans_id, regel: p.regel,
-              regelcode: p.regelcode, categorie: p.categorie, toelichting: p.toelichting,
-              actie_nodig: p.actie_nodig, start_jaar: p.start_jaar, riool_due_jaar: p.riool_due_jaar,
-              jaar: p.jaar, straatnaam: p.straatnaam, huisnummers: p.huisnummers }].concat(ook) });
-          }));
-        });
+      // Issue 8: the team's decision and its history (besluiten.js).
+      if (window.kkBesluiten) {
+        window.kkBesluiten.render(d.appendChild(el("section", "kk-besluit")), p.kans_id,
+          { apiBase: KK.opts.apiBase });
       }
+      plekKeuze(d, p, o);
       highlight(f, o.zoom);
       announce((labels().categorieen[p.categorie] || p.categorie) + ": " +
         (info.naam || u.regel_naam) + (straat ? ", " + straat : "") + ". Uitleg staat in het zijpaneel.");
@@ -228,6 +221,36 @@
       d.appendChild(el("p", "kk-fout", "Kon de uitleg niet laden: " + err.message));
     });
   };
+
+  /* Several results at the clicked spot: how many, and a list to choose from, at the top of
+   * the panel. `o.plek` holds every result the click found (the shown one among them). */
+  function plekKeuze(d, p, o) {
+    var plek = o.plek || (o.ook && o.ook.length ? [p].concat(o.ook) : []);
+    if (plek.length < 2) return;
+    var box = el("nav", "kk-plek");
+    box.setAttribute("aria-label", "Resultaten op deze plek");
+    box.appendChild(el("p", "kk-plek-kop", "Op deze plek liggen " + plek.length +
+      " resultaten. Kies er een:"));
+    var ul = box.appendChild(el("ul", "kk-resultaten kk-plek-lijst"));
+    plek.forEach(function (k) {
+      var li = resultButton(k, function () {
+        if (k.kans_id === p.kans_id) return;
+        KK.zijpaneel.showKans(k.kans_id, { zoom: false, plek: plek });
+      });
+      var btn = li.querySelector("button");
+      if (!isMissing(k.afstand_m)) {
+        btn.querySelector(".kk-resultaat-meta .kk-klein").textContent += " · " +
+          fmt(k.afstand_m, 1) + " m van de klik";
+      }
+      if (k.kans_id === p.kans_id) {
+        btn.setAttribute("aria-current", "true");
+        btn.classList.add("kk-plek-huidig");
+      }
+      ul.appendChild(li);
+    });
+    var nav = d.querySelector(".kk-detail-nav");
+    d.insertBefore(box, nav ? nav.nextSibling : d.firstChild);
+  }
 
   function resultButton(p, onClick) {
     var li = el("li");
@@ -293,6 +316,8 @@
     pr.href = KK.opts.pageBase + "/buurt/" + encodeURIComponent(code) + "/print";
     var bw = links.appendChild(el("a", "kk-knop", "Voor bewoners (A4)"));
     bw.href = KK.opts.pageBase + "/buurt/" + encodeURIComponent(code) + "/bewoners";
+    // Saved areas of exactly this buurt: their Atom feed and CSV (verschil.js).
+    if (KK.verschil) KK.verschil.volgLinks(code, d.appendChild(el("p", "kk-volg kk-klein")));
     // The timeline is a static SVG from the server (narrow layout); a click opens it large.
     var tijdlijn = KK.opts.pageBase + "/buurt/" + encodeURIComponent(code) + "/tijdlijn.svg";
     var tl = d.appendChild(el("figure", "kk-tijdlijn"));

@@ -24,6 +24,9 @@
     aside.setAttribute("aria-label", "Zijpaneel: filters, rangorde en uitleg");
     var head = aside.appendChild(el("header", "kk-kop"));
     head.appendChild(el("h1", null, opts.title));
+    // The gemeente(n) of the loaded buurten, once the ranking is in.
+    ui.gemeente = head.appendChild(el("p", "kk-gemeentenaam"));
+    ui.gemeente.hidden = true;
     if (opts.buurtcode) {
       var back = head.appendChild(el("a", "kk-terug", "← Hele gebied"));
       back.href = opts.pageBase;
@@ -226,6 +229,8 @@
         box.insertBefore(nb, list);
       }
       groepen = groupByGemeente(ranking);
+      zp.analyse = run;
+      gemeenteKop(groepen);
       if (groepen.length <= 1) {
         ranking.forEach(function (b) { list.appendChild(rankItem(b)); });
       } else {
@@ -249,6 +254,17 @@
     return box;
   }
   zp.onRanking = [];
+
+  /* "Lindewaarde", or "Lindewaarde en 2 andere gemeenten" in the header. */
+  function gemeenteKop(groups) {
+    var namen = groups.filter(function (g) { return g.code; }).map(function (g) { return g.naam; });
+    if (!namen.length) return;
+    var rest = namen.length - 1;
+    ui.gemeente.textContent = rest ? namen[0] + " en " + rest + " andere " +
+      (rest === 1 ? "gemeente" : "gemeenten") : namen[0];
+    if (rest) ui.gemeente.title = namen.join(", ");
+    ui.gemeente.hidden = false;
+  }
   zp.buurtRow = function (code) {
     return (ranking || []).filter(function (b) { return b.buurtcode === code; })[0] || null;
   };
@@ -295,13 +311,20 @@
     var bar = btn.appendChild(el("span", "kk-balk"));
     bar.setAttribute("aria-hidden", "true");
     bar.appendChild(el("span")).style.width = Math.max(0, Math.min(100, b.score || 0)) + "%";
-    btn.appendChild(el("span", "kk-klein", b.n_kansen + " koppelkansen · " + b.n_knelpunt + " knelpunten"));
+    // Counted within the filters by tellingen.js (koppelkansen without the knelpunten).
+    var tal = btn.appendChild(el("span", "kk-klein kk-rang-aantal", "aantallen tellen…"));
+    tal.dataset.buurtcode = b.buurtcode;
     btn.setAttribute("aria-label", "Rang " + (groepen.length > 1 ? zp.rangTekst(b) : b.rang) +
       ": " + (b.buurtnaam || b.buurtcode) +
       ", score " + fmt(b.score, 1) + ". Zoom naar deze buurt.");
     btn.addEventListener("click", function () { zp.selectBuurt(b.buurtcode, { zoom: true, show: true }); });
     return li;
   }
+
+  zp.aantalTekst = function (kansen, knelpunten) {
+    return kansen + (kansen === 1 ? " koppelkans · " : " koppelkansen · ") + knelpunten +
+      (knelpunten === 1 ? " knelpunt" : " knelpunten");
+  };
 
   zp.zoomToBuurt = function (code) {
     var b = omvang[code];
@@ -375,7 +398,8 @@
       KK.meld(map, "");
       var kansen = kansenAan ? res.kansen : [];
       if (kansen.length) {
-        zp.showKans(kansen[0].kans_id, { zoom: false, ook: kansen.slice(1) });
+        // Several results overlap here: the panel shows the count and a list to choose from.
+        zp.showKans(kansen[0].kans_id, { zoom: false, plek: kansen });
       } else if (res.bronnen.length) {
         KK.uitleg.showBronnen(res);
       } else if (res.buurt && registry.buurten && map.hasLayer(registry.buurten.layer)) {
