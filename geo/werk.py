@@ -48,6 +48,23 @@ KIND_WERK = 1       # section of a werk line
 KIND_RIOOL = 2      # pipe with a known due year
 KIND_VLAK = 3       # werk polygon, whole
 
+# The layer of each kind of unit. A pair names its units '<laag>:<id>' (eenheid_a, eenheid_b,
+# and so bron_ids and the kans_id): ids are unique within a layer only, and real sources number
+# their features 1, 2, … in every layer, so a werk section 'A#0' and a heat section 'A#0' with
+# the same pipe would otherwise be one kans_id (RULES.md §4 hashes the ids; this keeps them
+# apart).
+EENHEID_LAAG = {KIND_SECTIE: "warmtenet", KIND_WERK: "werk", KIND_RIOOL: "riolering",
+                KIND_VLAK: "werk"}
+
+
+def split_eenheid(eenheid: str) -> tuple[str | None, str]:
+    """'werk:E1#0' → ('werk', 'E1#0'); a value without a known layer → (None, value)."""
+    laag, sep, rest = eenheid.partition(":")
+    if sep and laag in EENHEID_LAAG.values():
+        return laag, rest
+    return None, eenheid
+
+
 # Pipe columns besides `id` (for the due-year explanation of the pipes a result names).
 _RIOOL_COLUMNS = tuple(c for c in LAYER_COLUMNS["riolering"] if c != "id")
 
@@ -260,6 +277,8 @@ def r5_werk_met_werk(units: gpd.GeoDataFrame, params: RuleParams,
     i, j = _candidates(units, params, eigen)
     kind = units["kind"].to_numpy()
     ids = units["eenheid"].astype(str).to_numpy()
+    prefix = np.array([f"{EENHEID_LAAG[k]}:" for k in sorted(EENHEID_LAAG)], dtype=object)
+    named = prefix[kind] + ids.astype(object)
     # `a`: the lower kind, of one kind the lower id.
     i_first = (kind[i] < kind[j]) | ((kind[i] == kind[j]) & (ids[i] < ids[j]))
     a, b = np.where(i_first, i, j), np.where(i_first, j, i)
@@ -338,8 +357,8 @@ def r5_werk_met_werk(units: gpd.GeoDataFrame, params: RuleParams,
         "materiaal": take("materiaal", rio).where(is_pipe),
         "stelseltype": take("stelseltype", rio).where(is_pipe),
         "afstand_m": afstand, "gedeelde_lengte_m": gedeeld, "oppervlak_m2": opp,
-        "eenheid_a": ids[a], "partij_a": take("partij", a), "soort_a": take("soort", a),
+        "eenheid_a": named[a], "partij_a": take("partij", a), "soort_a": take("soort", a),
         "start_a": start[a], "eind_a": eind[a],
-        "eenheid_b": ids[b], "partij_b": take("partij", b), "soort_b": take("soort", b),
+        "eenheid_b": named[b], "partij_b": take("partij", b), "soort_b": take("soort", b),
         "start_b": start[b], "eind_b": eind[b], "gap_jaar": gap,
     }, geometry)

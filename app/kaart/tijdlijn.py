@@ -20,6 +20,7 @@ from app.errors import NotFound
 from frontend import styles
 from frontend.tijdlijn import BREEDTE, Balk, Koppeling, Punt, Rij, build_tijdlijn_svg
 from geo.params import DEFAULT_WERK_STATUS
+from geo.werk import split_eenheid
 
 RIOOL = "riool"
 # The axis shows at least this many years around the peiljaar, and at most this far out.
@@ -41,18 +42,20 @@ _AREA_STRAAT = (
 
 
 def _unit_base(eenheid: str | None) -> str:
-    # A section id is '<work id>#<n>' (RULES.md §2, §9); a pipe or polygon work is its own id.
-    return (eenheid or "").split("#", 1)[0]
+    # A unit is '<laag>:<id>' (geo.werk); a section id is '<work id>#<n>' (RULES.md §2, §9),
+    # a pipe or polygon work is its own id.
+    return split_eenheid(eenheid or "")[1].split("#", 1)[0]
 
 
 def _unit_row(eenheid: str | None, soort: str | None, warmte: set[str],
               werk: set[str]) -> str | None:
+    laag = split_eenheid(eenheid or "")[0]
     base = _unit_base(eenheid)
-    if base in werk:
+    if laag in (None, "werk") and base in werk:
         return f"werk:{base}"
-    if base in warmte:
+    if laag in (None, "warmtenet") and base in warmte:
         return f"wn:{base}"
-    if soort == "riolering":
+    if laag == "riolering" or (laag is None and soort == "riolering"):
         return RIOOL
     return None
 

@@ -165,6 +165,8 @@ class Unit:
 
 # Which unit of a pair is `a` (§9): the heat section, else the werk section, else the pipe.
 KIND_ORDER = {"warmte": 0, "werk": 1, "riool": 2, "vlak": 3}
+# The layer a unit comes from, which names it in a pair: ids are unique within a layer only.
+UNIT_LAYER = {"warmte": "warmtenet", "werk": "werk", "riool": "riolering", "vlak": "werk"}
 
 
 def _rows(gdf: Any) -> list[dict[str, Any]]:
@@ -300,12 +302,14 @@ def pair_results(units: list[Unit], params: Any,
                 regel, code = "werk_met_werk", "R5"
             else:
                 regel, code = "dubbel_open", "R5b"
-            ids = [a.uid, b.uid]
+            # Each unit named '<layer>:<id>': ids are unique within a layer only.
+            name_a, name_b = (f"{UNIT_LAYER[u.kind]}:{u.uid}" for u in (a, b))
+            ids = [name_a, name_b]
             res = Result(
                 regel, _kans_id(regel, ids), geom, sorted(ids),
-                {"eenheid_a": a.uid, "partij_a": a.partij, "soort_a": a.soort,
+                {"eenheid_a": name_a, "partij_a": a.partij, "soort_a": a.soort,
                  "start_a": a.start, "eind_a": a.eind,
-                 "eenheid_b": b.uid, "partij_b": b.partij, "soort_b": b.soort,
+                 "eenheid_b": name_b, "partij_b": b.partij, "soort_b": b.soort,
                  "start_b": b.start, "eind_b": b.eind, "gap_jaar": gap},
                 actie_nodig=min(a.start, b.start) <= peiljaar + params.signaal_jaren,
                 regelcode=code)

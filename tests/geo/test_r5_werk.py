@@ -17,7 +17,7 @@ from geo.params import RuleParams
 from geo.partition import Partitie, envelope, halo_m
 from geo.results import finish_kansen, make_kans_id, midpoints
 from geo.sections import split_sections
-from geo.werk import KIND_SECTIE, r5_werk_met_werk, werk_units
+from geo.werk import KIND_SECTIE, r5_werk_met_werk, split_eenheid, werk_units
 from tests.geo.builders import buurt_row, empty, layer, overal, pijp, werk
 
 P = 2026
@@ -51,8 +51,13 @@ def run(*, heat: list[dict[str, Any]] | None = None, pipes: list[dict[str, Any]]
     return finish_kansen([r5_werk_met_werk(units, params)], BUURT, params, peiljaar=P)
 
 
+def ids(column: pd.Series) -> list[str]:
+    """The unit ids of eenheid_a or eenheid_b without their layer ('werk:E1#0' → 'E1#0')."""
+    return [split_eenheid(e)[1] for e in column]
+
+
 def pairs(kansen: gpd.GeoDataFrame) -> list[tuple[str, str, str]]:
-    return sorted(zip(kansen["regelcode"], kansen["eenheid_a"], kansen["eenheid_b"],
+    return sorted(zip(kansen["regelcode"], ids(kansen["eenheid_a"]), ids(kansen["eenheid_b"]),
                       strict=True))
 
 
@@ -228,6 +233,26 @@ def test_line_and_polygon() -> None:
     assert row["gedeelde_lengte_m"] == pytest.approx(40.0) and row["afstand_m"] == 0.0
 
 
+def test_the_same_id_in_two_layers_gives_two_results() -> None:
+    """Sources number their features 1, 2, … in every layer: a heat line and a work both 'A'
+    along one pipe are R1 (section A#0 × pipe) and R5 (work section A#0 × pipe), not one
+    kans_id; a work polygon with a pipe's id likewise."""
+    heat = werk("A", [(0, 0), (100, 0)], start=2027, eind=2028)
+    pipe = pijp("1", [(0, 2), (100, 2)], materiaal="beton", aanleg=1968)
+    works = [wrk("A", line((0, 4), (100, 4)), partij="Vitens", soort="water", start=2029),
+             wrk("1", box(-5, -5, 105, 8), partij="Woonstichting", soort="woningen",
+                 start=2028)]
+    got = analyse(buurt=BUURT, warmtenet=layer("warmtenet", [heat]),
+                  riolering=layer("riolering", [pipe]), groen=empty("groen"),
+                  boom=empty("boom"), leefbaarometer=empty("leefbaarometer"), dekking=None,
+                  params=RuleParams(), peiljaar=P, werk=layer("werk", works)).kansen
+    codes = got["regelcode"].tolist()
+    assert codes.count("R1") == 1 and codes.count("R5") >= 3
+    assert got["kans_id"].is_unique
+    r5 = got[got["regelcode"] == "R5"]
+    assert {"werk:A#0", "riolering:1", "werk:1"} <= set(r5["eenheid_a"]) | set(r5["eenheid_b"])
+
+
 def test_kans_id_from_regel_and_both_unit_ids_and_stable() -> None:
     works = [wrk("E1", line((0, 3), (100, 3))),
              wrk("V1", box(0, -10, 50, 10), partij="Gemeente", soort="weg", start=2036)]
@@ -235,9 +260,12 @@ def test_kans_id_from_regel_and_both_unit_ids_and_stable() -> None:
     assert pairs(got) == [("R5", "WN1#0", "E1#0"), ("R5b", "E1#0", "V1"),
                           ("R5b", "WN1#0", "V1")]
     by = {(r.eenheid_a, r.eenheid_b): r for r in got.itertuples()}
-    assert by["WN1#0", "E1#0"].kans_id == make_kans_id("werk_met_werk", ["E1#0", "WN1#0"])
-    assert by["WN1#0", "E1#0"].bron_ids == "E1#0,WN1#0"
-    assert by["WN1#0", "V1"].kans_id == make_kans_id("dubbel_open", ["V1", "WN1#0"])
+    # Each unit is named by its layer too: ids are unique within a layer only.
+    r5 = by["warmtenet:WN1#0", "werk:E1#0"]
+    assert r5.kans_id == make_kans_id("werk_met_werk", ["werk:E1#0", "warmtenet:WN1#0"])
+    assert r5.bron_ids == "warmtenet:WN1#0,werk:E1#0"
+    assert by["warmtenet:WN1#0", "werk:V1"].kans_id == make_kans_id(
+        "dubbel_open", ["werk:V1", "warmtenet:WN1#0"])
     again = run(heat=[WN1], works=list(reversed(works)))
     pd.testing.assert_frame_equal(pd.DataFrame(again).drop(columns="geometry"),
                                   pd.DataFrame(got).drop(columns="geometry"))
@@ -260,8 +288,8 @@ def test_explanations_name_both_parties_years_quantities_and_thresholds() -> Non
     got = run(heat=[WN1],
               pipes=[pijp("R123", [(-20, -4), (150, -4)], materiaal="beton", aanleg=1976)],
               works=[wrk("E1", line((0, 3.2), (100, 3.2)), naam="Kabel Noord")])
-    texts = dict(zip(zip(got["eenheid_a"], got["eenheid_b"], strict=True), got["toelichting"],
-                     strict=True))
+    texts = dict(zip(zip(ids(got["eenheid_a"]), ids(got["eenheid_b"]), strict=True),
+                     got["toelichting"], strict=True))
     assert texts["WN1#0", "E1#0"] == (
         "Werk met werk: het warmtenet wordt aangelegd in 2027–2028 (sectie WN1#0 van "
         "'Tracé WN1') en Liander verzwaart het elektriciteitsnet in 2029 (werk E1#0 "
@@ -382,4 +410,4 @@ def _a_midpoints(kansen: gpd.GeoDataFrame, layers: dict[str, Any],
                        layers["riolering"], layers["werk"], params)
     geom = dict(zip(units["eenheid"], units.geometry, strict=True))
     rows = kansen[kansen["regelcode"].isin(["R5", "R5b"])]
-    return midpoints(np.asarray([geom[e] for e in rows["eenheid_a"]], dtype=object))
+    return midpoints(np.asarray([geom[e] for e in ids(rows["eenheid_a"])], dtype=object))
