@@ -350,10 +350,8 @@ class KansBesluit(Base):
     door: Mapped[str | None] = mapped_column(Text)
     buurtcode: Mapped[str | None] = mapped_column(String(10), index=True)
     gemeentecode: Mapped[str | None] = mapped_column(String(6), index=True)
-    # The run the latest decision was made against, and the latest run that still had the
-    # result (kept by the trigger kans_besluit_gezien of migration 0011 on every publish).
+    # The run the latest decision was made against; when its result went is in KansVerschil.
     run_id: Mapped[int | None] = mapped_column(Integer)
-    gezien_run_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class KansBesluitHistorie(Base):

@@ -1,13 +1,9 @@
 """Decisions with history and savings (issue 8).
 
 kans_besluit keeps the current decision and gains the savings of a `gekoppeld` decision, who
-made it, the result's buurt and gemeente, the run it was made against and the latest run that
-still had the result. kans_besluit_historie keeps every change. Existing decisions become the
-first entry of their history.
-
-The trigger kans_besluit_gezien marks, on every insert into koppelkans (an analysis publishing
-its results), which decided results the new run still has; a decision whose result is absent
-from the latest run is "vervallen" since the first run after the one that last had it.
+made it, the result's buurt and gemeente and the run it was made against.
+kans_besluit_historie keeps every change. Existing decisions become the first entry of their
+history. When a result is gone ("vervallen na analyse N") comes from kans_verschil (0012).
 
 Revision ID: 0011
 Revises: 0010
@@ -24,22 +20,6 @@ down_revision: str | None = '0010'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-_GEZIEN_FUNCTION = """
-CREATE FUNCTION kans_besluit_gezien() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    UPDATE kans_besluit b SET gezien_run_id = n.run_id
-    FROM nieuw n
-    WHERE n.kans_id = b.kans_id AND b.gezien_run_id IS DISTINCT FROM n.run_id;
-    RETURN NULL;
-END
-$$
-"""
-_GEZIEN_TRIGGER = (
-    "CREATE TRIGGER kans_besluit_gezien AFTER INSERT ON koppelkans "
-    "REFERENCING NEW TABLE AS nieuw FOR EACH STATEMENT EXECUTE FUNCTION kans_besluit_gezien()"
-)
-
-
 def _savings_checks(table: str) -> None:
     op.create_check_constraint(op.f(f'ck_{table}_besparing_euro'), table, 'besparing_euro >= 0')
     op.create_check_constraint(op.f(f'ck_{table}_bespaarde_dagen'), table,
@@ -53,14 +33,13 @@ def upgrade() -> None:
     op.add_column('kans_besluit', sa.Column('buurtcode', sa.String(10)))
     op.add_column('kans_besluit', sa.Column('gemeentecode', sa.String(6)))
     op.add_column('kans_besluit', sa.Column('run_id', sa.Integer()))
-    op.add_column('kans_besluit', sa.Column('gezien_run_id', sa.Integer()))
     op.create_index('ix_kans_besluit_buurtcode', 'kans_besluit', ['buurtcode'])
     op.create_index('ix_kans_besluit_gemeentecode', 'kans_besluit', ['gemeentecode'])
     _savings_checks('kans_besluit')
     # Decisions on results the latest run still has: their buurt, gemeente and run.
     op.execute(
         "UPDATE kans_besluit b SET buurtcode = k.buurtcode, run_id = k.run_id, "
-        "gezien_run_id = k.run_id, gemeentecode = (SELECT bu.gemeentecode FROM buurt bu "
+        "gemeentecode = (SELECT bu.gemeentecode FROM buurt bu "
         "WHERE bu.buurtcode = k.buurtcode) FROM koppelkans k WHERE k.kans_id = b.kans_id")
 
     op.create_table(
@@ -85,18 +64,13 @@ def upgrade() -> None:
         "INSERT INTO kans_besluit_historie (kans_id, status, notitie, run_id, created_at) "
         "SELECT kans_id, status, notitie, run_id, updated_at FROM kans_besluit ORDER BY updated_at")
 
-    op.execute(_GEZIEN_FUNCTION)
-    op.execute(_GEZIEN_TRIGGER)
-
 
 def downgrade() -> None:
-    op.execute("DROP TRIGGER IF EXISTS kans_besluit_gezien ON koppelkans")
-    op.execute("DROP FUNCTION IF EXISTS kans_besluit_gezien()")
     op.drop_table('kans_besluit_historie')
     op.drop_constraint(op.f('ck_kans_besluit_bespaarde_dagen'), 'kans_besluit', type_='check')
     op.drop_constraint(op.f('ck_kans_besluit_besparing_euro'), 'kans_besluit', type_='check')
     op.drop_index('ix_kans_besluit_gemeentecode', 'kans_besluit')
     op.drop_index('ix_kans_besluit_buurtcode', 'kans_besluit')
-    for column in ('gezien_run_id', 'run_id', 'gemeentecode', 'buurtcode', 'door',
+    for column in ('run_id', 'gemeentecode', 'buurtcode', 'door',
                    'bespaarde_dagen', 'besparing_euro'):
         op.drop_column('kans_besluit', column)

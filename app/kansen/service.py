@@ -293,14 +293,14 @@ def save_besluit(
               "run_id": kans["run_id"]}
     row = session.execute(
         text("INSERT INTO kans_besluit (kans_id, status, notitie, besparing_euro, "
-             "bespaarde_dagen, door, buurtcode, gemeentecode, run_id, gezien_run_id) "
+             "bespaarde_dagen, door, buurtcode, gemeentecode, run_id) "
              "VALUES (:id, :status, :notitie, :euro, :dagen, :door, :buurtcode, :gemeentecode, "
-             ":run_id, :run_id) "
+             ":run_id) "
              "ON CONFLICT (kans_id) DO UPDATE SET status = EXCLUDED.status, "
              "notitie = EXCLUDED.notitie, besparing_euro = EXCLUDED.besparing_euro, "
              "bespaarde_dagen = EXCLUDED.bespaarde_dagen, door = EXCLUDED.door, "
              "buurtcode = EXCLUDED.buurtcode, gemeentecode = EXCLUDED.gemeentecode, "
-             "run_id = EXCLUDED.run_id, gezien_run_id = EXCLUDED.gezien_run_id, "
+             "run_id = EXCLUDED.run_id, "
              "updated_at = now() "
              "RETURNING kans_id, status, notitie, besparing_euro::float AS besparing_euro, "
              "bespaarde_dagen, door, run_id AS analyse_id, updated_at"),
@@ -323,14 +323,13 @@ def vervallen_tekst(analyse_id: int | None) -> str:
 def list_besluiten(session: Session, *, kans_id: str) -> dict[str, Any]:
     """Every decision on kans_id, newest first, and whether the latest run still has it.
 
-    A result gone from the latest run is "vervallen" since the first run after the latest one
-    that had it (kans_besluit.gezien_run_id, kept on every publish); when it comes back, it
-    is no longer vervallen.
+    A result gone from the latest run is "vervallen" since the latest run that recorded it as
+    gone (kans_verschil, app.verschil); when it comes back, it is no longer vervallen.
     """
     state = session.execute(
         text("SELECT EXISTS (SELECT 1 FROM koppelkans k WHERE k.kans_id = :id) AS bestaat, "
-             "(SELECT min(r.id) FROM kans_besluit b JOIN analyse_run r "
-             "ON r.id > b.gezien_run_id WHERE b.kans_id = :id) AS vervallen_na"),
+             "(SELECT max(v.run_id) FROM kans_verschil v WHERE v.kans_id = :id "
+             "AND v.verandering = 'vervallen') AS vervallen_na"),
         {"id": kans_id}).mappings().one()
     rows = session.execute(
         text("SELECT status, notitie, besparing_euro::float AS besparing_euro, bespaarde_dagen, "
