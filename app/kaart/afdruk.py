@@ -21,20 +21,21 @@ _ORDER = ("array_position(CAST(:regels AS text[]), CAST(k.regel AS text)), k.act
           "k.lengte_m DESC, k.kans_id")
 
 
-def _svg_extent(session: Session, buurtcode: str) -> dict[str, float]:
+def svg_extent(session: Session, buurtcode: str, *, pad: float = 0.06) -> dict[str, float]:
+    """The buurt's box in RD with `pad` (a share of its longest side, at least 50 m) around."""
     row = session.execute(
         text("SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM "
              "(SELECT ST_Extent(geom)::geometry AS e FROM buurt WHERE buurtcode = :c) s"),
         {"c": buurtcode},
     ).one()
     minx, miny, maxx, maxy = (float(v) for v in row)
-    pad = 0.06 * max(maxx - minx, maxy - miny, 50.0)
-    return {"minx": minx - pad, "miny": miny - pad, "maxx": maxx + pad, "maxy": maxy + pad}
+    rand = pad * max(maxx - minx, maxy - miny, 50.0)
+    return {"minx": minx - rand, "miny": miny - rand, "maxx": maxx + rand, "maxy": maxy + rand}
 
 
 def print_map(session: Session, *, buurtcode: str) -> dict[str, Any]:
     """SVG path data (y flipped, RD metres) of the buurt, its neighbours, heat network, results."""
-    ext = _svg_extent(session, buurtcode)
+    ext = svg_extent(session, buurtcode)
     width, height = ext["maxx"] - ext["minx"], ext["maxy"] - ext["miny"]
     box = "ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 28992)"
     params = {**ext, "tol": max(width, height) / 1500, "c": buurtcode, "regels": list(REGELS)}

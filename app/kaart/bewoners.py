@@ -12,6 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.buurten.service import get_buurt
+from app.kaart.afdruk import svg_extent
 
 # Results without a street name are grouped into places: those within this distance of each
 # other are one place on the handout.
@@ -52,20 +53,9 @@ _LABELS = (
 )
 
 
-def _extent(session: Session, buurtcode: str) -> dict[str, float]:
-    row = session.execute(
-        text("SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM "
-             "(SELECT ST_Extent(geom)::geometry AS e FROM buurt WHERE buurtcode = :c) s"),
-        {"c": buurtcode},
-    ).one()
-    minx, miny, maxx, maxy = (float(v) for v in row)
-    pad = 0.04 * max(maxx - minx, maxy - miny, 50.0)
-    return {"minx": minx - pad, "miny": miny - pad, "maxx": maxx + pad, "maxy": maxy + pad}
-
-
 def bewoners_map(session: Session, *, buurtcode: str) -> dict[str, Any]:
     """SVG data of the buurt, its neighbours, streets with names, and planned heat works."""
-    ext = _extent(session, buurtcode)
+    ext = svg_extent(session, buurtcode, pad=0.04)
     width, height = ext["maxx"] - ext["minx"], ext["maxy"] - ext["miny"]
     params = {**ext, "tol": max(width, height) / 1500, "c": buurtcode}
 

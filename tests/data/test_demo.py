@@ -20,6 +20,7 @@ from geo.analysis import Analysis, analyse
 from geo.dekking import dekking_from_layers
 from geo.params import RuleParams
 from geo.schema import REGELS
+from geo.werk import split_eenheid
 
 PEILJAAR = 2026
 GPKG_COLUMNS = {
@@ -355,8 +356,9 @@ def test_analyse_finds_r5_r5b_and_names_every_street(analysis: Analysis) -> None
     assert kansen["straatnaam"].notna().all()
     assert kansen["huisnummers"].notna().mean() > 0.5
     pairs = kansen[kansen["regelcode"].isin(["R5", "R5b"])]
-    a = pairs["eenheid_a"].str.split("#").str[0]
-    b = pairs["eenheid_b"].str.split("#").str[0]
+    # A unit is '<laag>:<id>' and a section '<work id>#<n>': compare the work ids.
+    a = pairs["eenheid_a"].map(lambda e: split_eenheid(e)[1].split("#")[0])
+    b = pairs["eenheid_b"].map(lambda e: split_eenheid(e)[1].split("#")[0])
     for paar in PROEFPAREN:
         hit = pairs[((a == paar.id_a) & (b == paar.id_b)) | ((a == paar.id_b) & (b == paar.id_a))]
         assert list(hit["regelcode"]) == ([paar.regelcode] if paar.regelcode else []), paar.naam
