@@ -62,6 +62,7 @@ def build_kaart(
     jaarbereik: tuple[int, int] | None = None,
     partijen: Sequence[str] = (),
     soorten: Sequence[str] = (),
+    besluiten: Sequence[tuple[str, str]] = (),
 ) -> folium.Map:
     """Build the map of the whole area, or of one buurt when `buurtcode` is given.
 
@@ -73,7 +74,8 @@ def build_kaart(
     `bronlagen` are the source layers a click may ask the point query about, and `jaarbereik`
     the (first, last) year its filters accept; the page ignores years outside it.
     `partijen` and `soorten` are the values the partij and soort filters offer (those in the
-    loaded works and results, read when the page is built).
+    loaded works and results, read when the page is built). `besluiten` are the decision
+    statuses with their Dutch labels, for the filter on the team's decision.
     """
     if achtergrond not in ACHTERGRONDEN:
         raise ValueError(f"Onbekende achtergrond {achtergrond!r}; kies uit {sorted(ACHTERGRONDEN)}")
@@ -121,6 +123,7 @@ def build_kaart(
         jaarbereik=list(jaarbereik) if jaarbereik is not None else None,
         partijen=list(partijen),
         soorten=list(soorten),
+        besluiten=[list(b) for b in besluiten],
         labels=styles.panel_labels(),
     ).add_to(m)
     return m

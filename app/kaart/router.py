@@ -39,6 +39,7 @@ from app.kaart.bewoners import bewoners_data
 from app.kaart.kenmerken import result_kenmerken
 from app.kaart.service import area_bounds, buurt_bounds, buurt_extents, werk_waarden
 from app.kaart.tijdlijn import tijdlijn_svg
+from app.kansen.schemas import BESLUIT_LABELS
 from app.security import csp_nonce
 from app.tiles.layers import TILE_LAYERS
 from app.tiles.punt import BRONLAGEN, JAAR_MAX, JAAR_MIN
@@ -182,7 +183,7 @@ def _render(request: Request, session: SessionDep, bases: _Bases, achtergrond: s
         versie=tile_version(session),
         minzoom={name: layer.minzoom for name, layer in TILE_LAYERS.items()},
         bronlagen=BRONLAGEN, jaarbereik=(JAAR_MIN, JAAR_MAX),
-        partijen=partijen, soorten=soorten,
+        partijen=partijen, soorten=soorten, besluiten=list(BESLUIT_LABELS.items()),
         # An unknown basemap in a hand-made link falls back to the default, as the page script
         # does for one in the URL hash.
         achtergrond=achtergrond if achtergrond in ACHTERGRONDEN else STANDAARD_ACHTERGROND,

@@ -199,6 +199,22 @@ def test_a_decision_is_saved_with_an_editor_key_and_a_viewer_sees_the_history(
     assert saved["besluiten"][0]["besparing_euro"] == 40000
     assert saved["besluiten"][0]["bespaarde_dagen"] == 12
 
+    # The map filters on the team's decision: only this result is left, also after a reload.
+    total = page.request.get(base + "/api/v1/koppelkansen?limit=1").json()["numberMatched"]
+    if page.locator(".kk-filters").get_attribute("open") is None:
+        page.locator(".kk-filters summary").click()
+    page.locator(".kk-filters label.kk-veld", has_text="Besluit van het team").locator(
+        "select").select_option("gekoppeld")
+    wait_hash(page, besluit="gekoppeld")
+    van = f"{total:,}".replace(",", ".")
+    alleen = f"1 resultaat binnen de filters (van {van}): 1 koppelkans en 0 knelpunten."
+    expect(page.locator(".kk-aantal")).to_have_text(alleen)
+    page.reload()
+    expect(page.locator(".kk-aantal")).to_have_text(alleen)
+    page.goto(f"{base}/kaart?achtergrond=geen#achtergrond=geen&besluit=geen")
+    expect(page.locator(".kk-aantal")).to_contain_text(
+        f"{total - 1:,}".replace(",", ".") + " resultaten binnen de filters")
+
     # Someone else, without a key, reads the history.
     context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="nl-NL")
     try:

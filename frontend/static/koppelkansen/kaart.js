@@ -86,7 +86,14 @@
   /* ---- filters on results (map, lists and clicks use the same ones) ---- */
 
   KK.filter = { regelcodes: null, categorie: "", actie: false, van: null, tot: null,
-                partij: "", soort: "" };
+                partij: "", soort: "", besluit: "" };
+
+  /* The team's decision on a result ("geen" when none): not in the tiles, so looked up in the
+   * attributes the counts load (tellingen.js); unknown until they are loaded. */
+  KK.besluitVan = function (p) {
+    var s = KK.tellingen && KK.tellingen.besluit ? KK.tellingen.besluit(p.kans_id) : null;
+    return s || "geen";
+  };
 
   // The year of a result: the stored attribute `jaar` (start of the heat work, else the
   // sewer's due year; derived once by the analysis, never here).
@@ -123,6 +130,7 @@
     }
     if (f.partij && p.partij_a !== f.partij && p.partij_b !== f.partij) return false;
     if (f.soort && KK.soorten(p).indexOf(f.soort) < 0) return false;
+    if (f.besluit && KK.besluitVan(p) !== f.besluit) return false;
     return true;
   };
 

@@ -70,6 +70,7 @@
     if (f.tot !== null) p.set("tot", String(f.tot));
     if (f.partij) p.set("partij", f.partij);
     if (f.soort) p.set("soort", f.soort);
+    if (f.besluit) p.set("besluit", f.besluit);
     var sel = KK.selectie || {};
     if (sel.buurt) p.set("buurt", sel.buurt);
     if (sel.kans) p.set("kans", sel.kans);
@@ -109,6 +110,8 @@
     // A partij or soort that is no longer in the data is dropped, as an unknown rule is.
     var partij = p.get("partij") || "";
     var soort = p.get("soort") || "";
+    var besluit = p.get("besluit") || "";
+    var statussen = ["geen"].concat((KK.opts.besluiten || []).map(function (b) { return b[0]; }));
     return {
       regelcodes: gekozen,
       categorie: ["kans", "knelpunt"].indexOf(p.get("categorie")) >= 0 ? p.get("categorie") : "",
@@ -117,6 +120,7 @@
       tot: KK.filterJaar(p.get("tot")),
       partij: (KK.opts.partijen || []).indexOf(partij) >= 0 ? partij : "",
       soort: (KK.opts.soorten || []).indexOf(soort) >= 0 ? soort : "",
+      besluit: statussen.indexOf(besluit) >= 0 ? besluit : "",
     };
   }
 

@@ -43,7 +43,7 @@
   function filtersAan() {
     var f = KK.filter;
     return !!(f.regelcodes || f.categorie || f.actie || f.van !== null || f.tot !== null ||
-              f.partij || f.soort);
+              f.partij || f.soort || f.besluit);
   }
 
   /* Without the attributes: the ranking's own numbers, unfiltered (n_kansen counts every
@@ -75,6 +75,14 @@
   }
 
   T.perCode = function (code) { return rijen ? perCode[code] || 0 : null; };
+  /* The decision on a result (null: none, or not loaded yet), and a new one after a save. */
+  var besluiten = {};
+  T.besluit = function (kansId) { return besluiten[kansId] || null; };
+  T.zetBesluit = function (kansId, status) {
+    besluiten[kansId] = status;
+    (rijen || []).forEach(function (p) { if (p.kans_id === kansId) p.besluit_status = status; });
+    if (KK.filter.besluit) KK.setFilter({}); else toon();
+  };
   T.totaal = function () { return totaal; };
 
   T.start = function (m, o) {
@@ -90,9 +98,11 @@
       rijen = (body.rijen || []).map(function (r) {
         var p = {};
         velden.forEach(function (v, i) { p[v] = r[i]; });
+        if (p.besluit_status) besluiten[p.kans_id] = p.besluit_status;
         return p;
       });
-      toon();
+      // The map's decision filter reads the lookup: draw again now that it is there.
+      if (KK.filter.besluit) KK.setFilter({}); else toon();
     }).catch(function (err) {
       mislukt = true;
       zonderFilters();

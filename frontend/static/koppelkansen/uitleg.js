@@ -207,8 +207,12 @@
       a.rel = "noopener";
       // Issue 8: the team's decision and its history (besluiten.js).
       if (window.kkBesluiten) {
-        window.kkBesluiten.render(d.appendChild(el("section", "kk-besluit")), p.kans_id,
-          { apiBase: KK.opts.apiBase });
+        window.kkBesluiten.render(d.appendChild(el("section", "kk-besluit")), p.kans_id, {
+          apiBase: KK.opts.apiBase,
+          opgeslagen: function (b) {
+            if (KK.tellingen && KK.tellingen.zetBesluit) KK.tellingen.zetBesluit(p.kans_id, b.status);
+          },
+        });
       }
       plekKeuze(d, p, o);
       highlight(f, o.zoom);

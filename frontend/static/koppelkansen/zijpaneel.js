@@ -83,6 +83,8 @@
     actie.appendChild(el("span", null, "Alleen waar nu actie nodig is"));
     ui.actie.addEventListener("change", readFilters);
     box.appendChild(buildWerkFilters());
+    ui.besluit = werkSelect(box, "Besluit van het team ", "Alle besluiten",
+      [["geen", "Nog geen besluit"]].concat(opts.besluiten || []));
     var jaren = box.appendChild(el("fieldset", "kk-jaren"));
     jaren.appendChild(el("legend", null, "Jaar (start warmtenet, anders vervanging riool)"));
     ui.van = yearInput(jaren, "van");
@@ -91,7 +93,7 @@
     wis.type = "button";
     wis.addEventListener("click", function () {
       KK.setFilter({ regelcodes: null, categorie: "", actie: false, van: null, tot: null,
-                     partij: "", soort: "" });
+                     partij: "", soort: "", besluit: "" });
       zp.syncFilters();
     });
     var deel = box.appendChild(el("button", "kk-knop", "Link kopiëren"));
@@ -176,6 +178,7 @@
       tot: readYear(ui.tot),
       partij: ui.partij.value,
       soort: ui.soort.value,
+      besluit: ui.besluit.value,
     });
     filterSummary();
   }
@@ -186,6 +189,7 @@
     if (f.regelcodes) n++;
     if (f.partij) n++;
     if (f.soort) n++;
+    if (f.besluit) n++;
     if (f.categorie) n++;
     if (f.actie) n++;
     if (f.van !== null || f.tot !== null) n++;
@@ -199,6 +203,7 @@
     });
     ui.partij.value = f.partij || "";
     ui.soort.value = f.soort || "";
+    ui.besluit.value = f.besluit || "";
     ui.categorie.value = f.categorie || "";
     ui.actie.checked = !!f.actie;
     ui.van.value = f.van === null ? "" : String(f.van);
