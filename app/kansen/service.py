@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from app.analyse.facts import pair_conditions
 from app.analyse.service import latest_run
 from app.auth.service import hash_key
 from app.deps import BBox, Page
@@ -112,19 +113,11 @@ def _where(flt: KansFilter) -> tuple[str, dict[str, Any]]:
         condition, values = besluit_condition(flt.besluit)
         conditions.append(condition)
         params.update(values)
-    if flt.regelcode:
-        conditions.append("k.regelcode = ANY(:regelcodes)")
-        params["regelcodes"] = list(flt.regelcode)
-    for name, column in (("partij", "partij"), ("soort", "soort")):
-        values_ = list(getattr(flt, name))
-        if values_:
-            either = f"(k.{column}_a = ANY(:{name}) OR k.{column}_b = ANY(:{name}))"
-            if name == "soort":
-                # R1 pairs a heat section with a pipe without filling the pair columns.
-                either = (f"({either} OR (k.regelcode = 'R1' AND "
-                          f"ARRAY['warmtenet', 'riolering']::text[] && :{name}))")
-            conditions.append(either)
-            params[name] = values_
+    pairs, values = pair_conditions("k", regelcode=flt.regelcode, partij=flt.partij,
+                                    soort=flt.soort)
+    if pairs:
+        conditions.append(pairs.removeprefix(" AND "))
+        params.update(values)
     return (" WHERE " + " AND ".join(conditions)) if conditions else "", params
 
 

@@ -14,7 +14,7 @@ from typing import Any, Literal, get_args
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from app.analyse.facts import LBM_LATEST, RIOOL_DUE_COLUMN, RIOOL_DUE_JOIN
+from app.analyse.facts import LBM_LATEST, RIOOL_DUE_COLUMN, RIOOL_DUE_JOIN, pair_conditions
 from app.errors import BadRequest
 from geo.regels import REGEL_INFO, REGELCODE_NAMEN
 from geo.schema import REGELCODES, REGELS
@@ -58,8 +58,6 @@ class KansFilter:
 
 # The soort of each work of a result: R1 pairs a heat section (warmtenet) with a pipe
 # (riolering), RULES.md §9; R5 and R5b store both. Other results pair no works.
-SOORT_A = "coalesce(t.soort_a, CASE WHEN t.regelcode = 'R1' THEN 'warmtenet' END)"
-SOORT_B = "coalesce(t.soort_b, CASE WHEN t.regelcode = 'R1' THEN 'riolering' END)"
 
 
 def metres_per_pixel(lat: float, zoom: float) -> float:
@@ -76,17 +74,8 @@ def kans_conditions(flt: KansFilter) -> tuple[str, dict[str, Any]]:
     if unknown:
         raise BadRequest(f"Onbekende regelcode {', '.join(unknown)}. "
                          f"Kies uit: {', '.join(REGELCODES)}.")
-    sql = ""
-    params: dict[str, Any] = {}
-    if flt.regelcode:
-        sql += " AND t.regelcode = ANY(:regelcodes)"
-        params["regelcodes"] = list(flt.regelcode)
-    if flt.partij:
-        sql += " AND (t.partij_a = ANY(:partijen) OR t.partij_b = ANY(:partijen))"
-        params["partijen"] = list(flt.partij)
-    if flt.soort:
-        sql += f" AND ({SOORT_A} = ANY(:soorten) OR {SOORT_B} = ANY(:soorten))"
-        params["soorten"] = list(flt.soort)
+    sql, params = pair_conditions("t", regelcode=flt.regelcode, partij=flt.partij,
+                                  soort=flt.soort)
     if flt.regel:
         sql += " AND t.regel = ANY(:regels)"
         params["regels"] = list(flt.regel)

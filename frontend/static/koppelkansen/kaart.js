@@ -109,7 +109,7 @@
   };
 
   /* The soorten of the two works a result brings together: R1 pairs the heat network with
-   * the sewer; R5 and R5b name both (app/tiles/punt.py SOORT_A, SOORT_B do the same). */
+   * the sewer; R5 and R5b name both (app.analyse.facts.pair_conditions does the same). */
   KK.soorten = function (p) {
     var r1 = KK.regelcode(p) === "R1";
     var a = !isMissing(p.soort_a) ? p.soort_a : (r1 ? "warmtenet" : null);
