@@ -6,31 +6,20 @@ fail in CI and are skipped on a laptop.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
 
-from app.config import Settings, to_sqlalchemy_url
+from app.config import Settings
 from app.main import create_app
-from tests.support import ROOT, fresh_database, load_demo, serve
+from tests.support import ROOT, database_url, fresh_database, load_demo, serve
 
 REALDATA = ROOT.parent / "shared" / "realdata"
 DATA_TABLES = ("koppelkans", "buurtscore", "analyse_run", "kans_besluit", "buurt", "warmtenet",
                "riolering", "groen", "boom", "leefbaarometer", "import_run", "api_key")
-
-
-def _test_url() -> str:
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail("TEST_DATABASE_URL is niet gezet; draai de tests met scripts/test.")
-        pytest.skip("geen TEST_DATABASE_URL: database-tests overgeslagen (gebruik scripts/test)")
-    return to_sqlalchemy_url(url)
 
 
 @pytest.fixture(scope="session")
@@ -44,7 +33,7 @@ def realdata() -> Path:
 @pytest.fixture(scope="session")
 def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A database with the demo municipality imported and analysed (peiljaar 2026); read only."""
-    url = _test_url()
+    url = database_url()
     engine = fresh_database(url)
     load_demo(engine, tmp_path_factory.mktemp("demo"))
     engine.dispose()
@@ -75,8 +64,7 @@ def client(demo_settings: Settings) -> Iterator[TestClient]:
 @pytest.fixture(scope="session")
 def scratch_url() -> str:
     """A second, migrated database for tests that write."""
-    url = make_url(_test_url())
-    scratch = url.set(database=f"{url.database}_scratch").render_as_string(hide_password=False)
+    scratch = database_url("_scratch")
     fresh_database(scratch).dispose()
     return scratch
 

@@ -6,12 +6,14 @@ Plain functions (no pytest), so `benchmarks/` can use them without importing con
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 import uvicorn
 from alembic import command
 from alembic.config import Config
@@ -20,12 +22,26 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from app.analyse.service import run_analysis
+from app.config import to_sqlalchemy_url
 from app.layers.service import import_file
 from data.demo import generate_demo
 from geo.params import RuleParams
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_PEILJAAR = 2026
+
+
+def database_url(suffix: str = "") -> str:
+    """TEST_DATABASE_URL (SQLAlchemy form), or a database beside it named `<name><suffix>`;
+    skips the test without it (fails under CI)."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("TEST_DATABASE_URL is niet gezet; draai de tests met scripts/test.")
+        pytest.skip("geen TEST_DATABASE_URL: database-tests overgeslagen (gebruik scripts/test)")
+    parsed = make_url(to_sqlalchemy_url(url))
+    return parsed.set(database=f"{parsed.database}{suffix}").render_as_string(
+        hide_password=False)
 
 
 def fresh_database(url: str) -> Engine:

@@ -82,6 +82,16 @@ def _union(a: Box, b: Box | None) -> Box:
     return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
 
 
+def _extent(conn: Connection, laag: str, box: dict[str, float]) -> np.ndarray:
+    """The box around the features of `laag` meeting `box`, as one geometry (none: empty)."""
+    row = conn.execute(text(
+        f"SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT "
+        f"ST_Extent(t.geom)::geometry AS e FROM {laag} t WHERE {_IN_BOX}) s"), box).one()
+    if row[0] is None:
+        return np.zeros(0, dtype=object)
+    return np.array([shapely.box(*row)], dtype=object)
+
+
 def _lbm(conn: Connection, box: Box, jaar: int | None) -> gpd.GeoDataFrame:
     """The Leefbaarometer cells of the run's year in the box (none without a year)."""
     if jaar is None:
@@ -107,8 +117,8 @@ def rules_task(opdracht: Opdracht, partitie: Partitie) -> dict[str, Any]:
         warmtenet = read_layer(conn, "warmtenet", _IN_BOX, in_box)
         pipes = read_layer(conn, "riolering", _IN_BOX, in_box)
         # Works whose units may lie here (RULES.md §9): analyse_local decides which it owns;
-        # their whole extent is read around, so every unit it owns has its context.
-        werken = read_layer(conn, "werk", _IN_BOX, in_box).geometry.to_numpy()
+        # context is read around their whole extent (one row), so every unit it owns has it.
+        werken = _extent(conn, "werk", in_box)
         secties = split_sections(warmtenet, params.sectie_m)
         sec_geoms, pipe_geoms = secties.geometry.to_numpy(), pipes.geometry.to_numpy()
         sec_mid, pipe_mid = midpoints(sec_geoms), midpoints(pipe_geoms)

@@ -6,6 +6,7 @@ script, no tiles and no network, and stays sharp on paper.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import text
@@ -33,26 +34,39 @@ def svg_extent(session: Session, buurtcode: str, *, pad: float = 0.06) -> dict[s
     return {"minx": minx - rand, "miny": miny - rand, "maxx": maxx + rand, "maxy": maxy + rand}
 
 
-def print_map(session: Session, *, buurtcode: str) -> dict[str, Any]:
-    """SVG path data (y flipped, RD metres) of the buurt, its neighbours, heat network, results."""
-    ext = svg_extent(session, buurtcode)
-    width, height = ext["maxx"] - ext["minx"], ext["maxy"] - ext["miny"]
-    box = "ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 28992)"
-    params = {**ext, "tol": max(width, height) / 1500, "c": buurtcode, "regels": list(REGELS)}
+SVG_BOX = "ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 28992)"
+Rows = Callable[[str], list[dict[str, Any]]]
 
-    def paths(sql: str) -> list[dict[str, Any]]:
-        return [dict(r) for r in session.execute(text(sql), params).mappings()]
+
+def buurt_svg(session: Session, buurtcode: str, *, pad: float = 0.06,
+              **params: Any) -> tuple[dict[str, Any], Rows]:
+    """The frame of a buurt map in SVG (y flipped, RD metres): viewbox, unit, the buurt and its
+    neighbours; and a reader of more rows with the box (SVG_BOX), :tol, :c and `params` bound."""
+    ext = svg_extent(session, buurtcode, pad=pad)
+    width, height = ext["maxx"] - ext["minx"], ext["maxy"] - ext["miny"]
+    bound = {**ext, "tol": max(width, height) / 1500, "c": buurtcode, **params}
+
+    def rows(sql: str) -> list[dict[str, Any]]:
+        return [dict(r) for r in session.execute(text(sql), bound).mappings()]
 
     return {
         "viewbox": f"{ext['minx']:.1f} {-ext['maxy']:.1f} {width:.1f} {height:.1f}",
         "eenheid": max(width, height) / 100,
-        "buurt": paths("SELECT ST_AsSVG(ST_Simplify(geom, :tol), 0, 1) AS d FROM buurt "
-                       "WHERE buurtcode = :c"),
-        "buren": paths(f"SELECT ST_AsSVG(ST_Simplify(geom, :tol), 0, 1) AS d FROM buurt "
-                       f"WHERE buurtcode <> :c AND geom && {box}"),
-        "warmtenet": paths(f"SELECT ST_AsSVG(ST_Intersection(geom, {box}), 0, 1) AS d, status "
-                           f"FROM warmtenet WHERE geom && {box}"),
-        "kansen": paths(
+        "buurt": rows("SELECT ST_AsSVG(ST_Simplify(geom, :tol), 0, 1) AS d FROM buurt "
+                      "WHERE buurtcode = :c"),
+        "buren": rows(f"SELECT ST_AsSVG(ST_Simplify(geom, :tol), 0, 1) AS d FROM buurt "
+                      f"WHERE buurtcode <> :c AND geom && {SVG_BOX}"),
+    }, rows
+
+
+def print_map(session: Session, *, buurtcode: str) -> dict[str, Any]:
+    """SVG path data (y flipped, RD metres) of the buurt, its neighbours, heat network, results."""
+    frame, rows = buurt_svg(session, buurtcode, regels=list(REGELS))
+    return {
+        **frame,
+        "warmtenet": rows(f"SELECT ST_AsSVG(ST_Intersection(geom, {SVG_BOX}), 0, 1) AS d, "
+                          f"status FROM warmtenet WHERE geom && {SVG_BOX}"),
+        "kansen": rows(
             "SELECT k.kans_id, k.regel, k.categorie, ST_AsSVG(k.geom, 0, 1) AS d, "
             "ST_X(ST_PointOnSurface(k.geom)) AS x, -ST_Y(ST_PointOnSurface(k.geom)) AS y "
             f"FROM koppelkans k WHERE k.buurtcode = :c ORDER BY {_ORDER}"

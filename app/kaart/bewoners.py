@@ -12,12 +12,11 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.buurten.service import get_buurt
-from app.kaart.afdruk import svg_extent
+from app.kaart.afdruk import SVG_BOX, buurt_svg
 
 # Results without a street name are grouped into places: those within this distance of each
 # other are one place on the handout.
 PLEK_AFSTAND_M = 30.0
-_BOX = "ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 28992)"
 _KANSEN = (
     "SELECT k.regelcode, k.regel, k.categorie, k.straatnaam, k.huisnummers, k.actie_nodig, "
     "k.jaar, k.start_jaar, k.eind_jaar, k.riool_due_jaar, k.zwakste_dimensie, k.partij_a, "
@@ -55,26 +54,15 @@ _LABELS = (
 
 def bewoners_map(session: Session, *, buurtcode: str) -> dict[str, Any]:
     """SVG data of the buurt, its neighbours, streets with names, and planned heat works."""
-    ext = svg_extent(session, buurtcode, pad=0.04)
-    width, height = ext["maxx"] - ext["minx"], ext["maxy"] - ext["miny"]
-    params = {**ext, "tol": max(width, height) / 1500, "c": buurtcode}
-
-    def rows(sql: str) -> list[dict[str, Any]]:
-        return [dict(r) for r in session.execute(text(sql), params).mappings()]
-
+    frame, rows = buurt_svg(session, buurtcode, pad=0.04)
     return {
-        "viewbox": f"{ext['minx']:.1f} {-ext['maxy']:.1f} {width:.1f} {height:.1f}",
-        "eenheid": max(width, height) / 100,
-        "buurt": rows("SELECT ST_AsSVG(ST_Simplify(geom, :tol), 0, 1) AS d FROM buurt "
-                      "WHERE buurtcode = :c"),
-        "buren": rows(f"SELECT ST_AsSVG(ST_Simplify(geom, :tol), 0, 1) AS d FROM buurt "
-                      f"WHERE buurtcode <> :c AND geom && {_BOX}"),
-        "straten": rows(f"SELECT ST_AsSVG(ST_Intersection(geom, {_BOX}), 0, 1) AS d "
-                        f"FROM straat WHERE geom && {_BOX}"),
+        **frame,
+        "straten": rows(f"SELECT ST_AsSVG(ST_Intersection(geom, {SVG_BOX}), 0, 1) AS d "
+                        f"FROM straat WHERE geom && {SVG_BOX}"),
         "labels": rows(_LABELS),
-        "warmtenet": rows(f"SELECT ST_AsSVG(ST_Intersection(geom, {_BOX}), 0, 1) AS d "
+        "warmtenet": rows(f"SELECT ST_AsSVG(ST_Intersection(geom, {SVG_BOX}), 0, 1) AS d "
                           f"FROM warmtenet WHERE status IN ('gepland', 'in_uitvoering') "
-                          f"AND geom && {_BOX}"),
+                          f"AND geom && {SVG_BOX}"),
     }
 
 

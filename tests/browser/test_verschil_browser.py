@@ -7,7 +7,6 @@ again (so run 2 has new, gone and changed results), an editor key and a followed
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -15,34 +14,22 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import Engine, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from app.analyse.service import run_analysis
 from app.auth.service import create_key
-from app.config import Settings, to_sqlalchemy_url
+from app.config import Settings
 from app.main import create_app
 from app.verschil.gebieden import create_gebied
 from geo.params import RuleParams
 from tests.browser.conftest import Recorder
 from tests.browser.helpers import wait_drawn, wait_hash
-from tests.support import DEMO_PEILJAAR, fresh_database, load_demo, serve
+from tests.support import DEMO_PEILJAAR, database_url, fresh_database, load_demo, serve
 
 pytestmark = pytest.mark.browser
 Shot = Callable[[str], Path]
 ROUTE = "WN-001"
 PLANNER = "Planner Noord"
-
-
-def _url() -> str:
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail("TEST_DATABASE_URL is niet gezet; draai de tests met scripts/test.")
-        pytest.skip("geen TEST_DATABASE_URL: database-tests overgeslagen (gebruik scripts/test)")
-    parsed = make_url(to_sqlalchemy_url(url))
-    return parsed.set(database=f"{parsed.database}_verschil").render_as_string(
-        hide_password=False)
 
 
 def _rerun(engine: Engine) -> None:
@@ -52,7 +39,7 @@ def _rerun(engine: Engine) -> None:
 @pytest.fixture(scope="module")
 def tweede_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """A server on the demo analysed twice (one heat route a year later the second time)."""
-    url = _url()
+    url = database_url("_verschil")
     engine = fresh_database(url)
     load_demo(engine, tmp_path_factory.mktemp("demo-verschil"))
     with engine.begin() as conn:

@@ -13,7 +13,6 @@ what they check by name does not move with the demo:
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -21,9 +20,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import Engine, text
-from sqlalchemy.engine import make_url
 
-from app.config import Settings, to_sqlalchemy_url
+from app.config import Settings
 from app.main import create_app
 from tests.browser.conftest import Recorder
 from tests.browser.helpers import (
@@ -34,7 +32,7 @@ from tests.browser.helpers import (
     wait_drawn_until,
     wait_hash,
 )
-from tests.support import fresh_database, load_demo, serve
+from tests.support import database_url, fresh_database, load_demo, serve
 
 pytestmark = pytest.mark.browser
 Shot = Callable[[str], Path]
@@ -63,16 +61,6 @@ _SPOT_SQL = text("""
 
 def _line(x0: float, y0: float, x1: float, y1: float) -> str:
     return f"LINESTRING({x0} {y0}, {x1} {y1})"
-
-
-def _werk_url() -> str:
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail("TEST_DATABASE_URL is niet gezet; draai de tests met scripts/test.")
-        pytest.skip("geen TEST_DATABASE_URL: database-tests overgeslagen (gebruik scripts/test)")
-    parsed = make_url(to_sqlalchemy_url(url))
-    return parsed.set(database=f"{parsed.database}_werk").render_as_string(hide_password=False)
 
 
 def _add_works(engine: Engine) -> dict[str, Any]:
@@ -159,7 +147,7 @@ def _add_works(engine: Engine) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def werk_data(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, Any]]]:
     """A live server on the demo plus the works above; its base URL and the places."""
-    url = _werk_url()
+    url = database_url("_werk")
     engine = fresh_database(url)
     load_demo(engine, tmp_path_factory.mktemp("demo-werk"))
     places = _add_works(engine)
