@@ -16,6 +16,7 @@ from app.ogc.catalog import (
     CRSS,
     DEFAULT_LIMIT,
     MAX_LIMIT,
+    RD,
     Crs,
     get_collection,
     parse_crs,
@@ -73,6 +74,19 @@ def _page(request: Request, page: html.Page) -> HTMLResponse:
 
 def _content_crs(crs: Crs) -> dict[str, str]:
     return {"Content-Crs": f"<{crs.uri}>"}
+
+
+def _legacy_crs(body: dict[str, Any], crs: Crs) -> dict[str, Any]:
+    """`body` with the GeoJSON 2008 `crs` member when it is in RD.
+
+    RFC 7946 dropped the member, but GDAL (so QGIS 3.22) reads it, and no GDAL of Debian 12
+    reads Content-Crs: without it an RD answer opened in QGIS lands off Africa. Degrees go
+    without it: CRS84 is GeoJSON's own, and GDAL takes EPSG:4326's latitude for longitude with
+    or without the member.
+    """
+    if crs.srid == RD.srid:
+        body["crs"] = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::28992"}}
+    return body
 
 
 @router.get("", responses={**_HTML_TOO, 422: {}})
@@ -200,7 +214,7 @@ def items(
     if want_html:
         response: Response = _page(request, html.items_page(_base(request), item, body, offset))
     else:
-        response = GeoJSONResponse(body)
+        response = GeoJSONResponse(_legacy_crs(body, out_crs))
     response.headers.update(_content_crs(out_crs))
     return response
 
@@ -230,6 +244,6 @@ def feature(
     if want_html:
         response: Response = _page(request, html.item_page(base, item, found, here))
     else:
-        response = GeoJSONResponse(found)
+        response = GeoJSONResponse(_legacy_crs(found, out_crs))
     response.headers.update(_content_crs(out_crs))
     return response
