@@ -29,6 +29,11 @@ class Settings(BaseSettings):
     # runaway query, answers 503 "probeer het zo opnieuw". The CLI has no such limits.
     read_lock_timeout_ms: int = 2_000
     read_statement_timeout_ms: int = 30_000
+    # The contact in the OpenAPI document (NLGov API Design Rules: name, email and url).
+    api_contact_name: str = "Beheer Koppelkansen"
+    # Placeholders: a deployment sets its own (KOPPELKANSEN_API_CONTACT_EMAIL and _URL).
+    api_contact_email: str = "beheer@koppelkansen.example"
+    api_contact_url: str = "https://koppelkansen.example"
 
     @property
     def sqlalchemy_url(self) -> str:

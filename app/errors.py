@@ -66,6 +66,36 @@ def _validation_message(exc: RequestValidationError) -> str:
     return "Ongeldige invoer: " + "; ".join(parts)
 
 
+def invalid_params(exc: RequestValidationError) -> list[dict[str, Any]]:
+    """The `errors` member of a validation problem: per input where it is and what is wrong.
+
+    `in` is query, path, header, cookie or body; `location` names the parameter, or points into
+    the body with a JSON Pointer (NLGov API Design Rules, problem details for bad requests).
+    """
+    errors = []
+    for error in exc.errors():
+        where, *rest = [str(p) for p in error.get("loc", ())] or ["body"]
+        location = ({"pointer": "/" + "/".join(rest)} if where == "body"
+                    else {"name": ".".join(rest)})
+        errors.append({"in": where, "location": location, "code": str(error.get("type", "")),
+                       "detail": _translate(error)})
+    return errors
+
+
+def validation_status(exc: RequestValidationError) -> int:
+    """400 when a parameter is invalid (query, path, header, cookie); 422 for a body."""
+    return 422 if any(e.get("loc", ("body",))[0] == "body" for e in exc.errors()) else 400
+
+
+# A request that cannot carry a body: what a route refuses in it is a parameter (400, not 422).
+_PARAMETER_ONLY = frozenset({"GET", "HEAD", "DELETE", "OPTIONS"})
+
+
+def refusal_status(request: Request, status: int) -> int:
+    """The status of an input the route refuses: 400 for parameters, 422 for a request body."""
+    return 400 if status == 422 and request.method in _PARAMETER_ONLY else status
+
+
 _MESSAGES = {
     "missing": "ontbreekt",
     "int_parsing": "moet een geheel getal zijn",
@@ -164,10 +194,14 @@ def clean_detail(detail: str) -> str:
     return detail
 
 
-def problem_body(status: int, detail: str) -> dict[str, Any]:
-    """The problem-details object of an error."""
-    return {"type": "about:blank", "title": problem_title(status), "status": status,
-            "detail": clean_detail(detail)}
+def problem_body(status: int, detail: str,
+                 errors: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The problem-details object of an error; `errors` lists the invalid inputs, if known."""
+    body: dict[str, Any] = {"type": "about:blank", "title": problem_title(status),
+                            "status": status, "detail": clean_detail(detail)}
+    if errors:
+        body["errors"] = errors
+    return body
 
 
 def problem_bytes(status: int, detail: str) -> bytes:
@@ -175,12 +209,12 @@ def problem_bytes(status: int, detail: str) -> bytes:
     return json.dumps(problem_body(status, detail), ensure_ascii=False).encode("utf-8")
 
 
-def problem_response(status: int, detail: str,
-                     headers: dict[str, str] | None = None) -> JSONResponse:
+def problem_response(status: int, detail: str, headers: dict[str, str] | None = None,
+                     errors: list[dict[str, Any]] | None = None) -> JSONResponse:
     """An error answer: application/problem+json with a Dutch title and detail."""
     from fastapi.responses import JSONResponse
 
-    return JSONResponse(status_code=status, content=problem_body(status, detail),
+    return JSONResponse(status_code=status, content=problem_body(status, detail, errors),
                         media_type=PROBLEM_MEDIA_TYPE, headers=headers)
 
 
@@ -190,8 +224,8 @@ def install_error_handlers(app: FastAPI) -> None:
     from starlette.exceptions import HTTPException as StarletteHTTPException
 
     @app.exception_handler(DomainError)
-    async def _domain(_: Request, exc: DomainError) -> JSONResponse:
-        return problem_response(exc.status_code, exc.message)
+    async def _domain(request: Request, exc: DomainError) -> JSONResponse:
+        return problem_response(refusal_status(request, exc.status_code), exc.message)
 
     @app.exception_handler(ImportRefused)
     async def _refused(_: Request, exc: ImportRefused) -> JSONResponse:
@@ -199,7 +233,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        return problem_response(422, _validation_message(exc))
+        return problem_response(validation_status(exc), _validation_message(exc),
+                                errors=invalid_params(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -215,17 +250,20 @@ def install_error_handlers(app: FastAPI) -> None:
         return problem_response(503, database_error(exc).message)
 
     @app.exception_handler(DataError)
-    async def _data(_: Request, exc: DataError) -> JSONResponse:
+    async def _data(request: Request, exc: DataError) -> JSONResponse:
         return problem_response(
-            422, "Ongeldige invoer: een waarde in het verzoek kan de database niet lezen "
-                 "(te groot getal of een verboden teken).")
+            refusal_status(request, 422),
+            "Ongeldige invoer: een waarde in het verzoek kan de database niet lezen "
+            "(te groot getal of een verboden teken).")
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
         # Starlette answers this one outside all middleware: add the security headers here.
+        from app.adr import API_VERSION, API_VERSION_HEADER
         from app.security import new_nonce, security_headers
 
-        return problem_response(500, UNEXPECTED_MESSAGE, headers=security_headers(new_nonce()))
+        headers = {**security_headers(new_nonce()), API_VERSION_HEADER: API_VERSION}
+        return problem_response(500, UNEXPECTED_MESSAGE, headers=headers)
 
 
 def _allowed(request: Request) -> str:

@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
 from app import docs, health
+from app.adr import API_VERSION, ApiVersionHeader, NoTrailingSlash
 from app.analyse.router import router as analyse_router
 from app.buurten.router import gemeenten_router
 from app.buurten.router import router as buurten_router
@@ -25,6 +26,7 @@ from app.kansen.router import router as kansen_router
 from app.layers.router import router as layers_router
 from app.layers.upload import UploadGuard, remove_stale_uploads
 from app.ogc.router import router as ogc_router
+from app.ogc.tiles import router as ogc_tiles_router
 from app.openapi import install_openapi
 from app.security import SecurityHeaders
 from app.tiles.router import router as tiles_router
@@ -59,20 +61,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine.dispose()
 
     # /docs is our own page with the vendored Swagger UI (app.docs); no ReDoc (it needs a CDN).
-    app = FastAPI(title="Koppelkansen", version="1.0", description=DESCRIPTION, lifespan=lifespan,
-                  docs_url=None, redoc_url=None)
+    contact = {"name": settings.api_contact_name, "email": settings.api_contact_email,
+               "url": settings.api_contact_url}
+    app = FastAPI(title="Koppelkansen", version=API_VERSION, description=DESCRIPTION,
+                  contact=contact, lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.settings = settings
     # Tiles and GeoJSON compress well (a dense riolering tile shrinks to about a third).
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(UploadGuard)
     if settings.read_requires_key:
         app.add_middleware(PrivateCache)
+    app.add_middleware(NoTrailingSlash)
     # Added last, so it wraps the others: UploadGuard's early refusals get the headers too.
     app.add_middleware(SecurityHeaders)
+    # Outermost of all: every answer, also those sent by the middleware above, names the version.
+    app.add_middleware(ApiVersionHeader)
     install_error_handlers(app)
     for router in (health.router, buurten_router, gemeenten_router, kansen_router, layers_router,
                    export_router, kaart_router, tiles_router, analyse_router, verschil_router,
-                   docs.router, ogc_router):
+                   docs.router, ogc_router, ogc_tiles_router):
         app.include_router(router)
     install_openapi(app)
     mount_static(app)

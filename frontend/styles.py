@@ -189,7 +189,8 @@ def buurt_style() -> dict[str, Any]:
     lower = 0.0
     for upper, color in SCORE_RAMP:
         label = f"{lower:.0f}–{upper:.0f}"
-        classes.append({"max": upper, "color": color, "label": label})
+        # min: the class's lower bound for renderers that want both (the QGIS style of exports)
+        classes.append({"min": lower, "max": upper, "color": color, "label": label})
         lower = upper
     return {
         "field": "score",

@@ -23,3 +23,7 @@ LAYER_GEOMETRY: dict[str, str] = {"koppelkansen": "MultiLineString", "buurtscore
 
 BUURT_FIELDS: dict[str, tuple[str, str]] = {
     column.name: (column.shp, column.label) for column in BUURTSCORE}
+
+# The fields of each exported layer, by layer name.
+LAYER_FIELDS: dict[str, dict[str, tuple[str, str]]] = {
+    "koppelkansen": KANS_FIELDS, "buurtscores": BUURT_FIELDS}

@@ -18,7 +18,14 @@ import pyogrio
 
 from app.buurten.service import RANKING_ORDER
 from app.errors import NotFound, NotReady
-from app.exports.fields import BESLUIT_COLUMNS, BUURT_FIELDS, KANS_FIELDS, LAYER_GEOMETRY
+from app.exports.fields import (
+    BESLUIT_COLUMNS,
+    BUURT_FIELDS,
+    KANS_FIELDS,
+    LAYER_FIELDS,
+    LAYER_GEOMETRY,
+)
+from app.exports.styles import layer_qml, symbol_kind
 from app.kansen.service import besluit_condition, check_besluit_filter
 from geo.schema import CRS
 
@@ -111,6 +118,7 @@ def write_export(engine: Engine, path: Path, fmt: ExportFormat, buurten: list[st
                                 promote_to_multi=True,
                                 geometry_type=_geometry_type(scores, "buurtscores"))
         _write_gpkg_aliases(path)
+        _write_gpkg_styles(path)
         return [path]
     if fmt == "shp":
         return [_write_shapefile_zip(kansen, scores, path)]
@@ -151,12 +159,16 @@ def _write_shapefile_zip(kansen: gpd.GeoDataFrame, scores: gpd.GeoDataFrame, pat
                 pyogrio.write_dataframe(part, target, driver="ESRI Shapefile", encoding="UTF-8",
                                         promote_to_multi=True,
                                         geometry_type=_geometry_type(part, name))
+                # QGIS applies a .qml of the same name when it opens the shapefile.
+                target.with_suffix(".qml").write_text(
+                    layer_qml(name, symbol_kind(_KIND_GEOMETRY[kind], name), shapefile=True),
+                    encoding="utf-8")
                 files.extend(sorted(folder.glob(f"{name}_{kind}.*")))
         legend = folder / "legenda.csv"
         with legend.open("w", encoding=EXCEL_ENCODING, newline="") as out:
             writer = csv.writer(out, delimiter=EXCEL_DELIMITER)
             writer.writerow(["laag", "kort", "volledig", "omschrijving"])
-            for layer, fields in (("koppelkansen", KANS_FIELDS), ("buurtscores", BUURT_FIELDS)):
+            for layer, fields in LAYER_FIELDS.items():
                 for full, (short_name, label) in fields.items():
                     writer.writerow([layer, short_name, full, label])
             writer.writerow(["", "", "", f"Teksten langer dan {SHP_TEXT_MAX} bytes zijn in de "
@@ -186,6 +198,7 @@ def _cut(value: object) -> object:
 
 
 _KIND_NAMES = {"LineString": "lijn", "Polygon": "vlak", "Point": "punt"}
+_KIND_GEOMETRY = {kind: geometry for geometry, kind in _KIND_NAMES.items()}
 
 
 def _by_geometry_type(frame: gpd.GeoDataFrame, layer: str) -> list[tuple[str, gpd.GeoDataFrame]]:
@@ -216,12 +229,41 @@ def _write_gpkg_aliases(path: Path) -> None:
             "definition, scope) VALUES ('gpkg_data_columns', NULL, 'gpkg_schema', "
             "'http://www.geopackage.org/spec/#extension_schema', 'read-write')"
         )
-        for table, fields in (("koppelkansen", KANS_FIELDS), ("buurtscores", BUURT_FIELDS)):
+        for table, fields in LAYER_FIELDS.items():
             db.executemany(
                 "INSERT OR REPLACE INTO gpkg_data_columns (table_name, column_name, name, title, "
                 "description) VALUES (?, ?, ?, ?, ?)",
                 [(table, full, label, label, label) for full, (_, label) in fields.items()],
             )
+
+
+def _write_gpkg_styles(path: Path) -> None:
+    """Each layer's QML as its default style in `layer_styles`, the table QGIS reads and writes.
+
+    The table is made as QGIS 3.22 makes it (through GDAL), registered as attributes.
+    """
+    with sqlite3.connect(path) as db:
+        db.execute(
+            'CREATE TABLE IF NOT EXISTS "layer_styles" ("id" INTEGER PRIMARY KEY AUTOINCREMENT '
+            'NOT NULL, "f_table_catalog" TEXT(256), "f_table_schema" TEXT(256), '
+            '"f_table_name" TEXT(256), "f_geometry_column" TEXT(256), "styleName" TEXT(30), '
+            '"styleQML" TEXT, "styleSLD" TEXT, "useAsDefault" BOOLEAN, "description" TEXT, '
+            '"owner" TEXT(30), "ui" TEXT(30), "update_time" DATETIME DEFAULT '
+            "(strftime('%Y-%m-%dT%H:%M:%fZ','now')))"
+        )
+        db.execute(
+            "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, srs_id) "
+            "VALUES ('layer_styles', 'attributes', 'layer_styles', 0)"
+        )
+        layers = db.execute("SELECT table_name, column_name, geometry_type_name "
+                            "FROM gpkg_geometry_columns ORDER BY table_name").fetchall()
+        db.executemany(
+            "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, "
+            "f_geometry_column, styleName, styleQML, styleSLD, useAsDefault, description, owner, "
+            "ui) VALUES ('', '', ?, ?, ?, ?, '', 1, ?, '', '')",
+            [(table, column, table, layer_qml(table, symbol_kind(geometry, table)),
+              "Stijl van de kaart van koppelkansen") for table, column, geometry in layers],
+        )
 
 
 def export_filename(fmt: ExportFormat) -> str:

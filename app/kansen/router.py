@@ -27,6 +27,7 @@ from geo.schema import REGELCODES, REGELS, WERK_SOORTEN
 router = APIRouter(prefix="/api/v1/koppelkansen", tags=["koppelkansen"], dependencies=[ReaderDep])
 GEOJSON = "application/geo+json"
 BESLUIT_KEUZES = (*BESLUIT_STATUSSEN, GEEN_BESLUIT)
+KANS_PATH = Path(alias="kans", description="De vaste sleutel van het resultaat (kans_id, 16 tekens)")
 BESLUIT_QUERY = Query(
     description=f"Alleen resultaten met dit besluit: {', '.join(BESLUIT_STATUSSEN)}, of "
                 f"'{GEEN_BESLUIT}' voor nog geen besluit; herhaal voor meer.",
@@ -59,7 +60,8 @@ def list_kansen(
                                       "boomconflict, leefbaarheid, afkoppelen.",
                                       json_schema_extra=enum_items(REGELS))] = [],  # noqa: B006
     categorie: Annotated[Literal["kans", "knelpunt"] | None, Query(description="kans of knelpunt")] = None,
-    actie_nodig: Annotated[bool | None, Query(description="true: alleen wat binnen het signaal valt")] = None,
+    actie_nodig: Annotated[bool | None, Query(
+        alias="actieNodig", description="true: alleen wat binnen het signaal valt")] = None,
     besluit: Annotated[list[str], BESLUIT_QUERY] = [],  # noqa: B006
     regelcode: Annotated[list[str], Query(
         description="Alleen deze regelcode(s) (R1 en R5 heten allebei werk_met_werk)",
@@ -86,10 +88,10 @@ def list_kansen(
     return JSONResponse(body, media_type=GEOJSON)
 
 
-@router.get("/{kans_id}", response_class=GeoJSONResponse, responses={200: {"model": KansDetail}, 404: {}})
+@router.get("/{kans}", response_class=GeoJSONResponse, responses={200: {"model": KansDetail}, 404: {}})
 def get_kans(
     session: SessionDep,
-    kans_id: str = Path(description="De vaste sleutel van het resultaat (16 tekens)"),
+    kans_id: str = KANS_PATH,
 ) -> Any:
     """Eén resultaat als GeoJSON-feature met de volledige uitleg onder `uitleg`.
 
@@ -100,13 +102,13 @@ def get_kans(
     return JSONResponse(service.get_kans(session, kans_id=kans_id), media_type=GEOJSON)
 
 
-@router.put("/{kans_id}/besluit", response_model=BesluitRead,
+@router.put("/{kans}/besluit", response_model=BesluitRead,
             responses={401: {}, 403: {}, 404: {}, 422: {}})
 def put_besluit(
     session: SessionDep,
     besluit: BesluitWrite,
     door: EditorRedacteur,
-    kans_id: str = Path(description="De vaste sleutel van het resultaat (16 tekens)"),
+    kans_id: str = KANS_PATH,
 ) -> Any:
     """Leg het besluit van het gebiedsteam over een resultaat vast.
 
@@ -124,10 +126,10 @@ def put_besluit(
                                 bespaarde_dagen=besluit.bespaarde_dagen, door=door)
 
 
-@router.get("/{kans_id}/besluiten", response_model=BesluitHistorie, responses={404: {}})
+@router.get("/{kans}/besluiten", response_model=BesluitHistorie, responses={404: {}})
 def get_besluiten(
     session: SessionDep,
-    kans_id: str = Path(description="De vaste sleutel van het resultaat (16 tekens)"),
+    kans_id: str = KANS_PATH,
 ) -> Any:
     """De historie van het besluit over een resultaat, nieuwste eerst.
 

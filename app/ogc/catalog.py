@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from app.errors import DomainError
 from app.models import LAYER_MODELS, Buurtscore, Koppelkans
+from app.tiles.layers import TILE_LAYERS
 from geo.schema import BUURTSCORE, COLUMN_TYPES, KANS, LAYER_COLUMNS, LAYERS, ResultColumn
 
 BASE_PATH = "/ogc/v1"
@@ -175,6 +176,11 @@ def get_collection(collection_id: str) -> Collection:
     return found
 
 
+# The map's vector-tile layer of a collection (OGC API Tiles); a collection not here has none.
+TILE_LAYER_OF: dict[str, str] = {
+    "koppelkansen": "koppelkansen", "buurtscores": "buurten",
+    **{laag: laag for laag in LAYERS if laag in TILE_LAYERS}}
+
 # Only what is implemented (app/ogc/cql.py lists the CQL2 operators it compiles).
 CONFORMANCE: tuple[str, ...] = (
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
@@ -193,4 +199,12 @@ CONFORMANCE: tuple[str, ...] = (
     "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
     "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions-plus",
     "http://www.opengis.net/spec/cql2/1.0/conf/spatial-functions",
+    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tileset",
+    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tilesets-list",
+    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/geodata-tilesets",
+    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/dataset-tilesets",
+    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/mvt",
+    "http://www.opengis.net/spec/tms/2.0/conf/tilematrixset",
+    "http://www.opengis.net/spec/tms/2.0/conf/json-tilematrixset",
 )

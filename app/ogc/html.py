@@ -199,3 +199,74 @@ def item_page(base: str, item: Any, feature: dict[str, Any], here: str) -> Page:
                 lines=[f"Geometrie: {geometry.get('type', 'geen')}."],
                 links=[(f"{here}?f=json", "Dit object als GeoJSON")],
                 tables=[Table("Eigenschappen", ["Naam", "Waarde"], rows)])
+
+
+def tile_matrix_sets_page(base: str, body: dict[str, Any]) -> Page:
+    """The list of tile matrix sets."""
+    return Page(title="Tegelmatrixsets", crumbs=_crumbs(base),
+                lines=["De tegelindelingen waarin deze API vectortegels levert."],
+                links=[(f"{t['links'][0]['href']}?f=html", f"{t['id']}: {t['title']}")
+                       for t in body["tileMatrixSets"]])
+
+
+def tile_matrix_set_page(base: str, body: dict[str, Any]) -> Page:
+    """One tile matrix set with its levels."""
+    rows: list[list[Cell]] = [
+        [(m["id"], None), (f"{m['scaleDenominator']:.4f}", None), (f"{m['cellSize']:.6f}", None),
+         (f"{m['matrixWidth']} × {m['matrixHeight']}", None)] for m in body["tileMatrices"]]
+    return Page(title=f"{body['id']}: {body['title']}",
+                crumbs=_crumbs(base, (f"{base}/tileMatrixSets?f=html", "Tegelmatrixsets")),
+                lines=[str(body["description"]), f"Coördinatenstelsel: {body['crs']}.",
+                       f"URI: {body['uri']}."],
+                links=_links(body, "self", "alternate") + [(f"{base}/tileMatrixSets/{body['id']}"
+                                                            "?f=json", "Als JSON")],
+                tables=[Table("Tegelmatrices", ["Id (zoom)", "Schaalgetal", "Celgrootte (m)",
+                                                "Tegels"], rows)])
+
+
+def _self(body: dict[str, Any]) -> str:
+    return next(str(x["href"]) for x in body["links"] if x["rel"] == "self")
+
+
+def _tiles_crumbs(base: str, body: dict[str, Any]) -> list[tuple[str, str]]:
+    geodata = next((x for x in body.get("links", []) if x["rel"].endswith("/geodata")), None)
+    if geodata is None:
+        return _crumbs(base)
+    return _crumbs(base, (f"{base}/collections?f=html", "Collecties"),
+                   (f"{geodata['href']}?f=html", str(geodata["title"])))
+
+
+def tilesets_page(base: str, body: dict[str, Any]) -> Page:
+    """The tilesets of a collection or of the dataset."""
+    rows: list[list[Cell]] = []
+    for tileset in body["tilesets"]:
+        rows.append([(str(tileset["title"]), f"{_self(tileset)}?f=html"), ("vector", None),
+                     (str(tileset["tileMatrixSetURI"]), None)])
+    crumbs = _tiles_crumbs(base, body["tilesets"][0]) if body["tilesets"] else _crumbs(base)
+    return Page(title="Vectortegels", crumbs=crumbs,
+                lines=["De tegelsets, als Mapbox Vector Tiles."],
+                tables=[Table("Tegelsets", ["Titel", "Soort", "Tegelmatrixset"], rows)])
+
+
+def tileset_page(base: str, body: dict[str, Any]) -> Page:
+    """One tileset: its tile URL, levels and layers."""
+    template = next(str(x["href"]) for x in body["links"] if x["rel"] == "item")
+    qgis = (template.replace("{tileMatrix}", "{z}").replace("{tileRow}", "{y}")
+            .replace("{tileCol}", "{x}"))
+    limits = body["tileMatrixSetLimits"]
+    rows: list[list[Cell]] = [
+        [(str(x["id"]), None), (str(x["title"]), None),
+         (str(x["geometryType"]).replace("Geometry", "gemengd"), None),
+         (f"{x['minTileMatrix']} tot en met {x['maxTileMatrix']}", None)] for x in body["layers"]]
+    return Page(title=f"Vectortegels: {body['title']}", crumbs=_tiles_crumbs(base, body),
+                lines=[str(body["description"]),
+                       f"Tegels (Mapbox Vector Tile) op tegelmatrix {limits[0]['tileMatrix']} tot "
+                       f"en met {limits[-1]['tileMatrix']} van WebMercatorQuad: {template}. Een "
+                       "lege tegel geeft 204.",
+                       "In QGIS: Kaartlagen → Laag toevoegen → Vectortegellaag; kies Nieuwe "
+                       f"algemene verbinding met de URL {qgis} en minimaal zoomniveau "
+                       f"{limits[0]['tileMatrix']}."],
+                links=[(f"{_self(body)}?f=json", "Deze tegelset als JSON"),
+                       *_links(body, "self", "alternate", "item")],
+                tables=[Table("Lagen in de tegels", ["Laag", "Titel", "Geometrie", "Tegelmatrices"],
+                              rows)])

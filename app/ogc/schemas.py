@@ -14,6 +14,7 @@ from app.ogc.catalog import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
     RD,
+    TILE_LAYER_OF,
     Collection,
 )
 from app.ogc.cql import GEOMETRY
@@ -23,6 +24,8 @@ GEOJSON = "application/geo+json"
 HTML = "text/html"
 SCHEMA_JSON = "application/schema+json"
 OPENAPI_JSON = "application/vnd.oai.openapi+json;version=3.0"
+REL_TILING_SCHEMES = "http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes"
+REL_TILESETS_VECTOR = "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector"
 
 TITLE = "Koppelkansen — OGC API Features"
 DESCRIPTION = ("Koppelkansen, buurtscores en de bronlagen (buurten, warmtenet, riolering, groen, "
@@ -63,6 +66,8 @@ def landing(base: str, *, url: str, openapi_url: str, docs_url: str, html: bool)
             link(docs_url, "service-doc", HTML, "De API-documentatie"),
             link(f"{base}/conformance", "conformance", JSON, "Welke OGC-standaarden gelden"),
             link(f"{base}/collections", "data", JSON, "De collecties"),
+            link(f"{base}/tiles", REL_TILESETS_VECTOR, JSON, "Alle kaartlagen als vectortegels"),
+            link(f"{base}/tileMatrixSets", REL_TILING_SCHEMES, JSON, "De tegelmatrixsets"),
         ],
     }
 
@@ -91,6 +96,9 @@ def collection(base: str, item: Collection, *, extent: list[float] | None) -> di
                  SCHEMA_JSON, "Eigenschappen waarop u kunt filteren"),
         ],
     }
+    if item.id in TILE_LAYER_OF:
+        document["links"].append(link(f"{href}/tiles", REL_TILESETS_VECTOR, JSON,
+                                      f"{item.title} als vectortegels"))
     if extent is not None:
         document["extent"] = {"spatial": {"bbox": [extent],
                                           "crs": CRSS[0].uri}}

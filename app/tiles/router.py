@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response
+from sqlalchemy.orm import Session
 
 from app.auth.deps import ReaderDep, read_requires_key
 from app.deps import SessionDep
 from app.openapi import enum_items
-from app.tiles.layers import MAX_ZOOM, TILE_LAYERS
+from app.tiles.layers import MAX_ZOOM, TILE_LAYERS, TileLayer
 from app.tiles.punt import JAAR_MAX, JAAR_MIN, Bronlaag, KansFilter, query_point
 from app.tiles.service import (
     TileCache,
+    TileKey,
     check_tile,
     read_connection,
     render_tile,
+    render_tiles,
     render_versioned_tile,
     tile_version,
 )
@@ -53,6 +57,47 @@ def _cache(request: Request) -> TileCache:
     return cache
 
 
+def tile_response(request: Request, session: Session, *, layers: Sequence[TileLayer],
+                  key: TileKey, v: str | None = None) -> Response:
+    """The answer for one tile of one layer or of several together (also for the OGC API).
+
+    ETag and 304, the tile cache, 204 when empty, gzip as kept; `v` is the page's version token.
+    """
+    db = read_connection(session)
+    cache = _cache(request)
+    if_none_match = request.headers.get("if-none-match")
+    single = layers[0] if len(layers) == 1 else None
+    tile = None
+    if if_none_match or cache.holds(key) or single is None:
+        version = tile_version(db)
+    else:
+        # Most likely not cached: the version and the tile in one round trip.
+        version, tile = render_versioned_tile(db, layer=single, key=key)
+        cache.put(version, key, tile)
+    # Weak: the same tile goes out compressed or not (with Vary: Accept-Encoding).
+    # Private when reading needs a key, so no shared cache hands a tile to someone without one.
+    scope = "private" if read_requires_key(request) else "public"
+    headers = {
+        "ETag": f'W/"kk{version}"',
+        "Cache-Control": f"{scope}, max-age={MAX_AGE_VERSIONED if v == version else MAX_AGE}",
+    }
+    if etag_matches(if_none_match, headers["ETag"]):
+        return Response(status_code=304, headers=headers)
+    if tile is None:
+        tile = cache.get(version, key)
+    if tile is None:
+        tile = (render_tile(db, layer=single, key=key) if single is not None
+                else render_tiles(db, layers=layers, key=key))
+        cache.put(version, key, tile)
+    if not tile.body:
+        return Response(status_code=204, headers=headers)
+    # A large tile is kept gzipped; GZipMiddleware passes an encoded answer on as it is.
+    if tile.gzipped and "gzip" in request.headers.get("accept-encoding", ""):
+        headers |= {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
+        return Response(content=tile.body, media_type=MVT, headers=headers)
+    return Response(content=tile.plain(), media_type=MVT, headers=headers)
+
+
 @router.get(
     "/tiles/{laag}/{z}/{x}/{y}.pbf",
     response_class=Response,
@@ -83,37 +128,7 @@ def get_tile(
     sleutel, dan is de tegel `private`.
     """
     layer, key = check_tile(laag, z, x, y)
-    db = read_connection(session)
-    cache = _cache(request)
-    if_none_match = request.headers.get("if-none-match")
-    tile = None
-    if if_none_match or cache.holds(key):
-        version = tile_version(db)
-    else:
-        # Most likely not cached: the version and the tile in one round trip.
-        version, tile = render_versioned_tile(db, layer=layer, key=key)
-        cache.put(version, key, tile)
-    # Weak: the same tile goes out compressed or not (with Vary: Accept-Encoding).
-    # Private when reading needs a key, so no shared cache hands a tile to someone without one.
-    scope = "private" if read_requires_key(request) else "public"
-    headers = {
-        "ETag": f'W/"kk{version}"',
-        "Cache-Control": f"{scope}, max-age={MAX_AGE_VERSIONED if v == version else MAX_AGE}",
-    }
-    if etag_matches(if_none_match, headers["ETag"]):
-        return Response(status_code=304, headers=headers)
-    if tile is None:
-        tile = cache.get(version, key)
-    if tile is None:
-        tile = render_tile(db, layer=layer, key=key)
-        cache.put(version, key, tile)
-    if not tile.body:
-        return Response(status_code=204, headers=headers)
-    # A large tile is kept gzipped; GZipMiddleware passes an encoded answer on as it is.
-    if tile.gzipped and "gzip" in request.headers.get("accept-encoding", ""):
-        headers |= {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
-        return Response(content=tile.body, media_type=MVT, headers=headers)
-    return Response(content=tile.plain(), media_type=MVT, headers=headers)
+    return tile_response(request, session, layers=(layer,), key=key, v=v)
 
 
 @router.get("/tiles", summary="De kaartlagen als vectortegels")
@@ -139,11 +154,14 @@ def get_punt(
     regel: Annotated[list[str], Query(description="Alleen deze regel(s)",
                                       json_schema_extra=enum_items(REGELS))] = [],  # noqa: B006
     laag: Annotated[list[Bronlaag] | None, Query(description="Bronlagen om te doorzoeken")] = None,
-    tolerantie_px: Annotated[float, Query(ge=0, le=50, description="Zoekstraal in pixels")] = 8,
+    tolerantie_px: Annotated[float, Query(alias="tolerantiePx", ge=0, le=50,
+                                          description="Zoekstraal in pixels")] = 8,
     categorie: Annotated[Literal["kans", "knelpunt"] | None, Query()] = None,
-    actie_nodig: Annotated[bool | None, Query()] = None,
-    jaar_van: Annotated[int | None, Query(ge=JAAR_MIN, le=JAAR_MAX, description=JAAR_VAN)] = None,
-    jaar_tot: Annotated[int | None, Query(ge=JAAR_MIN, le=JAAR_MAX, description="… tot en met")] = None,
+    actie_nodig: Annotated[bool | None, Query(alias="actieNodig")] = None,
+    jaar_van: Annotated[int | None, Query(alias="jaarVan", ge=JAAR_MIN, le=JAAR_MAX,
+                                          description=JAAR_VAN)] = None,
+    jaar_tot: Annotated[int | None, Query(alias="jaarTot", ge=JAAR_MIN, le=JAAR_MAX,
+                                          description="… tot en met")] = None,
     regelcode: Annotated[list[str], Query(description="Alleen deze regelcode(s): R1 en R5 zijn "
                                           "allebei werk met werk",
                                           json_schema_extra=enum_items(REGELCODES))] = [],  # noqa: B006
@@ -153,10 +171,10 @@ def get_punt(
                                       "soort(en) (R1: warmtenet en riolering); ook voor de "
                                       "bronlaag werk")] = [],  # noqa: B006
 ) -> dict[str, Any]:
-    """De koppelkansen en knelpunten binnen `tolerantie_px` pixels van het punt (dichtstbijzijnde
+    """De koppelkansen en knelpunten binnen `tolerantiePx` pixels van het punt (dichtstbijzijnde
     eerst, met dezelfde filters als de kaart), de objecten van de gevraagde bronlagen daar, en de
     buurt met haar score. Zo beantwoordt de kaart een klik; de volledige uitleg van een resultaat
-    staat op de `href` ervan (/api/v1/koppelkansen/{kans_id}).
+    staat op de `href` ervan (/api/v1/koppelkansen/{kans}).
     """
     root = str(request.scope.get("root_path", "")).rstrip("/")
     flt = KansFilter(regel=regel or [], categorie=categorie, actie_nodig=actie_nodig,

@@ -6,6 +6,7 @@ import hashlib
 import threading
 import zlib
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, TextClause, text
@@ -102,6 +103,7 @@ class Tile:
 # The statements per layer, built once: the tile, and the version with the tile.
 _TILE_SQL: dict[str, TextClause] = {}
 _VERSIONED_SQL: dict[str, TextClause] = {}
+_COMBINED_SQL: dict[tuple[str, ...], TextClause] = {}
 
 
 def read_connection(session: Session) -> Session | Connection:
@@ -140,6 +142,24 @@ def render_versioned_tile(
     run_id, run_at, import_id, import_at, data = db.execute(
         sql, {"z": key.z, "x": key.x, "y": key.y}).one()
     return _version(run_id, run_at, import_id, import_at), Tile.of(bytes(data) if data else b"")
+
+
+def render_tiles(db: Session | Connection, *, layers: Sequence[TileLayer], key: TileKey) -> Tile:
+    """One MVT holding every layer of `layers` that starts at or below the zoom of `key`.
+
+    The layers of an MVT are independent messages one after another, so the tile of several
+    layers is their tiles joined, here by PostgreSQL in one statement.
+    """
+    shown = tuple(layer for layer in layers if key.z >= layer.minzoom)
+    if not shown:
+        return Tile(b"", False)
+    names = tuple(layer.naam for layer in shown)
+    sql = _COMBINED_SQL.get(names)
+    if sql is None:
+        parts = " || ".join(f"coalesce(({tile_sql(layer)}), ''::bytea)" for layer in shown)
+        sql = _COMBINED_SQL[names] = text(f"SELECT {parts}")
+    data = db.execute(sql, {"z": key.z, "x": key.x, "y": key.y}).scalar_one_or_none()
+    return Tile.of(bytes(data) if data else b"")
 
 
 class TileCache:

@@ -16,8 +16,8 @@ from app.verschil.feed import atom_feed, changes_csv
 
 router = APIRouter(prefix="/api/v1", tags=["verschil"])
 
-RUN_ID = Path(description="Nummer van de analyse", ge=1, le=2**31 - 1)
-GEBIED_ID = Path(description="Nummer van het gebied", ge=1, le=2**31 - 1)
+RUN_ID = Path(alias="analyse", description="Nummer van de analyse", ge=1, le=2**31 - 1)
+GEBIED_ID = Path(alias="gebied", description="Nummer van het gebied", ge=1, le=2**31 - 1)
 
 
 class GebiedWrite(BaseModel):
@@ -47,7 +47,7 @@ def _read(request: Request, row: dict[str, Any]) -> dict[str, Any]:
     return {**row, "feed": f"{base}/feed.atom", "csv": f"{base}/verschil.csv"}
 
 
-@router.get("/analyses/{run_id}/verschil", dependencies=[ReaderDep],
+@router.get("/analyses/{analyse}/verschil", dependencies=[ReaderDep],
             responses={200: {"content": {"application/geo+json": {}}}, 404: {}, 422: {}})
 def get_verschil(
     session: SessionDep,
@@ -91,7 +91,7 @@ def get_gebieden(request: Request, session: SessionDep) -> Any:
     return [_read(request, row) for row in gebieden.list_gebieden(session)]
 
 
-@router.delete("/gebieden/{gebied_id}", status_code=204, dependencies=[EditorDep],
+@router.delete("/gebieden/{gebied}", status_code=204, dependencies=[EditorDep],
                responses={401: {}, 403: {}, 404: {}})
 def delete_gebied(session: SessionDep, gebied_id: int = GEBIED_ID) -> Response:
     """Verwijder een bewaard gebied; de feed stopt."""
@@ -99,7 +99,7 @@ def delete_gebied(session: SessionDep, gebied_id: int = GEBIED_ID) -> Response:
     return Response(status_code=204)
 
 
-@router.get("/gebieden/{gebied_id}/feed.atom", dependencies=[ReaderDep],
+@router.get("/gebieden/{gebied}/feed.atom", dependencies=[ReaderDep],
             responses={200: {"content": {"application/atom+xml": {}}}, 404: {}})
 def gebied_feed(request: Request, session: SessionDep, gebied_id: int = GEBIED_ID) -> Response:
     """De veranderingen in het gebied als Atom-feed: één bericht per analyse met veranderingen.
@@ -113,7 +113,7 @@ def gebied_feed(request: Request, session: SessionDep, gebied_id: int = GEBIED_I
     return Response(content=body, media_type="application/atom+xml; charset=utf-8")
 
 
-@router.get("/gebieden/{gebied_id}/verschil.csv", dependencies=[ReaderDep],
+@router.get("/gebieden/{gebied}/verschil.csv", dependencies=[ReaderDep],
             responses={200: {"content": {"text/csv": {}}}, 404: {}})
 def gebied_csv(session: SessionDep, gebied_id: int = GEBIED_ID) -> Response:
     """De veranderingen in het gebied als CSV (UTF-8 met BOM, ';'), nieuwste analyse eerst."""

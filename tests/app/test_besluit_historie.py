@@ -237,7 +237,7 @@ def test_filter_on_decision_in_list_and_exports(api: TestClient, demo: Engine,
                                {"id": a}).scalar_one()
     assert ids(f"besluit=gekoppeld&buurt={buurt_a}") == ({a}, 1)
     bad = api.get("/api/v1/koppelkansen?besluit=misschien")
-    assert bad.status_code == 422
+    assert bad.status_code == 400
     assert "Onbekend besluit 'misschien'" in bad.json()["detail"]
     assert "geen" in bad.json()["detail"]
 
@@ -251,7 +251,7 @@ def test_filter_on_decision_in_list_and_exports(api: TestClient, demo: Engine,
     scores = archive.read("koppelkansen_buurtscores.csv").decode("utf-8-sig")
     assert len(scores.strip().splitlines()) == 1 + 12  # the buurt scores stay whole
     bad = api.get("/api/v1/export?format=csv&besluit=ja")
-    assert bad.status_code == 422 and "Onbekend besluit 'ja'" in bad.json()["detail"]
+    assert bad.status_code == 400 and "Onbekend besluit 'ja'" in bad.json()["detail"]
     gpkg = write_export(demo, tmp_path / "geen.gpkg", "gpkg", [buurt_a], ["geen"])[0]
     frame = pyogrio.read_dataframe(gpkg, layer="koppelkansen")
     assert a not in set(frame["kans_id"]) and len(frame) > 0

@@ -43,8 +43,10 @@ def test_geopackage_has_both_layers_in_rd(client: TestClient, tmp_path: Path) ->
     assert response.status_code == 200
     path = tmp_path / "uit.gpkg"
     path.write_bytes(response.content)
-    layers = {name for name, _ in pyogrio.list_layers(path)}
-    assert layers == {"koppelkansen", "buurtscores"}
+    layers = {name: geometry for name, geometry in pyogrio.list_layers(path)}
+    # layer_styles: the table without geometry where QGIS finds each layer's style
+    assert layers.keys() == {"koppelkansen", "buurtscores", "layer_styles"}
+    assert layers["layer_styles"] is None
     n_kansen, n_buurten = _totals(client)
     for layer, required, count in (("koppelkansen", REQUIRED_KANS, n_kansen),
                                    ("buurtscores", REQUIRED_BUURT, n_buurten)):

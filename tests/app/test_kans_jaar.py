@@ -52,13 +52,13 @@ def test_stored_jaar_is_start_else_due_year_and_the_filters_read_it(
         conn.execute(text("UPDATE koppelkans SET jaar = :j WHERE kans_id = :k"),
                      {"j": MOVED, "k": kans_id})
     with TestClient(create_app(Settings(DATABASE_URL=scratch_url))) as client:
-        url = f"/api/v1/punt?lon={lon}&lat={lat}&zoom=19&tolerantie_px=8"
+        url = f"/api/v1/punt?lon={lon}&lat={lat}&zoom=19&tolerantiePx=8"
         everything = client.get(url).json()["kansen"]
         assert kans_id in {k["kans_id"] for k in everything}
-        moved = client.get(f"{url}&jaar_van={MOVED}&jaar_tot={MOVED}").json()["kansen"]
+        moved = client.get(f"{url}&jaarVan={MOVED}&jaarTot={MOVED}").json()["kansen"]
         assert [k["kans_id"] for k in moved] == [kans_id]
         assert moved[0]["jaar"] == MOVED
-        before = client.get(f"{url}&jaar_tot={MOVED - 1}").json()["kansen"]
+        before = client.get(f"{url}&jaarTot={MOVED - 1}").json()["kansen"]
         assert kans_id not in {k["kans_id"] for k in before}
 
         z = 15

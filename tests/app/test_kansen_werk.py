@@ -39,4 +39,4 @@ def test_unknown_codes_and_kinds_are_refused_in_dutch(client: TestClient) -> Non
     for query, words in (({"regelcode": "R9"}, "Onbekende regelcode"),
                          ({"soort": "kabels"}, "Onbekende soort")):
         response = client.get("/api/v1/koppelkansen", params=query)
-        assert response.status_code == 422 and words in response.json()["detail"], response.text
+        assert response.status_code == 400 and words in response.json()["detail"], response.text

@@ -100,7 +100,7 @@ def clickable_kans(page: Page, base: str, zoom: int = 17) -> tuple[dict[str, Any
         for f in (f for f in kansen if f["properties"]["regel"] == regel):
             lon, lat = line_midpoint(f["geometry"])
             hit = page.request.get(
-                f"{base}/api/v1/punt?lon={lon}&lat={lat}&zoom={zoom}&tolerantie_px=8").json()
+                f"{base}/api/v1/punt?lon={lon}&lat={lat}&zoom={zoom}&tolerantiePx=8").json()
             if hit["kansen"] and hit["kansen"][0]["kans_id"] == f["properties"]["kans_id"]:
                 return f, lon, lat
     raise AssertionError("geen aanklikbare koppelkans in de demo")

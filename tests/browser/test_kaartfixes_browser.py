@@ -180,7 +180,7 @@ def _overlapping_spot(page: Page, base: str) -> tuple[float, float, list[dict[st
         for f in (f for f in body["features"] if f["properties"]["regel"] == regel):
             lon, lat = line_midpoint(f["geometry"])
             hit = page.request.get(
-                f"{base}/api/v1/punt?lon={lon:.6f}&lat={lat:.6f}&zoom=17&tolerantie_px=8").json()
+                f"{base}/api/v1/punt?lon={lon:.6f}&lat={lat:.6f}&zoom=17&tolerantiePx=8").json()
             if len(hit["kansen"]) >= 2:
                 return lon, lat, hit["kansen"]
     raise AssertionError("geen plek met meer resultaten in de demo")

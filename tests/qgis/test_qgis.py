@@ -156,6 +156,7 @@ def test_qgis_opens_the_geopackage_with_the_maps_style(
         assert answer["valid"], answer.get("error")
         assert answer["crs"] == "EPSG:28992"
         assert set(fields) <= set(answer["fields"])
+        assert answer["aliases"] == {full: label for full, (_, label) in fields.items()}
         assert len(answer["features"]) == counts[layer]
     _assert_kans_style(seen["koppelkansen"]["renderer"], "regelcode")
     _assert_score_style(seen["buurtscores"]["renderer"])
@@ -174,7 +175,9 @@ def test_qgis_opens_the_shapefiles_with_the_maps_style(
         answer = seen[shp.stem]
         assert answer["valid"], answer.get("error")
         assert answer["crs"] == "EPSG:28992"
-        if shp.stem.startswith("koppelkansen"):
+        fields = KANS_FIELDS if shp.stem.startswith("koppelkansen") else BUURT_FIELDS
+        assert answer["aliases"] == dict(fields.values())
+        if fields is KANS_FIELDS:
             assert answer["fields"] == [short for short, _ in KANS_FIELDS.values()]
             _assert_kans_style(answer["renderer"], KANS_FIELDS["regelcode"][0])
             total += len(answer["features"])

@@ -47,9 +47,9 @@ def test_filters_apply_to_clicks(client: TestClient) -> None:
     other = client.get(base + "&regel=werk_met_werk&regel=vergroenen").json()
     assert kans["properties"]["kans_id"] not in [k["kans_id"] for k in other["kansen"]]
     due = kans["properties"]["riool_due_jaar"]
-    later = client.get(base + f"&jaar_van={due + 1}").json()
+    later = client.get(base + f"&jaarVan={due + 1}").json()
     assert kans["properties"]["kans_id"] not in [k["kans_id"] for k in later["kansen"]]
-    same = client.get(base + f"&jaar_van={due}&jaar_tot={due}&categorie=kans").json()
+    same = client.get(base + f"&jaarVan={due}&jaarTot={due}&categorie=kans").json()
     assert kans["properties"]["kans_id"] in [k["kans_id"] for k in same["kansen"]]
 
 
@@ -81,13 +81,13 @@ def test_click_layers_match_the_queries() -> None:
 
 
 def test_year_filters_outside_the_range_are_refused(client: TestClient) -> None:
-    # The page drops such years (KK.filterJaar); the API answers 422 to them.
+    # The page drops such years (KK.filterJaar); the API answers 400 to them.
     from app.tiles.punt import JAAR_MAX, JAAR_MIN
 
     base = "/api/v1/punt?lon=5.3&lat=52&zoom=14"
-    assert client.get(f"{base}&jaar_van={JAAR_MIN}&jaar_tot={JAAR_MAX}").status_code == 200
-    assert client.get(f"{base}&jaar_van={JAAR_MIN - 1}").status_code == 422
-    assert client.get(f"{base}&jaar_tot={JAAR_MAX + 1}").status_code == 422
+    assert client.get(f"{base}&jaarVan={JAAR_MIN}&jaarTot={JAAR_MAX}").status_code == 200
+    assert client.get(f"{base}&jaarVan={JAAR_MIN - 1}").status_code == 400
+    assert client.get(f"{base}&jaarTot={JAAR_MAX + 1}").status_code == 400
 
 
 @pytest.mark.parametrize(
@@ -100,9 +100,9 @@ def test_year_filters_outside_the_range_are_refused(client: TestClient) -> None:
         ("lon=5.3&lat=52&zoom=14&categorie=iets", "'categorie'"),
     ],
 )
-def test_bad_point_queries_get_dutch_422(client: TestClient, query: str, words: str) -> None:
+def test_bad_point_queries_get_dutch_400(client: TestClient, query: str, words: str) -> None:
     r = client.get("/api/v1/punt?" + query)
-    assert r.status_code == 422
+    assert r.status_code == 400
     assert words in r.json()["detail"]
 
 

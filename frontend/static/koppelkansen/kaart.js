@@ -165,9 +165,9 @@
     var f = KK.filter;
     (f.regelcodes || []).forEach(function (r) { params.append("regelcode", r); });
     if (f.categorie) params.set("categorie", f.categorie);
-    if (f.actie) params.set("actie_nodig", "true");
-    if (f.van !== null) params.set("jaar_van", String(f.van));
-    if (f.tot !== null) params.set("jaar_tot", String(f.tot));
+    if (f.actie) params.set("actieNodig", "true");
+    if (f.van !== null) params.set("jaarVan", String(f.van));
+    if (f.tot !== null) params.set("jaarTot", String(f.tot));
     if (f.partij) params.set("partij", f.partij);
     if (f.soort) params.set("soort", f.soort);
     return params;

@@ -389,7 +389,7 @@
     params.set("lon", ev.latlng.lng.toFixed(6));
     params.set("lat", ev.latlng.lat.toFixed(6));
     params.set("zoom", String(map.getZoom()));
-    params.set("tolerantie_px", "8");
+    params.set("tolerantiePx", "8");
     // With every rule unticked the map draws no result, so a click finds none either.
     var kansenAan = !!(registry.koppelkansen && map.hasLayer(registry.koppelkansen.layer)) &&
       !KK.filterExcludesAll();

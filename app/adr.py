@@ -1,0 +1,81 @@
+"""What the NLGov REST API Design Rules ask of every answer, as ASGI middleware.
+
+The major version is in the URI (/api/v1); the full semantic version goes in `info.version` of
+the OpenAPI document and in the `API-Version` header of every answer, so a client can tell
+which 1.x it talks to. GeoJSON of the JSON API is in CRS84 and says so in `Content-Crs` (the
+geospatial module; the OGC API under /ogc/v1 sets its own). A URI of the JSON API with a
+trailing slash names no resource: 404.
+"""
+
+from __future__ import annotations
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.errors import PROBLEM_MEDIA_TYPE, problem_bytes
+
+API_VERSION = "1.0.0"
+API_VERSION_HEADER = "API-Version"
+API_PREFIX = "/api/v1"
+CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+CONTENT_CRS_HEADER = "Content-Crs"
+GEOJSON_MEDIA_TYPE = "application/geo+json"
+_RAW_NAME = API_VERSION_HEADER.lower().encode("latin-1")
+_RAW_PAIR = (_RAW_NAME, API_VERSION.encode("latin-1"))
+_CRS_NAME = CONTENT_CRS_HEADER.lower().encode("latin-1")
+_CRS_PAIR = (_CRS_NAME, f"<{CRS84}>".encode("latin-1"))
+_NO_SLASH = ("Deze bron bestaat niet: de adressen van de API eindigen niet op een '/'. Laat de "
+             "laatste '/' weg.")
+
+
+class ApiVersionHeader:
+    """ASGI middleware: adds `API-Version` to every answer, also those middleware sends itself,
+    and `Content-Crs` (CRS84) to the GeoJSON answers of the JSON API.
+
+    Added outermost, so early refusals (UploadGuard) get it too. Only the answers of an
+    unexpected error skip all middleware; app.errors adds the header to those itself.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        in_api = scope.get("path", "").startswith(API_PREFIX + "/")
+
+        async def send_with_version(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                names = {name.lower(): value for name, value in headers}
+                if _RAW_NAME not in names:
+                    headers.append(_RAW_PAIR)
+                geojson = names.get(b"content-type", b"").startswith(GEOJSON_MEDIA_TYPE.encode())
+                if in_api and geojson and _CRS_NAME not in names:
+                    headers.append(_CRS_PAIR)
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_version)
+
+
+class NoTrailingSlash:
+    """ASGI middleware: a path of the JSON API ending in '/' is a 404, not a redirect.
+
+    Starlette would redirect /api/v1/buurten/ to /api/v1/buurten; the rules want one URI per
+    resource. The rest of the app (the map, the OGC API) keeps Starlette's redirect.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        if not (path.startswith(API_PREFIX + "/") and path.endswith("/")):
+            await self.app(scope, receive, send)
+            return
+        body = problem_bytes(404, _NO_SLASH)
+        await send({"type": "http.response.start", "status": 404,
+                    "headers": [(b"content-type", PROBLEM_MEDIA_TYPE.encode()),
+                                (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
