@@ -4,10 +4,13 @@ The major version is in the URI (/api/v1); the full semantic version goes in `in
 the OpenAPI document and in the `API-Version` header of every answer, so a client can tell
 which 1.x it talks to. GeoJSON of the JSON API is in CRS84 and says so in `Content-Crs` (the
 geospatial module; the OGC API under /ogc/v1 sets its own). A URI of the JSON API with a
-trailing slash names no resource: 404.
+trailing slash names no resource: 404. A query key of before the rules (snake_case) gets a 400
+that names its new name, rather than being ignored.
 """
 
 from __future__ import annotations
+
+from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -23,6 +26,9 @@ _RAW_NAME = API_VERSION_HEADER.lower().encode("latin-1")
 _RAW_PAIR = (_RAW_NAME, API_VERSION.encode("latin-1"))
 _CRS_NAME = CONTENT_CRS_HEADER.lower().encode("latin-1")
 _CRS_PAIR = (_CRS_NAME, f"<{CRS84}>".encode("latin-1"))
+# Query keys renamed to lowerCamelCase in API version 1.0.0 (README, "API-richtlijnen").
+RENAMED_QUERY_KEYS = {"actie_nodig": "actieNodig", "jaar_van": "jaarVan", "jaar_tot": "jaarTot",
+                      "tolerantie_px": "tolerantiePx"}
 _NO_SLASH = ("Deze bron bestaat niet: de adressen van de API eindigen niet op een '/'. Laat de "
              "laatste '/' weg.")
 
@@ -59,8 +65,9 @@ class ApiVersionHeader:
         await self.app(scope, receive, send_with_version)
 
 
-class NoTrailingSlash:
-    """ASGI middleware: a path of the JSON API ending in '/' is a 404, not a redirect.
+class ApiUriRules:
+    """ASGI middleware: a path of the JSON API ending in '/' is a 404, not a redirect, and an
+    old (snake_case) query key a 400 that names the new one.
 
     Starlette would redirect /api/v1/buurten/ to /api/v1/buurten; the rules want one URI per
     resource. The rest of the app (the map, the OGC API) keeps Starlette's redirect.
@@ -71,11 +78,24 @@ class NoTrailingSlash:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "") if scope["type"] == "http" else ""
-        if not (path.startswith(API_PREFIX + "/") and path.endswith("/")):
+        refusal = _refusal(scope) if path.startswith(API_PREFIX + "/") else None
+        if refusal is None:
             await self.app(scope, receive, send)
             return
-        body = problem_bytes(404, _NO_SLASH)
-        await send({"type": "http.response.start", "status": 404,
+        status, detail = refusal
+        body = problem_bytes(status, detail)
+        await send({"type": "http.response.start", "status": status,
                     "headers": [(b"content-type", PROBLEM_MEDIA_TYPE.encode()),
                                 (b"content-length", str(len(body)).encode())]})
         await send({"type": "http.response.body", "body": body})
+
+
+def _refusal(scope: Scope) -> tuple[int, str] | None:
+    if scope["path"].endswith("/"):
+        return 404, _NO_SLASH
+    query = scope.get("query_string", b"").decode("latin-1")
+    old = [key for key, _ in parse_qsl(query, keep_blank_values=True) if key in RENAMED_QUERY_KEYS]
+    if not old:
+        return None
+    names = ", ".join(f"'{key}' heet nu '{RENAMED_QUERY_KEYS[key]}'" for key in dict.fromkeys(old))
+    return 400, f"Ongeldige parameter: {names} (API-versie {API_VERSION}). Pas het adres aan."

@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
 from app import docs, health
-from app.adr import API_VERSION, ApiVersionHeader, NoTrailingSlash
+from app.adr import API_VERSION, ApiUriRules, ApiVersionHeader
 from app.analyse.router import router as analyse_router
 from app.buurten.router import gemeenten_router
 from app.buurten.router import router as buurten_router
@@ -71,7 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(UploadGuard)
     if settings.read_requires_key:
         app.add_middleware(PrivateCache)
-    app.add_middleware(NoTrailingSlash)
+    app.add_middleware(ApiUriRules)
     # Added last, so it wraps the others: UploadGuard's early refusals get the headers too.
     app.add_middleware(SecurityHeaders)
     # Outermost of all: every answer, also those sent by the middleware above, names the version.

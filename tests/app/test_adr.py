@@ -165,9 +165,11 @@ def test_invalid_parameters_are_a_400_that_names_them(client: TestClient) -> Non
     body = assert_adr_problem(client.get("/api/v1/punt?lon=5.3&lat=52&zoom=14&jaarVan=ooit"), 400)
     assert body["errors"] == [{"in": "query", "location": {"name": "jaarVan"},
                                "code": "int_parsing", "detail": "moet een geheel getal zijn"}]
-    # The old snake_case keys are gone: unknown keys are ignored, so the filter does not apply.
-    base = "/api/v1/punt?lon=5.3&lat=52&zoom=14"
-    assert client.get(f"{base}&jaar_van=ooit").status_code == 200
+    # An old snake_case key is refused with its new name, never silently ignored.
+    old = assert_adr_problem(client.get("/api/v1/punt?lon=5.3&lat=52&zoom=14&jaar_van=2027"), 400)
+    assert "'jaar_van' heet nu 'jaarVan'" in old["detail"]
+    old = assert_adr_problem(client.get("/api/v1/koppelkansen?actie_nodig=true"), 400)
+    assert "'actie_nodig' heet nu 'actieNodig'" in old["detail"]
     assert_adr_problem(client.get("/api/v1/koppelkansen?actieNodig=soms"), 400)
     assert_adr_problem(client.get("/api/v1/koppelkansen?regel=onzin"), 400)
 
