@@ -12,20 +12,20 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.errors import PROBLEM_MEDIA_TYPE, problem_bytes
+from app.geojson import CRS84_URI, GEOJSON_MEDIA_TYPE
+from app.security import adding_headers
 
 API_VERSION = "1.0.0"
 API_VERSION_HEADER = "API-Version"
 API_PREFIX = "/api/v1"
-CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 CONTENT_CRS_HEADER = "Content-Crs"
-GEOJSON_MEDIA_TYPE = "application/geo+json"
 _RAW_NAME = API_VERSION_HEADER.lower().encode("latin-1")
 _RAW_PAIR = (_RAW_NAME, API_VERSION.encode("latin-1"))
 _CRS_NAME = CONTENT_CRS_HEADER.lower().encode("latin-1")
-_CRS_PAIR = (_CRS_NAME, f"<{CRS84}>".encode("latin-1"))
+_CRS_PAIR = (_CRS_NAME, f"<{CRS84_URI}>".encode("latin-1"))
 # Query keys renamed to lowerCamelCase in API version 1.0.0 (README, "API-richtlijnen").
 RENAMED_QUERY_KEYS = {"actie_nodig": "actieNodig", "jaar_van": "jaarVan", "jaar_tot": "jaarTot",
                       "tolerantie_px": "tolerantiePx"}
@@ -50,19 +50,11 @@ class ApiVersionHeader:
             return
         in_api = scope.get("path", "").startswith(API_PREFIX + "/")
 
-        async def send_with_version(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                names = {name.lower(): value for name, value in headers}
-                if _RAW_NAME not in names:
-                    headers.append(_RAW_PAIR)
-                geojson = names.get(b"content-type", b"").startswith(GEOJSON_MEDIA_TYPE.encode())
-                if in_api and geojson and _CRS_NAME not in names:
-                    headers.append(_CRS_PAIR)
-                message["headers"] = headers
-            await send(message)
+        def extra(present: dict[bytes, bytes]) -> list[tuple[bytes, bytes]]:
+            geojson = present.get(b"content-type", b"").startswith(GEOJSON_MEDIA_TYPE.encode())
+            return [_RAW_PAIR, *([_CRS_PAIR] if in_api and geojson else [])]
 
-        await self.app(scope, receive, send_with_version)
+        await self.app(scope, receive, adding_headers(send, extra))
 
 
 class ApiUriRules:

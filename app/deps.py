@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.errors import BadRequest
+from app.geojson import GEOJSON_MEDIA_TYPE
 
 _log = logging.getLogger(__name__)
 
@@ -123,8 +124,8 @@ PageDep = Annotated[Page, Depends(page_query)]
 
 def next_link(request: Request, page: Page, returned: int, total: int) -> list[dict[str, str]]:
     """OGC-style links: self, and next when more objects follow."""
-    links = [{"rel": "self", "href": str(request.url), "type": "application/geo+json"}]
+    links = [{"rel": "self", "href": str(request.url), "type": GEOJSON_MEDIA_TYPE}]
     if page.offset + returned < total:
         url = request.url.include_query_params(offset=page.offset + page.limit, limit=page.limit)
-        links.append({"rel": "next", "href": str(url), "type": "application/geo+json"})
+        links.append({"rel": "next", "href": str(url), "type": GEOJSON_MEDIA_TYPE})
     return links

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from app.deps import BBox
+if TYPE_CHECKING:  # app.deps uses the media type below
+    from app.deps import BBox
+
+GEOJSON_MEDIA_TYPE = "application/geo+json"
+# GeoJSON's own coordinate reference system: WGS84, longitude before latitude.
+CRS84_URI = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 
 
 def bbox_condition(column: str = "geom") -> str:

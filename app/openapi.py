@@ -24,9 +24,10 @@ from fastapi import FastAPI, Request, Response
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.adr import API_PREFIX, API_VERSION_HEADER, CONTENT_CRS_HEADER, CRS84, GEOJSON_MEDIA_TYPE
+from app.adr import API_PREFIX, API_VERSION_HEADER, CONTENT_CRS_HEADER
 from app.auth.deps import KEY_COOKIE
 from app.errors import PROBLEM_MEDIA_TYPE, problem_title
+from app.geojson import CRS84_URI, GEOJSON_MEDIA_TYPE
 
 
 class InvalidParamLocation(BaseModel):
@@ -78,7 +79,7 @@ _API_VERSION_DOC = {
 _CONTENT_CRS_DOC = {
     "description": "Het coördinatenstelsel van de geometrie in het antwoord: altijd CRS84 "
                    "(WGS 84, lengte-breedte), zoals GeoJSON het wil",
-    "schema": {"type": "string", "enum": [f"<{CRS84}>"]},
+    "schema": {"type": "string", "enum": [f"<{CRS84_URI}>"]},
 }
 
 

@@ -12,6 +12,7 @@ Images may come from PDOK (the basemaps) and data: URLs (Leaflet and Swagger UI 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
@@ -72,6 +73,24 @@ def csp_nonce(request: Request) -> str:
     return str(nonce)
 
 
+def adding_headers(send: Send,
+                   extra: Callable[[dict[bytes, bytes]], Iterable[tuple[bytes, bytes]]]) -> Send:
+    """`send` that adds `extra(headers present)` to the start of an answer.
+
+    Headers the answer already has are kept (a route may narrow its own policy).
+    """
+
+    async def send_with_headers(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = list(message.get("headers", []))
+            present = {name.lower(): value for name, value in headers}
+            message["headers"] = [*headers, *(pair for pair in extra(present)
+                                               if pair[0] not in present)]
+        await send(message)
+
+    return send_with_headers
+
+
 class SecurityHeaders:
     """ASGI middleware: makes the nonce and adds the security headers to every answer.
 
@@ -87,13 +106,5 @@ class SecurityHeaders:
             return
         nonce = new_nonce()
         scope.setdefault("state", {})[NONCE_KEY] = nonce
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                present = {name.lower() for name, _ in message.get("headers", [])}
-                csp = (_CSP_NAME, content_security_policy(nonce).encode("latin-1"))
-                extra = [pair for pair in (csp, *_FIXED_RAW) if pair[0] not in present]
-                message["headers"] = [*message.get("headers", []), *extra]
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+        csp = (_CSP_NAME, content_security_policy(nonce).encode("latin-1"))
+        await self.app(scope, receive, adding_headers(send, lambda _: (csp, *_FIXED_RAW)))

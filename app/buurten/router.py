@@ -11,7 +11,7 @@ from app.auth.deps import ReaderDep
 from app.buurten import service
 from app.buurten.schemas import BuurtDetail, BuurtRanking, GemeenteBesparing
 from app.deps import SessionDep
-from app.geojson import feature_collection
+from app.geojson import GEOJSON_MEDIA_TYPE, feature_collection
 
 router = APIRouter(prefix="/api/v1/buurten", tags=["buurten"], dependencies=[ReaderDep])
 gemeenten_router = APIRouter(prefix="/api/v1/gemeenten", tags=["buurten"],
@@ -21,7 +21,7 @@ BUURTCODE = Path(description="CBS-buurtcode: BU en acht cijfers", examples=["BU0
 
 
 @router.get("", response_model=BuurtRanking,
-            responses={200: {"content": {"application/geo+json": {}}}, 404: {}, 409: {}})
+            responses={200: {"content": {GEOJSON_MEDIA_TYPE: {}}}, 404: {}, 409: {}})
 def list_buurten(
     session: SessionDep,
     format: Literal["json", "geojson"] = Query(
@@ -43,7 +43,7 @@ def list_buurten(
     if format == "geojson":
         return JSONResponse(
             feature_collection(service.ranking_features(session, gemeentecode=gemeentecode)),
-            media_type="application/geo+json")
+            media_type=GEOJSON_MEDIA_TYPE)
     run, rows = service.list_ranking(session, gemeentecode=gemeentecode)
     return {"analyse": run, "buurten": rows}
 

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 
 from app.auth.deps import KeyHeader, ReaderDep, require_editor
 from app.deps import BBoxDep, PageDep, SessionDep, next_link
-from app.geojson import feature_collection
+from app.geojson import GEOJSON_MEDIA_TYPE, feature_collection
 from app.kansen import service
 from app.kansen.schemas import (
     BESLUIT_STATUSSEN,
@@ -25,7 +25,7 @@ from app.openapi import enum_items
 from geo.schema import REGELCODES, REGELS, WERK_SOORTEN
 
 router = APIRouter(prefix="/api/v1/koppelkansen", tags=["koppelkansen"], dependencies=[ReaderDep])
-GEOJSON = "application/geo+json"
+GEOJSON = GEOJSON_MEDIA_TYPE
 BESLUIT_KEUZES = (*BESLUIT_STATUSSEN, GEEN_BESLUIT)
 KANS_PATH = Path(alias="kans", description="De vaste sleutel van het resultaat (kans_id, 16 tekens)")
 BESLUIT_QUERY = Query(

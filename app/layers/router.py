@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 
 from app.auth.deps import EditorOrganisatie, ReaderDep
 from app.deps import BBoxDep, PageDep, SessionDep, next_link
-from app.geojson import feature_collection
+from app.geojson import GEOJSON_MEDIA_TYPE, feature_collection
 from app.layers.dekking import parse_buurtcodes
 from app.layers.partij import party_import
 from app.layers.query import layer_page, list_imports
@@ -25,7 +25,7 @@ LAAG = Path(description="buurt, warmtenet, riolering, groen, boom, leefbaaromete
 
 
 @router.get("/lagen/{laag}", dependencies=[ReaderDep],
-            responses={200: {"content": {"application/geo+json": {}}}, 422: {}})
+            responses={200: {"content": {GEOJSON_MEDIA_TYPE: {}}}, 422: {}})
 def get_layer(
     request: Request, session: SessionDep, bbox: BBoxDep, page: PageDep, laag: str = LAAG
 ) -> Any:
@@ -38,7 +38,7 @@ def get_layer(
     feats, total = layer_page(session, laag=laag, bbox=bbox, page=page)
     body = feature_collection(feats, total=total,
                               links=next_link(request, page, len(feats), total))
-    return JSONResponse(body, media_type="application/geo+json")
+    return JSONResponse(body, media_type=GEOJSON_MEDIA_TYPE)
 
 
 @router.post("/lagen/{laag}/import", responses={401: {}, 403: {}, 413: {}, 422: {}})

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.errors import DomainError
+from app.geojson import CRS84_URI
 from app.models import LAYER_MODELS, Buurtscore, Koppelkans
 from app.tiles.layers import TILE_LAYERS
 from geo.schema import BUURTSCORE, COLUMN_TYPES, KANS, LAYER_COLUMNS, LAYERS, ResultColumn
@@ -39,7 +40,7 @@ class Crs:
     label: str
 
 
-CRS84 = Crs("http://www.opengis.net/def/crs/OGC/1.3/CRS84", 4326, False, 8,
+CRS84 = Crs(CRS84_URI, 4326, False, 8,
             "WGS84 lengtegraad, breedtegraad (CRS84)")
 RD = Crs("http://www.opengis.net/def/crs/EPSG/0/28992", 28992, False, 3,
          "Rijksdriehoekscoördinaten (RD New, EPSG:28992), meters")

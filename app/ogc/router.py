@@ -53,22 +53,25 @@ class SchemaResponse(JSONResponse):
     media_type = schemas.SCHEMA_JSON
 
 
-_HTML_TOO: dict[int | str, dict[str, Any]] = {200: {"content": {schemas.HTML: {}}}}
+HTML_TOO: dict[int | str, dict[str, Any]] = {200: {"content": {schemas.HTML: {}}}}
 _GEOJSON_OR_HTML: dict[int | str, dict[str, Any]] = {
     200: {"content": {schemas.GEOJSON: {}, schemas.HTML: {}}}}
 
 
-def _wants_html(request: Request, f: str | None) -> bool:
+def wants_html(request: Request, f: str | None) -> bool:
+    """Whether to answer with a web page: `f=html`, or no `f` and a browser asking."""
     if f is not None:
         return f == "html"
     return "text/html" in request.headers.get("accept", "")
 
 
-def _base(request: Request) -> str:
+def base_url(request: Request) -> str:
+    """The URL of the landing page, as this request reached it."""
     return str(request.base_url).rstrip("/") + BASE_PATH
 
 
-def _page(request: Request, page: html.Page) -> HTMLResponse:
+def html_page(request: Request, page: html.Page) -> HTMLResponse:
+    """A Dutch web page of the API, with this answer's script nonce."""
     return HTMLResponse(html.render(page, nonce=csp_nonce(request)))
 
 
@@ -89,63 +92,63 @@ def _legacy_crs(body: dict[str, Any], crs: Crs) -> dict[str, Any]:
     return body
 
 
-@router.get("", responses={**_HTML_TOO, 422: {}})
+@router.get("", responses={**HTML_TOO, 422: {}})
 def landing_page(request: Request, f: Format = None) -> Any:
     """De startpagina van de OGC API Features: links naar de API-beschrijving, de conformance
     en de collecties. In QGIS: Kaartlagen → Laag toevoegen → WFS/OGC API-Features, met deze URL.
     """
     root = str(request.base_url).rstrip("/")
-    body = schemas.landing(_base(request), url=str(request.url), openapi_url=f"{root}/openapi.json",
-                           docs_url=f"{root}/docs", html=_wants_html(request, f))
-    if _wants_html(request, f):
-        return _page(request, html.landing_page(body))
+    body = schemas.landing(base_url(request), url=str(request.url), openapi_url=f"{root}/openapi.json",
+                           docs_url=f"{root}/docs", html=wants_html(request, f))
+    if wants_html(request, f):
+        return html_page(request, html.landing_page(body))
     return JSONResponse(body)
 
 
-@router.get("/conformance", responses={**_HTML_TOO, 422: {}})
+@router.get("/conformance", responses={**HTML_TOO, 422: {}})
 def conformance(request: Request, f: Format = None) -> Any:
     """De OGC-conformanceklassen die deze API echt ondersteunt."""
-    body = schemas.conformance(str(request.url), html=_wants_html(request, f))
-    if _wants_html(request, f):
-        return _page(request, html.conformance_page(_base(request), body))
+    body = schemas.conformance(str(request.url), html=wants_html(request, f))
+    if wants_html(request, f):
+        return html_page(request, html.conformance_page(base_url(request), body))
     return JSONResponse(body)
 
 
-@router.get("/collections", responses={**_HTML_TOO, 422: {}})
+@router.get("/collections", responses={**HTML_TOO, 422: {}})
 def collections(request: Request, session: SessionDep, f: Format = None) -> Any:
     """Alle collecties: koppelkansen, buurtscores en elke bronlaag, met hun omvang (CRS84), de
     coördinatenstelsels (`crs`) en het opslagstelsel (`storageCrs`, EPSG:28992)."""
-    base = _base(request)
+    base = base_url(request)
     described = [schemas.collection(base, c, extent=service.collection_extent(session, collection=c))
                  for c in COLLECTIONS.values()]
-    body = schemas.collections(base, str(request.url), described, html=_wants_html(request, f))
-    if _wants_html(request, f):
-        return _page(request, html.collections_page(base, body))
+    body = schemas.collections(base, str(request.url), described, html=wants_html(request, f))
+    if wants_html(request, f):
+        return html_page(request, html.collections_page(base, body))
     return JSONResponse(body)
 
 
-@router.get("/collections/{collectionId}", responses={**_HTML_TOO, 404: {}, 422: {}})
+@router.get("/collections/{collectionId}", responses={**HTML_TOO, 404: {}, 422: {}})
 def collection(request: Request, session: SessionDep, collectionId: CollectionId,
                f: Format = None) -> Any:
     """Eén collectie: titel, omschrijving, omvang, coördinatenstelsels en links naar de objecten
     en de queryables."""
     item = get_collection(collectionId)
-    base = _base(request)
+    base = base_url(request)
     body = schemas.collection(base, item, extent=service.collection_extent(session, collection=item))
-    if _wants_html(request, f):
-        return _page(request, html.collection_page(base, item, body))
+    if wants_html(request, f):
+        return html_page(request, html.collection_page(base, item, body))
     return JSONResponse(body)
 
 
 @router.get("/collections/{collectionId}/queryables", response_class=SchemaResponse,
-            responses={**_HTML_TOO, 404: {}, 422: {}})
+            responses={**HTML_TOO, 404: {}, 422: {}})
 def queryables(request: Request, collectionId: CollectionId, f: Format = None) -> Any:
     """De eigenschappen waarop een `filter` kan werken, als JSON Schema (OGC API Features deel
     3), met hun type. `geometry` is de geometrie (voor S_INTERSECTS)."""
     item = get_collection(collectionId)
-    body = schemas.queryables(_base(request), item)
-    if _wants_html(request, f):
-        return _page(request, html.queryables_page(_base(request), item, body))
+    body = schemas.queryables(base_url(request), item)
+    if wants_html(request, f):
+        return html_page(request, html.queryables_page(base_url(request), item, body))
     return SchemaResponse(body)
 
 
@@ -205,14 +208,14 @@ def items(
     page = min(limit or DEFAULT_LIMIT, MAX_LIMIT, request.app.state.settings.max_page_size)
     features, matched = service.list_features(session, collection=item, crs=out_crs, bbox=box,
                                               cql=cql, limit=page, offset=offset)
-    want_html = _wants_html(request, f)
-    links = schemas.items_links(str(request.url), collection_url=f"{_base(request)}/collections/"
+    want_html = wants_html(request, f)
+    links = schemas.items_links(str(request.url), collection_url=f"{base_url(request)}/collections/"
                                 f"{item.id}", offset=offset, limit=page, returned=len(features),
                                 matched=matched, html=want_html)
     body = {"type": "FeatureCollection", "features": features, "numberMatched": matched,
             "numberReturned": len(features), "links": links}
     if want_html:
-        response: Response = _page(request, html.items_page(_base(request), item, body, offset))
+        response: Response = html_page(request, html.items_page(base_url(request), item, body, offset))
     else:
         response = GeoJSONResponse(_legacy_crs(body, out_crs))
     response.headers.update(_content_crs(out_crs))
@@ -234,15 +237,15 @@ def feature(
     item = get_collection(collectionId)
     out_crs = parse_crs(crs, parameter="crs")
     found = service.get_feature(session, collection=item, feature_id=featureId, crs=out_crs)
-    base = _base(request)
+    base = base_url(request)
     here = f"{base}/collections/{item.id}/items/{featureId}"
-    want_html = _wants_html(request, f)
+    want_html = wants_html(request, f)
     found["links"] = [
         *schemas.self_links(str(request.url), json_type=schemas.GEOJSON, html=want_html),
         schemas.link(f"{base}/collections/{item.id}", "collection", schemas.JSON, item.title),
     ]
     if want_html:
-        response: Response = _page(request, html.item_page(base, item, found, here))
+        response: Response = html_page(request, html.item_page(base, item, found, here))
     else:
         response = GeoJSONResponse(_legacy_crs(found, out_crs))
     response.headers.update(_content_crs(out_crs))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.geojson import GEOJSON_MEDIA_TYPE
 from app.ogc.catalog import (
     CONFORMANCE,
     CRSS,
@@ -20,7 +21,7 @@ from app.ogc.catalog import (
 from app.ogc.cql import GEOMETRY
 
 JSON = "application/json"
-GEOJSON = "application/geo+json"
+GEOJSON = GEOJSON_MEDIA_TYPE
 HTML = "text/html"
 SCHEMA_JSON = "application/schema+json"
 OPENAPI_JSON = "application/vnd.oai.openapi+json;version=3.0"

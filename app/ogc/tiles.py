@@ -16,8 +16,8 @@ from app.auth.deps import ReaderDep
 from app.deps import SessionDep
 from app.ogc import html, schemas, tilesets
 from app.ogc.catalog import BASE_PATH, TILE_LAYER_OF
-from app.ogc.router import _HTML_TOO, Format, _base, _page, _wants_html
-from app.tiles.layers import MAX_ZOOM
+from app.ogc.router import HTML_TOO, Format, base_url, html_page, wants_html
+from app.tiles.layers import MAX_ZOOM, MVT_MEDIA_TYPE
 from app.tiles.router import tile_response
 from app.tiles.service import TileKey
 
@@ -33,22 +33,22 @@ TileMatrix = Annotated[str, Path(description=f"Zoomniveau: 0 tot en met {MAX_ZOO
 TileIndex = Annotated[int, Path(description="Tegelrij (y, van boven) of -kolom (x, van links): "
                                             "0 tot en met 2^tileMatrix − 1")]
 _TILE_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"content": {tilesets.MVT: {}}}, 204: {"description": "Lege tegel"},
+    200: {"content": {MVT_MEDIA_TYPE: {}}}, 204: {"description": "Lege tegel"},
     304: {"description": "Ongewijzigd"}, 404: {}, 422: {}}
-_JSON_OR_HTML: dict[int | str, dict[str, Any]] = {**_HTML_TOO, 404: {}, 422: {}}
+_JSON_OR_HTML: dict[int | str, dict[str, Any]] = {**HTML_TOO, 404: {}, 422: {}}
 
 
 def _answer(request: Request, f: str | None, body: dict[str, Any], page: Any) -> Any:
-    if _wants_html(request, f):
-        return _page(request, page(_base(request), body))
+    if wants_html(request, f):
+        return html_page(request, page(base_url(request), body))
     return JSONResponse(body)
 
 
 @router.get("/tileMatrixSets", responses=_JSON_OR_HTML)
 def tile_matrix_sets(request: Request, f: Format = None) -> Any:
     """De tegelmatrixsets van deze API: alleen WebMercatorQuad (web-mercator, zoals de kaart)."""
-    links = schemas.self_links(str(request.url), html=_wants_html(request, f))
-    return _answer(request, f, tilesets.tile_matrix_sets(_base(request), links),
+    links = schemas.self_links(str(request.url), html=wants_html(request, f))
+    return _answer(request, f, tilesets.tile_matrix_sets(base_url(request), links),
                    html.tile_matrix_sets_page)
 
 
@@ -57,19 +57,19 @@ def tile_matrix_set(request: Request, tileMatrixSetId: TileMatrixSetId, f: Forma
     """De definitie van WebMercatorQuad (OGC Two Dimensional Tile Matrix Set 2.0), met elk
     zoomniveau: schaalgetal, celgrootte, oorsprong en het aantal tegels."""
     tilesets.check_tile_matrix_set(tileMatrixSetId)
-    return _answer(request, f, tilesets.tile_matrix_set(_base(request)),
+    return _answer(request, f, tilesets.tile_matrix_set(base_url(request)),
                    html.tile_matrix_set_page)
 
 
 def _list(request: Request, tileset: tilesets.Tileset, f: str | None) -> Any:
-    links = schemas.self_links(str(request.url), html=_wants_html(request, f))
-    return _answer(request, f, tilesets.tilesets(_base(request), tileset, links),
+    links = schemas.self_links(str(request.url), html=wants_html(request, f))
+    return _answer(request, f, tilesets.tilesets(base_url(request), tileset, links),
                    html.tilesets_page)
 
 
 def _metadata(request: Request, tileset: tilesets.Tileset, tms: str, f: str | None) -> Any:
     tilesets.check_tile_matrix_set(tms)
-    return _answer(request, f, tilesets.tileset(_base(request), tileset), html.tileset_page)
+    return _answer(request, f, tilesets.tileset(base_url(request), tileset), html.tileset_page)
 
 
 def _tile(request: Request, session: SessionDep, tileset: tilesets.Tileset, tms: str,

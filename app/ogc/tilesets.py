@@ -14,9 +14,8 @@ from typing import Any
 from app.errors import NotFound
 from app.ogc.catalog import COLLECTIONS, TILE_LAYER_OF, Collection, get_collection
 from app.ogc.schemas import HTML, JSON, link
-from app.tiles.layers import MAX_ZOOM, TILE_LAYERS, TileLayer
+from app.tiles.layers import MAX_ZOOM, MVT_MEDIA_TYPE, TILE_LAYERS, TileLayer
 
-MVT = "application/vnd.mapbox-vector-tile"
 TMS_ID = "WebMercatorQuad"
 TMS_URI = "http://www.opengis.net/def/tilematrixset/OGC/1.0/WebMercatorQuad"
 MERCATOR_URI = "http://www.opengis.net/def/crs/EPSG/0/3857"
@@ -161,7 +160,7 @@ def _tileset_links(base: str, tileset: Tileset) -> list[dict[str, Any]]:
         link(f"{href}?f=html", "alternate", HTML, "Deze tegelset als webpagina"),
         link(f"{base}/tileMatrixSets/{TMS_ID}", REL_TILING_SCHEME, JSON,
              "De tegelmatrixset WebMercatorQuad"),
-        {**link(f"{href}/{TILE_TEMPLATE}", "item", MVT, "Een tegel (Mapbox Vector Tile)"),
+        {**link(f"{href}/{TILE_TEMPLATE}", "item", MVT_MEDIA_TYPE, "Een tegel (Mapbox Vector Tile)"),
          "templated": True},
     ]
     if tileset.collection is not None:

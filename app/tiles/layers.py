@@ -34,6 +34,7 @@ class TileLayer:
             raise ValueError(f"{self.naam}: minzoom {self.minzoom} < {MIN_ZOOM}")
 
 
+MVT_MEDIA_TYPE = "application/vnd.mapbox-vector-tile"
 # From this zoom on (about 2 m per pixel) tiles keep every feature and every vertex.
 DETAIL_ZOOM = 16
 MAX_ZOOM = 22

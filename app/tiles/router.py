@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from app.auth.deps import ReaderDep, read_requires_key
 from app.deps import SessionDep
 from app.openapi import enum_items
-from app.tiles.layers import MAX_ZOOM, TILE_LAYERS, TileLayer
+from app.tiles.layers import MAX_ZOOM, MVT_MEDIA_TYPE, TILE_LAYERS, TileLayer
 from app.tiles.punt import JAAR_MAX, JAAR_MIN, Bronlaag, KansFilter, query_point
 from app.tiles.service import (
     TileCache,
@@ -26,7 +26,6 @@ from app.tiles.service import (
 from geo.schema import REGELCODES, REGELS
 
 router = APIRouter(tags=["kaart"], dependencies=[ReaderDep])
-MVT = "application/vnd.mapbox-vector-tile"
 # With the page's version token in the URL a tile can be kept long; without it, briefly.
 MAX_AGE_VERSIONED = 86_400
 MAX_AGE = 60
@@ -94,14 +93,14 @@ def tile_response(request: Request, session: Session, *, layers: Sequence[TileLa
     # A large tile is kept gzipped; GZipMiddleware passes an encoded answer on as it is.
     if tile.gzipped and "gzip" in request.headers.get("accept-encoding", ""):
         headers |= {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
-        return Response(content=tile.body, media_type=MVT, headers=headers)
-    return Response(content=tile.plain(), media_type=MVT, headers=headers)
+        return Response(content=tile.body, media_type=MVT_MEDIA_TYPE, headers=headers)
+    return Response(content=tile.plain(), media_type=MVT_MEDIA_TYPE, headers=headers)
 
 
 @router.get(
     "/tiles/{laag}/{z}/{x}/{y}.pbf",
     response_class=Response,
-    responses={200: {"content": {MVT: {}}}, 204: {"description": "Lege tegel"},
+    responses={200: {"content": {MVT_MEDIA_TYPE: {}}}, 204: {"description": "Lege tegel"},
                304: {"description": "Ongewijzigd"}, 404: {}, 422: {}},
     summary="Vectortegel (Mapbox Vector Tile) van een kaartlaag",
 )

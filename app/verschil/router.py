@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from app.auth.deps import EditorDep, ReaderDep
 from app.deps import SessionDep
+from app.geojson import GEOJSON_MEDIA_TYPE
 from app.verschil import gebieden, service
 from app.verschil.feed import atom_feed, changes_csv
 
@@ -48,7 +49,7 @@ def _read(request: Request, row: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.get("/analyses/{analyse}/verschil", dependencies=[ReaderDep],
-            responses={200: {"content": {"application/geo+json": {}}}, 404: {}, 422: {}})
+            responses={200: {"content": {GEOJSON_MEDIA_TYPE: {}}}, 404: {}, 422: {}})
 def get_verschil(
     session: SessionDep,
     run_id: int = RUN_ID,
@@ -65,7 +66,7 @@ def get_verschil(
     aantallen per soort verandering. De eerste analyse heeft niets om mee te vergelijken.
     """
     body = service.run_verschil(session, run_id=run_id, verandering=verandering, buurt=buurt)
-    return Response(content=_json(body), media_type="application/geo+json")
+    return Response(content=_json(body), media_type=GEOJSON_MEDIA_TYPE)
 
 
 def _json(body: Any) -> bytes:
