@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 import uvicorn
@@ -99,3 +100,10 @@ def serve(app: FastAPI, *, timeout_s: float = 20) -> tuple[str, Callable[[], Non
         thread.join(timeout=10)
 
     return f"http://127.0.0.1:{port}", stop
+
+
+def missing_tool(message: str) -> NoReturn:
+    """A test needs a program that is not installed: fails in CI, skips on a laptop."""
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)

@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 
+from tests.support import missing_tool
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM_ARGS = [
@@ -27,10 +29,7 @@ CHROMIUM_ARGS = [
 def _chromium() -> str:
     path = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(path).is_file():
-        message = "Chromium ontbreekt; draai scripts/setup --browser (Debian-pakket chromium)."
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        missing_tool("Chromium ontbreekt; draai scripts/setup --browser (Debian-pakket chromium).")
     return path
 
 

@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from tests.support import missing_tool
+
 CLIENT = Path(__file__).with_name("qgis_client.py")
 QgisRun = Callable[[list[dict[str, Any]]], dict[str, Any]]
 
@@ -21,10 +23,7 @@ def _qgis_python() -> str:
     found = python and subprocess.run([python, "-c", "import qgis.core"],
                                       capture_output=True).returncode == 0
     if not found:
-        message = "QGIS ontbreekt; draai scripts/setup --qgis (Debian-pakket python3-qgis)."
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        missing_tool("QGIS ontbreekt; draai scripts/setup --qgis (Debian-pakket python3-qgis).")
     return python
 
 
