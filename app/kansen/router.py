@@ -80,8 +80,7 @@ def list_kansen(
     `links` bevat een `next` zolang er meer is, `numberMatched` het totaal.
     """
     flt = KansFilter(buurt=buurt, regel=regel, categorie=categorie, actie_nodig=actie_nodig,
-                     bbox=bbox, besluit=tuple(besluit), regelcode=tuple(regelcode),
-                     partij=tuple(partij), soort=tuple(soort))
+                     bbox=bbox, besluit=besluit, regelcode=regelcode, partij=partij, soort=soort)
     feats, total = service.list_kansen(session, flt=flt, page=page)
     body = feature_collection(feats, total=total,
                               links=next_link(request, page, len(feats), total))

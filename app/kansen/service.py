@@ -37,20 +37,26 @@ _SELECT = (
 
 @dataclass(frozen=True)
 class KansFilter:
-    """Which results to return."""
+    """Which results: the filters of the results list and of the map (its tiles and clicks).
 
-    buurt: list[str]
-    regel: list[str]
-    categorie: str | None
-    actie_nodig: bool | None
-    bbox: BBox | None
-    # Decision statuses (BESLUIT_STATUSSEN) and/or GEEN_BESLUIT; empty: all results.
-    besluit: tuple[str, ...] = ()
+    An empty filter lets everything through.
+    """
+
+    buurt: Sequence[str] = ()
+    regel: Sequence[str] = ()
+    categorie: str | None = None
+    actie_nodig: bool | None = None
+    bbox: BBox | None = None
+    # The year of a result (koppelkans.jaar, stored once by geo.results.finish_kansen).
+    jaar_van: int | None = None
+    jaar_tot: int | None = None
+    # Decision statuses (BESLUIT_STATUSSEN) and/or GEEN_BESLUIT; needs kans_besluit joined.
+    besluit: Sequence[str] = ()
     # RULES.md §9: rule codes (R1 and R5 share a regel), and the party or kind of either work
     # of a pair (R1 counts as warmtenet × riolering).
-    regelcode: tuple[str, ...] = ()
-    partij: tuple[str, ...] = ()
-    soort: tuple[str, ...] = ()
+    regelcode: Sequence[str] = ()
+    partij: Sequence[str] = ()
+    soort: Sequence[str] = ()
 
 
 def check_filter(flt: KansFilter) -> None:
@@ -91,40 +97,42 @@ def besluit_condition(besluit: Sequence[str], alias: str = "b") -> tuple[str, di
     return "(" + " OR ".join(parts) + ")", {"besluit_statussen": statussen}
 
 
-def _where(flt: KansFilter) -> tuple[str, dict[str, Any]]:
-    conditions: list[str] = []
-    params: dict[str, Any] = {}
-    if flt.buurt:
-        conditions.append("k.buurtcode = ANY(:buurten)")
-        params["buurten"] = flt.buurt
-    if flt.regel:
-        conditions.append("k.regel = ANY(:regels)")
-        params["regels"] = flt.regel
-    if flt.categorie:
-        conditions.append("k.categorie = :categorie")
-        params["categorie"] = flt.categorie
-    if flt.actie_nodig is not None:
-        conditions.append("k.actie_nodig = :actie_nodig")
-        params["actie_nodig"] = flt.actie_nodig
+def kans_conditions(flt: KansFilter, alias: str = "k",
+                    besluit_alias: str = "b") -> tuple[str, dict[str, Any]]:
+    """SQL conditions on the results `alias` (each starting with AND) and their bound values.
+
+    Refuses unknown values in Dutch first. A decision filter needs kans_besluit LEFT JOINed as
+    `besluit_alias`.
+    """
+    check_filter(flt)
+    conditions, params = pair_conditions(alias, regelcode=flt.regelcode, partij=flt.partij,
+                                         soort=flt.soort)
+    equal: list[tuple[str, str, Any]] = [
+        ("buurtcode = ANY(:buurten)", "buurten", list(flt.buurt) or None),
+        ("regel = ANY(:regels)", "regels", list(flt.regel) or None),
+        ("categorie = :categorie", "categorie", flt.categorie),
+        ("actie_nodig = :actie_nodig", "actie_nodig", flt.actie_nodig),
+        ("jaar >= :jaar_van", "jaar_van", flt.jaar_van),
+        ("jaar <= :jaar_tot", "jaar_tot", flt.jaar_tot),
+    ]
+    for condition, name, value in equal:
+        if value is not None and value != "":
+            conditions += f" AND {alias}.{condition}"
+            params[name] = value
     if flt.bbox:
-        conditions.append(bbox_condition("k.geom"))
+        conditions += " AND " + bbox_condition(f"{alias}.geom")
         params.update(bbox_params(flt.bbox))
     if flt.besluit:
-        condition, values = besluit_condition(flt.besluit)
-        conditions.append(condition)
+        condition, values = besluit_condition(flt.besluit, besluit_alias)
+        conditions += f" AND {condition}"
         params.update(values)
-    pairs, values = pair_conditions("k", regelcode=flt.regelcode, partij=flt.partij,
-                                    soort=flt.soort)
-    if pairs:
-        conditions.append(pairs.removeprefix(" AND "))
-        params.update(values)
-    return (" WHERE " + " AND ".join(conditions)) if conditions else "", params
+    return conditions, params
 
 
 def list_kansen(session: Session, *, flt: KansFilter, page: Page) -> tuple[list[dict[str, Any]], int]:
     """One page of results as GeoJSON features, and how many match in total."""
-    check_filter(flt)
-    where, params = _where(flt)
+    conditions, params = kans_conditions(flt)
+    where = " WHERE " + conditions.removeprefix(" AND ") if conditions else ""
     join = " LEFT JOIN kans_besluit b USING (kans_id)" if flt.besluit else ""
     total = session.execute(text(f"SELECT count(*) FROM koppelkans k{join}{where}"),
                             params).scalar_one()

@@ -8,16 +8,15 @@ one query here answers a click for every layer at once, with a tolerance in scre
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from app.analyse.facts import LBM_LATEST, RIOOL_DUE_COLUMN, RIOOL_DUE_JOIN, pair_conditions
+from app.analyse.facts import LBM_LATEST, RIOOL_DUE_COLUMN, RIOOL_DUE_JOIN
 from app.errors import BadRequest
+from app.kansen.service import KansFilter, kans_conditions
 from geo.regels import REGEL_INFO, REGELCODE_NAMEN
-from geo.schema import REGELCODES, REGELS
 
 # Ground metres per pixel at zoom 0 on the equator for 256-pixel web-mercator tiles.
 _M_PER_PX_Z0 = 156_543.033_92
@@ -42,57 +41,9 @@ _BRON_SQL: dict[str, str] = {
 _BRON_WHERE: dict[str, str] = {"leefbaarometer": f" AND {LBM_LATEST}"}
 
 
-@dataclass(frozen=True)
-class KansFilter:
-    """The map's filters on results: the same ones the page applies to the tiles."""
-
-    regel: list[str]
-    categorie: str | None = None
-    actie_nodig: bool | None = None
-    jaar_van: int | None = None
-    jaar_tot: int | None = None
-    regelcode: list[str] = field(default_factory=list)
-    partij: list[str] = field(default_factory=list)   # either work of a pair (R5, R5b)
-    soort: list[str] = field(default_factory=list)    # either work of a pair, R1 included
-
-
-# The soort of each work of a result: R1 pairs a heat section (warmtenet) with a pipe
-# (riolering), RULES.md §9; R5 and R5b store both. Other results pair no works.
-
-
 def metres_per_pixel(lat: float, zoom: float) -> float:
     """Ground resolution of a web-mercator map at `lat` (degrees) and `zoom`."""
     return _M_PER_PX_Z0 * math.cos(math.radians(lat)) / (2 ** zoom)
-
-
-def kans_conditions(flt: KansFilter) -> tuple[str, dict[str, Any]]:
-    """SQL conditions (starting with AND) and bound values for the filters on `t`."""
-    unknown = [r for r in flt.regel if r not in REGELS]
-    if unknown:
-        raise BadRequest(f"Onbekende regel {', '.join(unknown)}. Kies uit: {', '.join(REGELS)}.")
-    unknown = [c for c in flt.regelcode if c not in REGELCODES]
-    if unknown:
-        raise BadRequest(f"Onbekende regelcode {', '.join(unknown)}. "
-                         f"Kies uit: {', '.join(REGELCODES)}.")
-    sql, params = pair_conditions("t", regelcode=flt.regelcode, partij=flt.partij,
-                                  soort=flt.soort)
-    if flt.regel:
-        sql += " AND t.regel = ANY(:regels)"
-        params["regels"] = list(flt.regel)
-    if flt.categorie:
-        sql += " AND t.categorie = :categorie"
-        params["categorie"] = flt.categorie
-    if flt.actie_nodig is not None:
-        sql += " AND t.actie_nodig = :actie_nodig"
-        params["actie_nodig"] = flt.actie_nodig
-    # The year of a result (koppelkans.jaar, stored once by geo.results.finish_kansen).
-    if flt.jaar_van is not None:
-        sql += " AND t.jaar >= :jaar_van"
-        params["jaar_van"] = flt.jaar_van
-    if flt.jaar_tot is not None:
-        sql += " AND t.jaar <= :jaar_tot"
-        params["jaar_tot"] = flt.jaar_tot
-    return sql, params
 
 
 def werk_conditions(flt: KansFilter) -> tuple[str, dict[str, Any]]:
@@ -119,7 +70,7 @@ def query_point(
         raise BadRequest(f"Onbekende laag {', '.join(unknown)}. Kies uit: {', '.join(BRONLAGEN)}.")
     tol = tolerantie_px * metres_per_pixel(lat, zoom)
     base: dict[str, Any] = {"lon": lon, "lat": lat, "tol": tol}
-    where, params = kans_conditions(flt)
+    where, params = kans_conditions(flt, "t")
     rows = session.execute(
         text(
             "SELECT t.kans_id, t.regel, t.regelcode, t.categorie, t.buurtcode, t.actie_nodig, "

@@ -10,9 +10,10 @@ from sqlalchemy.orm import Session
 
 from app.auth.deps import ReaderDep, read_requires_key
 from app.deps import SessionDep
+from app.kansen.service import KansFilter
 from app.openapi import enum_items
 from app.tiles.layers import MAX_ZOOM, MVT_MEDIA_TYPE, TILE_LAYERS, TileLayer
-from app.tiles.punt import JAAR_MAX, JAAR_MIN, Bronlaag, KansFilter, query_point
+from app.tiles.punt import JAAR_MAX, JAAR_MIN, Bronlaag, query_point
 from app.tiles.service import (
     TileCache,
     TileKey,
@@ -176,8 +177,8 @@ def get_punt(
     staat op de `href` ervan (/api/v1/koppelkansen/{kans}).
     """
     root = str(request.scope.get("root_path", "")).rstrip("/")
-    flt = KansFilter(regel=regel or [], categorie=categorie, actie_nodig=actie_nodig,
-                     jaar_van=jaar_van, jaar_tot=jaar_tot, regelcode=regelcode or [],
-                     partij=partij or [], soort=soort or [])
+    flt = KansFilter(regel=regel, categorie=categorie, actie_nodig=actie_nodig,
+                     jaar_van=jaar_van, jaar_tot=jaar_tot, regelcode=regelcode, partij=partij,
+                     soort=soort)
     return query_point(session, lon=lon, lat=lat, zoom=zoom, tolerantie_px=tolerantie_px,
                        flt=flt, lagen=list(laag or []), api_base=root + "/api/v1")

@@ -59,7 +59,7 @@ def test_r1_counts_as_warmtenet_and_riolering(client: TestClient) -> None:
 def test_unknown_regelcode_is_refused_in_dutch(client: TestClient) -> None:
     r = client.get("/api/v1/punt?lon=5.3&lat=52&zoom=14&regelcode=R9")
     assert r.status_code == 400
-    assert "Onbekende regelcode R9" in r.json()["detail"]
+    assert "Onbekende regelcode 'R9'" in r.json()["detail"]
 
 
 def test_click_on_a_work_names_partij_and_years(client: TestClient) -> None:
