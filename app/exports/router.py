@@ -35,7 +35,8 @@ def export(
 ) -> FileResponse:
     """De resultaten als download, om te openen in QGIS of ArcGIS.
 
-    GeoPackage met lagen `koppelkansen` en `buurtscores` (EPSG:28992, Nederlandse aliassen);
+    GeoPackage met lagen `koppelkansen` en `buurtscores` (EPSG:28992, Nederlandse aliassen, de
+    stijl van de kaart; resultaten die een vlak zijn in `koppelkansen_vlak`);
     Shapefile als zip met één shapefile per geometrietype, veldnamen van hoogstens 10 tekens en
     `legenda.csv` met de volledige namen; GeoJSON (EPSG:4326) en CSV (WKT in EPSG:28992) als zip.
     Elk formaat bevat het besluit van het team per resultaat (`besluit_status`, `besluit_notitie`;

@@ -104,6 +104,20 @@ def _geometry_type(frame: gpd.GeoDataFrame, layer: str) -> str | None:
     return declared if kinds <= {declared.replace("Multi", "")} else None
 
 
+def _declared_kind(layer: str) -> str:
+    return _KIND_NAMES[LAYER_GEOMETRY[layer].replace("Multi", "")]
+
+
+def _gpkg_layer_name(layer: str, kind: str) -> str:
+    """`layer` for its declared geometry type, else `<layer>_<kind>` (koppelkansen_vlak)."""
+    return layer if kind == _declared_kind(layer) else f"{layer}_{kind}"
+
+
+def export_layer(name: str) -> str:
+    """The exported layer (LAYER_FIELDS) a GeoPackage or shapefile layer `name` is part of."""
+    return next(layer for layer in LAYER_FIELDS if name == layer or name.startswith(layer + "_"))
+
+
 def write_export(engine: Engine, path: Path, fmt: ExportFormat, buurten: list[str],
                  besluit: Sequence[str] = ()) -> list[Path]:
     """Write the export and return the files written (results filtered by `besluit` if given)."""
@@ -111,12 +125,15 @@ def write_export(engine: Engine, path: Path, fmt: ExportFormat, buurten: list[st
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "gpkg":
         path.unlink(missing_ok=True)
-        pyogrio.write_dataframe(kansen, path, layer="koppelkansen", driver="GPKG",
-                                promote_to_multi=True,
-                                geometry_type=_geometry_type(kansen, "koppelkansen"))
-        pyogrio.write_dataframe(scores, path, layer="buurtscores", driver="GPKG", append=True,
-                                promote_to_multi=True,
-                                geometry_type=_geometry_type(scores, "buurtscores"))
+        # One geometry type per layer, as ArcGIS needs and QGIS styles: the rare area results
+        # (R5 between two area works) get a layer of their own, as in the shapefile zip.
+        parts = dict(_by_geometry_type(kansen, "koppelkansen"))
+        layers = [(_gpkg_layer_name("koppelkansen", kind), part) for kind, part in
+                  {_declared_kind("koppelkansen"): kansen.iloc[:0], **parts}.items()]
+        for number, (name, frame) in enumerate([*layers, ("buurtscores", scores)]):
+            pyogrio.write_dataframe(frame, path, layer=name, driver="GPKG", append=number > 0,
+                                    promote_to_multi=True,
+                                    geometry_type=_geometry_type(frame, export_layer(name)))
         _write_gpkg_aliases(path)
         _write_gpkg_styles(path)
         return [path]
@@ -204,7 +221,7 @@ _KIND_GEOMETRY = {kind: geometry for geometry, kind in _KIND_NAMES.items()}
 def _by_geometry_type(frame: gpd.GeoDataFrame, layer: str) -> list[tuple[str, gpd.GeoDataFrame]]:
     kinds = frame.geometry.geom_type.str.replace("Multi", "", regex=False).map(_KIND_NAMES)
     if frame.empty:
-        return [(_KIND_NAMES[LAYER_GEOMETRY[layer].replace("Multi", "")], frame)]
+        return [(_declared_kind(layer), frame)]
     return [(str(kind), frame[kinds == kind]) for kind in pd.unique(kinds.dropna())]
 
 
@@ -229,11 +246,13 @@ def _write_gpkg_aliases(path: Path) -> None:
             "definition, scope) VALUES ('gpkg_data_columns', NULL, 'gpkg_schema', "
             "'http://www.geopackage.org/spec/#extension_schema', 'read-write')"
         )
-        for table, fields in LAYER_FIELDS.items():
+        tables = db.execute("SELECT table_name FROM gpkg_geometry_columns").fetchall()
+        for (table,) in tables:
             db.executemany(
                 "INSERT OR REPLACE INTO gpkg_data_columns (table_name, column_name, name, title, "
                 "description) VALUES (?, ?, ?, ?, ?)",
-                [(table, full, label, label, label) for full, (_, label) in fields.items()],
+                [(table, full, label, label, label)
+                 for full, (_, label) in LAYER_FIELDS[export_layer(table)].items()],
             )
 
 
@@ -261,7 +280,8 @@ def _write_gpkg_styles(path: Path) -> None:
             "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, "
             "f_geometry_column, styleName, styleQML, styleSLD, useAsDefault, description, owner, "
             "ui) VALUES ('', '', ?, ?, ?, ?, '', 1, ?, '', '')",
-            [(table, column, table, layer_qml(table, symbol_kind(geometry, table)),
+            [(table, column, table,
+              layer_qml(export_layer(table), symbol_kind(geometry, export_layer(table))),
               "Stijl van de kaart van koppelkansen") for table, column, geometry in layers],
         )
 

@@ -31,8 +31,8 @@ _GEOMETRY_TYPE: dict[SymbolKind, str] = {"marker": "0", "line": "1", "fill": "2"
 def symbol_kind(geometry_type: str, layer: str) -> SymbolKind:
     """The QGIS symbol type for a geometry type name (as OGR or GeoPackage spell it).
 
-    A layer of mixed geometries (GeoPackage `GEOMETRY`) gets the symbol of the layer's declared
-    type: QGIS opens such a layer as the type of its first feature, and results are lines.
+    An unknown or mixed type (GeoPackage `GEOMETRY`) gets the symbol of the layer's declared
+    type.
     """
     name = geometry_type.upper().replace("MULTI", "")
     if name not in _SYMBOL_FOR:
@@ -53,8 +53,7 @@ def layer_qml(layer: str, kind: SymbolKind, *, shapefile: bool = False) -> str:
     aliases = ET.SubElement(root, "aliases")
     for full, (_, label) in fields.items():
         ET.SubElement(aliases, "alias", field=names[full], name=label)
-    # QGIS refuses a style for another geometry type and keeps its own: a QGIS that splits a
-    # mixed GeoPackage layer shows its areas in a default fill rather than not at all.
+    # The geometry type the style is for, as QGIS writes it in a QML of its own.
     ET.SubElement(root, "layerGeometryType").text = _GEOMETRY_TYPE[kind]
     ET.indent(root)
     return _DOCTYPE + ET.tostring(root, encoding="unicode")

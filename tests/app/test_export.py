@@ -10,6 +10,7 @@ import sqlite3
 import zipfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
@@ -44,16 +45,21 @@ def test_geopackage_has_both_layers_in_rd(client: TestClient, tmp_path: Path) ->
     path = tmp_path / "uit.gpkg"
     path.write_bytes(response.content)
     layers = {name: geometry for name, geometry in pyogrio.list_layers(path)}
-    # layer_styles: the table without geometry where QGIS finds each layer's style
-    assert layers.keys() == {"koppelkansen", "buurtscores", "layer_styles"}
-    assert layers["layer_styles"] is None
+    # One geometry type per layer: the demo's one area result (R5 between two area works) has
+    # a layer of its own. layer_styles: the table without geometry where QGIS finds the styles.
+    assert layers == {"koppelkansen": "MultiLineString", "koppelkansen_vlak": "MultiPolygon",
+                      "buurtscores": "MultiPolygon", "layer_styles": None}
     n_kansen, n_buurten = _totals(client)
-    for layer, required, count in (("koppelkansen", REQUIRED_KANS, n_kansen),
-                                   ("buurtscores", REQUIRED_BUURT, n_buurten)):
+    counts = {}
+    for layer, required in (("koppelkansen", REQUIRED_KANS), ("koppelkansen_vlak", REQUIRED_KANS),
+                            ("buurtscores", REQUIRED_BUURT)):
         info = pyogrio.read_info(path, layer=layer)
         assert required <= set(info["fields"])
         assert info["crs"] == "EPSG:28992"
-        assert info["features"] == count
+        counts[layer] = info["features"]
+    assert counts["koppelkansen"] + counts["koppelkansen_vlak"] == n_kansen
+    assert counts["koppelkansen_vlak"] > 0
+    assert counts["buurtscores"] == n_buurten
 
 
 def test_geopackage_for_one_buurt(client: TestClient, tmp_path: Path) -> None:
@@ -125,7 +131,8 @@ def test_long_texts_in_the_shapefile_end_with_an_ellipsis(client: TestClient, tm
     archive.extractall(tmp_path)
     gpkg = tmp_path / "uit.gpkg"
     gpkg.write_bytes(client.get("/api/v1/export?format=gpkg").content)
-    full = pyogrio.read_dataframe(gpkg, layer="koppelkansen").set_index("kans_id")["toelichting"]
+    full = pd.concat([pyogrio.read_dataframe(gpkg, layer=layer) for layer in
+                      ("koppelkansen", "koppelkansen_vlak")]).set_index("kans_id")["toelichting"]
     cut = 0
     for shp in tmp_path.glob("koppelkansen_*.shp"):
         frame = pyogrio.read_dataframe(shp, encoding="UTF-8")

@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 import pyogrio
 
 from app.exports.fields import LAYER_FIELDS
-from app.exports.service import write_export
+from app.exports.service import export_layer, write_export
 from frontend.styles import REGELCODE_COLORS, REGELCODE_LABELS, SCORE_RAMP
 from geo.schema import REGELCODES
 
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.db
 
 # The symbol QGIS needs for each geometry type as a GeoPackage or a shapefile declares it; a
 # GeoPackage layer of lines with a few areas (GEOMETRY) opens in QGIS as a line layer.
-SYMBOL_FOR = {"MULTILINESTRING": "line", "GEOMETRY": "line", "MULTIPOLYGON": "fill",
+SYMBOL_FOR = {"MULTILINESTRING": "line", "MULTIPOLYGON": "fill",
               "LineString": "line", "Polygon": "fill"}
 
 
@@ -90,7 +90,7 @@ def _gpkg_styles(path: Path) -> dict[str, tuple[str, str, str, int]]:
             "s.styleQML, s.useAsDefault FROM layer_styles s LEFT JOIN gpkg_geometry_columns g "
             "ON g.table_name = s.f_table_name").fetchall()
         layers = {name for (name,) in db.execute("SELECT table_name FROM gpkg_geometry_columns")}
-    assert sorted(row[0] for row in rows) == sorted(layers) == ["buurtscores", "koppelkansen"]
+    assert sorted(row[0] for row in rows) == sorted(layers)
     for name, _, style_column, column, _, _ in rows:
         assert style_column == column, name
     return {row[0]: (row[1], row[2], row[4], row[5]) for row in rows}
@@ -102,15 +102,18 @@ def test_geopackage_opens_with_the_maps_style(client: TestClient, tmp_path: Path
     assert response.status_code == 200
     path.write_bytes(response.content)
     styles = _gpkg_styles(path)
-    # The demo has an R5 result that is an area among the lines: a layer of mixed geometries.
-    assert styles["koppelkansen"][0] == "GEOMETRY"
+    # The demo has an R5 result that is an area: a layer of its own, one geometry type each.
+    assert {layer: geometry for layer, (geometry, *_) in styles.items()} == {
+        "koppelkansen": "MULTILINESTRING", "koppelkansen_vlak": "MULTIPOLYGON",
+        "buurtscores": "MULTIPOLYGON"}
     for layer, (geometry, _, qml, default) in styles.items():
         assert default == 1
         style = _read_qml(qml)
         fields = pyogrio.read_info(path, layer=layer)["fields"]
         assert style["attr"] in fields
-        CHECKS[layer](style, SYMBOL_FOR[geometry])
-        assert style["aliases"] == {full: label for full, (_, label) in LAYER_FIELDS[layer].items()}
+        fields_of = LAYER_FIELDS[export_layer(layer)]
+        CHECKS[export_layer(layer)](style, SYMBOL_FOR[geometry])
+        assert style["aliases"] == {full: label for full, (_, label) in fields_of.items()}
         assert set(style["aliases"]) <= set(fields)
 
 
