@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
 import re
 from typing import Annotated
@@ -24,9 +26,27 @@ KeyCookie = Annotated[
 ]
 
 
-def presented_key(x_api_key: str | None, cookie_key: str | None) -> str | None:
-    """The key a request shows for reading: the X-API-Key header first, else the cookie."""
-    return x_api_key or cookie_key or None
+def presented_key(x_api_key: str | None, cookie_key: str | None,
+                  authorization: str | None = None) -> str | None:
+    """The key a request shows for reading: the X-API-Key header first, else the cookie, else
+    the password of HTTP Basic authentication (any user name).
+
+    Basic is for GIS programs that cannot send a header of their own: QGIS 3.22 offers only
+    Basic authentication for an OGC API connection.
+    """
+    return x_api_key or cookie_key or basic_password(authorization)
+
+
+def basic_password(authorization: str | None) -> str | None:
+    """The password of an `Authorization: Basic …` header, or None."""
+    scheme, _, encoded = (authorization or "").partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    return decoded.partition(":")[2] or None
 
 
 def read_requires_key(request: Request) -> bool:
@@ -58,7 +78,8 @@ def require_reader(
     cache hands it to someone without a key.
     """
     if read_requires_key(request):
-        check_role(session, presented_key(x_api_key, kk_sleutel), needed="viewer")
+        key = presented_key(x_api_key, kk_sleutel, request.headers.get("authorization"))
+        check_role(session, key, needed="viewer")
         response.headers["Cache-Control"] = "private"
 
 

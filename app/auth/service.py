@@ -103,7 +103,9 @@ def check_role(session: Session, key: str | None, *, needed: Rol) -> None:
     ask = (f"Vraag een beheerder om een sleutel met rol '{needed}' "
            f"(koppelkansen sleutel maak NAAM --rol {needed}).")
     if not key:
-        raise Unauthorized(f"Voor {what} is een API-sleutel nodig in de header 'X-API-Key'. {ask}")
+        where = "de header 'X-API-Key'" + (
+            "" if needed == "editor" else " (of als wachtwoord bij Basic-authenticatie)")
+        raise Unauthorized(f"Voor {what} is een API-sleutel nodig in {where}. {ask}")
     rol = role_of(session, key)
     if rol is None:
         raise Unauthorized(f"Deze API-sleutel is onbekend of ingetrokken. {ask}")

@@ -360,6 +360,14 @@ def test_reading_needs_a_key_when_configured(demo_url: str) -> None:
         try:
             r = api.get(f"{OGC}/collections/buurtscores/items", headers={"X-API-Key": key})
             assert r.status_code == 200 and r.headers["cache-control"] == "private"
+            # QGIS 3.22 can only send Basic authentication: the key is the password.
+            assert api.get(f"{OGC}/collections", auth=("qgis", key)).status_code == 200
+            wrong = api.get(f"{OGC}/collections", auth=("qgis", key + "x"))
+            _problem(wrong, 401, "onbekend")
+            for header in ("Basic !!geen-base64", "Bearer " + key, "Basic "):
+                _problem(api.get(f"{OGC}/collections", headers={"Authorization": header}), 401)
+            nothing = api.get(f"{OGC}/collections")
+            _problem(nothing, 401, "X-API-Key", "Basic-authenticatie")
         finally:
             with api.app.state.engine.begin() as conn:  # type: ignore[attr-defined]
                 conn.execute(text("DELETE FROM api_key WHERE naam = 'ogc-lezer'"))

@@ -18,13 +18,18 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
 
 from shapely import wkt
 
+from app.auth.service import create_key
+from app.config import Settings
 from app.exports.fields import BUURT_FIELDS, KANS_FIELDS
+from app.main import create_app
 from app.ogc.catalog import COLLECTIONS
 from frontend.styles import REGELCODE_COLORS, SCORE_RAMP
 from tests.qgis.conftest import QgisRun
+from tests.support import serve
 
 pytestmark = pytest.mark.db
 
@@ -76,6 +81,30 @@ def test_qgis_adds_the_collections_with_their_attributes(
     got = {f["key"]: f["score"] for f in seen["buurtscores"]["features"]}
     assert got.keys() == scores.keys()
     assert all(got[code] == pytest.approx(scores[code]) for code in scores)
+
+
+def test_qgis_reads_with_a_key_as_basic_password(
+        qgis: QgisRun, demo_url: str, demo_engine: Engine) -> None:
+    # QGIS 3.22 offers an OGC API connection Basic authentication only (README step 2).
+    settings = Settings.model_validate({"DATABASE_URL": demo_url, "read_requires_key": True})
+    with Session(demo_engine) as session:
+        _, key = create_key(session, naam="qgis-lezer", rol="viewer")
+    base, stop = serve(create_app(settings))
+    try:
+        uri = _oapif(base, "buurtscores")
+        # Without first: QGIS keeps what it fetched with the key in its own cache.
+        seen = qgis([
+            {"name": "zonder", "provider": "OAPIF", "uri": uri},
+            {"name": "met", "provider": "OAPIF", "key": "buurtcode",
+             "uri": f"{uri} username='qgis' password='{key}'"},
+        ])
+    finally:
+        stop()
+        with demo_engine.begin() as conn:
+            conn.execute(text("DELETE FROM api_key WHERE naam = 'qgis-lezer'"))
+    expected = sorted(r[0] for r in _rows(demo_engine, "SELECT buurtcode FROM buurtscore"))
+    assert _keys(seen["met"]) == expected
+    assert not seen["zonder"]["valid"]
 
 
 def test_qgis_filter_matches_the_servers_cql2(
