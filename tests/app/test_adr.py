@@ -48,7 +48,7 @@ def document(client: TestClient) -> dict[str, Any]:
 
 def spectral_results(document: dict[str, Any], tmp_path: Path) -> list[dict[str, Any]]:
     """What Spectral finds in `document` with our ruleset."""
-    assert SPECTRAL.exists(), "Spectral ontbreekt: draai scripts/setup (installeert .tools/spectral)"
+    assert SPECTRAL.exists(), "Spectral ontbreekt: draai scripts/setup --spectral (.tools/spectral)"
     path = tmp_path / "openapi.json"
     path.write_text(json.dumps(document), encoding="utf-8")
     run = subprocess.run([str(SPECTRAL), "lint", "--ruleset", str(RULESET), "--format", "json",
