@@ -10,22 +10,22 @@ that names its new name, rather than being ignored.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.errors import PROBLEM_MEDIA_TYPE, problem_bytes
+from app.errors import send_problem
 from app.geojson import CRS84_URI, GEOJSON_MEDIA_TYPE
-from app.security import adding_headers
+from app.security import AddHeaders, Headers
 
 API_VERSION = "1.0.0"
 API_VERSION_HEADER = "API-Version"
 API_PREFIX = "/api/v1"
 CONTENT_CRS_HEADER = "Content-Crs"
-_RAW_NAME = API_VERSION_HEADER.lower().encode("latin-1")
-_RAW_PAIR = (_RAW_NAME, API_VERSION.encode("latin-1"))
-_CRS_NAME = CONTENT_CRS_HEADER.lower().encode("latin-1")
-_CRS_PAIR = (_CRS_NAME, f"<{CRS84_URI}>".encode("latin-1"))
+CONTENT_CRS84 = f"<{CRS84_URI}>"
+_RAW_PAIR = (API_VERSION_HEADER.lower().encode("latin-1"), API_VERSION.encode("latin-1"))
+_CRS_PAIR = (CONTENT_CRS_HEADER.lower().encode("latin-1"), CONTENT_CRS84.encode("latin-1"))
 # Query keys renamed to lowerCamelCase in API version 1.0.0 (README, "API-richtlijnen").
 RENAMED_QUERY_KEYS = {"actie_nodig": "actieNodig", "jaar_van": "jaarVan", "jaar_tot": "jaarTot",
                       "tolerantie_px": "tolerantiePx"}
@@ -33,28 +33,27 @@ _NO_SLASH = ("Deze bron bestaat niet: de adressen van de API eindigen niet op ee
              "laatste '/' weg.")
 
 
-class ApiVersionHeader:
-    """ASGI middleware: adds `API-Version` to every answer, also those middleware sends itself,
-    and `Content-Crs` (CRS84) to the GeoJSON answers of the JSON API.
+def in_api(path: str) -> bool:
+    """Whether `path` is one of the JSON API (below /api/v1)."""
+    return path.startswith(API_PREFIX + "/")
+
+
+class ApiVersionHeader(AddHeaders):
+    """Adds `API-Version` to every answer, and `Content-Crs` (CRS84) to the GeoJSON answers of
+    the JSON API.
 
     Added outermost, so early refusals (UploadGuard) get it too. Only the answers of an
     unexpected error skip all middleware; app.errors adds the header to those itself.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+    def extra(self, scope: Scope) -> Callable[[dict[bytes, bytes]], Headers]:
+        api = in_api(scope.get("path", ""))
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        in_api = scope.get("path", "").startswith(API_PREFIX + "/")
-
-        def extra(present: dict[bytes, bytes]) -> list[tuple[bytes, bytes]]:
+        def headers(present: dict[bytes, bytes]) -> Headers:
             geojson = present.get(b"content-type", b"").startswith(GEOJSON_MEDIA_TYPE.encode())
-            return [_RAW_PAIR, *([_CRS_PAIR] if in_api and geojson else [])]
+            return [_RAW_PAIR, *([_CRS_PAIR] if api and geojson else [])]
 
-        await self.app(scope, receive, adding_headers(send, extra))
+        return headers
 
 
 class ApiUriRules:
@@ -70,16 +69,11 @@ class ApiUriRules:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "") if scope["type"] == "http" else ""
-        refusal = _refusal(scope) if path.startswith(API_PREFIX + "/") else None
+        refusal = _refusal(scope) if in_api(path) else None
         if refusal is None:
             await self.app(scope, receive, send)
             return
-        status, detail = refusal
-        body = problem_bytes(status, detail)
-        await send({"type": "http.response.start", "status": status,
-                    "headers": [(b"content-type", PROBLEM_MEDIA_TYPE.encode()),
-                                (b"content-length", str(len(body)).encode())]})
-        await send({"type": "http.response.body", "body": body})
+        await send_problem(send, *refusal)
 
 
 def _refusal(scope: Scope) -> tuple[int, str] | None:

@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # fastapi is imported where it is used: the CLI needs these e
     from fastapi import FastAPI, Request
     from fastapi.exceptions import RequestValidationError
     from fastapi.responses import JSONResponse
+    from starlette.types import Send
 
 from data.importers import ImportRefused
 
@@ -204,9 +205,13 @@ def problem_body(status: int, detail: str,
     return body
 
 
-def problem_bytes(status: int, detail: str) -> bytes:
-    """The encoded body, for answers sent from raw ASGI middleware."""
-    return json.dumps(problem_body(status, detail), ensure_ascii=False).encode("utf-8")
+async def send_problem(send: Send, status: int, detail: str) -> None:
+    """Send an error answer from raw ASGI middleware (before any route runs)."""
+    body = json.dumps(problem_body(status, detail), ensure_ascii=False).encode("utf-8")
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", PROBLEM_MEDIA_TYPE.encode()),
+                            (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
 
 
 def problem_response(status: int, detail: str, headers: dict[str, str] | None = None,

@@ -15,19 +15,25 @@ API Design Rules want it (API-51): only its paths, relative to the server URL /a
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.openapi.utils import get_openapi
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
-from app.adr import API_PREFIX, API_VERSION_HEADER, CONTENT_CRS_HEADER
+from app.adr import (
+    API_PREFIX,
+    API_VERSION,
+    API_VERSION_HEADER,
+    CONTENT_CRS84,
+    CONTENT_CRS_HEADER,
+    in_api,
+)
 from app.auth.deps import KEY_COOKIE
 from app.errors import PROBLEM_MEDIA_TYPE, problem_title
-from app.geojson import CRS84_URI, GEOJSON_MEDIA_TYPE
+from app.geojson import GEOJSON_MEDIA_TYPE
 
 
 class InvalidParamLocation(BaseModel):
@@ -39,8 +45,6 @@ class InvalidParamLocation(BaseModel):
 
 class InvalidParam(BaseModel):
     """One invalid input of a request (NLGov API Design Rules, problem details)."""
-
-    model_config = ConfigDict(populate_by_name=True)
 
     in_: str = Field(alias="in", description="query, path, header, cookie of body",
                      examples=["query"])
@@ -74,12 +78,12 @@ _DESCRIPTIONS = {
 }
 _API_VERSION_DOC = {
     "description": "De volledige versie van de API (semantic versioning), bij elk antwoord",
-    "schema": {"type": "string", "examples": ["1.0.0"]},
+    "schema": {"type": "string", "examples": [API_VERSION]},
 }
 _CONTENT_CRS_DOC = {
     "description": "Het coördinatenstelsel van de geometrie in het antwoord: altijd CRS84 "
                    "(WGS 84, lengte-breedte), zoals GeoJSON het wil",
-    "schema": {"type": "string", "enum": [f"<{CRS84_URI}>"]},
+    "schema": {"type": "string", "enum": [CONTENT_CRS84]},
 }
 
 
@@ -107,13 +111,17 @@ def install_openapi(app: FastAPI) -> None:
 
     app.openapi = openapi  # type: ignore[method-assign]
 
+    documents: dict[str, bytes] = {}  # by server URL: built once, like app.openapi_schema
+
     @app.get(f"{API_PREFIX}/openapi.json", include_in_schema=False)
     def api_openapi(request: Request) -> Response:
         # Public like /openapi.json, from any origin: no key, so a client, a linter or an API
         # register can read what the API is.
-        root = str(request.scope.get("root_path", "")).rstrip("/")
-        document = api_document(app.openapi(), server_url=root + API_PREFIX)
-        return Response(json.dumps(document, ensure_ascii=False), media_type="application/json",
+        url = str(request.scope.get("root_path", "")).rstrip("/") + API_PREFIX
+        if url not in documents:
+            documents[url] = json.dumps(api_document(app.openapi(), server_url=url),
+                                        ensure_ascii=False).encode("utf-8")
+        return Response(documents[url], media_type="application/json",
                         headers={"Access-Control-Allow-Origin": "*"})
 
 
@@ -122,22 +130,19 @@ def api_document(schema: dict[str, Any], *, server_url: str) -> dict[str, Any]:
 
     Holds the components those paths use, and `/openapi.json` itself (NLGov ADR API-51).
     """
-    paths = {path.removeprefix(API_PREFIX): copy.deepcopy(operations)
-             for path, operations in schema["paths"].items()
-             if path.startswith(API_PREFIX + "/")}
-    paths["/openapi.json"] = {"get": {
+    paths = {path.removeprefix(API_PREFIX): operations
+             for path, operations in schema["paths"].items() if in_api(path)}
+    document = {
         "tags": ["documentatie"],
         "summary": "Dit OpenAPI-document",
         "description": "De beschrijving van de JSON-API onder /api/v1 (OpenAPI 3); vrij te "
                        "lezen, zonder sleutel.",
         "operationId": "get_openapi_document",
         "responses": {"200": {"description": "Het OpenAPI-document",
-                              "headers": {API_VERSION_HEADER: API_VERSION_REF},
-                              "content": {"application/json": {"schema": {"type": "object"}}}},
-                      "503": {"description": _DESCRIPTIONS[503],
-                              "headers": {API_VERSION_HEADER: API_VERSION_REF},
-                              "content": {PROBLEM_MEDIA_TYPE: {"schema": PROBLEM_REF}}}},
-    }}
+                              "content": {"application/json": {"schema": {"type": "object"}}}}},
+    }
+    _document_operation(document, max_page_size=0, read_requires_key=False)
+    paths["/openapi.json"] = {"get": document}
     components = schema.get("components", {})
     used = _refs_from(paths, components)
     return {
@@ -192,7 +197,7 @@ def document_errors(schema: dict[str, Any], *, max_page_size: int,
         for operation in operations.values():
             _document_operation(operation, max_page_size=max_page_size,
                                 read_requires_key=read_requires_key)
-            if path.startswith(API_PREFIX + "/"):
+            if in_api(path):
                 _document_content_crs(operation)
 
 

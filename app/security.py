@@ -73,38 +73,43 @@ def csp_nonce(request: Request) -> str:
     return str(nonce)
 
 
-def adding_headers(send: Send,
-                   extra: Callable[[dict[bytes, bytes]], Iterable[tuple[bytes, bytes]]]) -> Send:
-    """`send` that adds `extra(headers present)` to the start of an answer.
-
-    Headers the answer already has are kept (a route may narrow its own policy).
-    """
-
-    async def send_with_headers(message: Message) -> None:
-        if message["type"] == "http.response.start":
-            headers = list(message.get("headers", []))
-            present = {name.lower(): value for name, value in headers}
-            message["headers"] = [*headers, *(pair for pair in extra(present)
-                                               if pair[0] not in present)]
-        await send(message)
-
-    return send_with_headers
+Headers = Iterable[tuple[bytes, bytes]]
 
 
-class SecurityHeaders:
-    """ASGI middleware: makes the nonce and adds the security headers to every answer.
-
-    Headers an answer already has are kept (a route may narrow its own policy).
-    """
+class AddHeaders:
+    """ASGI middleware: adds `extra(scope)(headers present)` to the start of every answer,
+    also one a middleware inside sends itself. Headers the answer already has are kept (a route
+    may narrow its own policy)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+
+    def extra(self, scope: Scope) -> Callable[[dict[bytes, bytes]], Headers]:
+        """For one request: the headers to add, given those the answer has (lower-case)."""
+        raise NotImplementedError
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        extra = self.extra(scope)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower(): value for name, value in headers}
+                message["headers"] = [*headers, *(pair for pair in extra(present)
+                                                   if pair[0] not in present)]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class SecurityHeaders(AddHeaders):
+    """Makes the nonce of the answer and adds the security headers to every answer."""
+
+    def extra(self, scope: Scope) -> Callable[[dict[bytes, bytes]], Headers]:
         nonce = new_nonce()
         scope.setdefault("state", {})[NONCE_KEY] = nonce
-        csp = (_CSP_NAME, content_security_policy(nonce).encode("latin-1"))
-        await self.app(scope, receive, adding_headers(send, lambda _: (csp, *_FIXED_RAW)))
+        headers = ((_CSP_NAME, content_security_policy(nonce).encode("latin-1")), *_FIXED_RAW)
+        return lambda _present: headers

@@ -1,5 +1,5 @@
-"""OGC API Tiles: the dataset tile (every map layer in one SQL statement, app.tiles.service
-render_tiles) against the same layers' tiles rendered one by one (render_tile), uncached.
+"""OGC API Tiles: the dataset tile (every map layer in one SQL statement) against the same
+layers' tiles rendered one by one, uncached (app.tiles.service.render_tile both).
 
 Reads a database that holds an analysed municipality (scripts/start's, or any other) and takes
 27 tiles around the middle of its results: a 3 × 3 block at zooms 13, 14 and 15. A round renders
@@ -20,8 +20,8 @@ import time
 from sqlalchemy import create_engine, text
 
 from app.config import to_sqlalchemy_url
-from app.tiles.layers import TILE_LAYERS
-from app.tiles.service import TileKey, render_tile, render_tiles
+from app.ogc.tilesets import DATASET
+from app.tiles.service import TileKey, render_tile
 from benchmarks.tiles_benchmark import tile_of
 
 DEFAULT_URL = "postgresql://koppelkansen:koppelkansen@127.0.0.1:5432/koppelkansen"
@@ -35,7 +35,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=9)
     args = parser.parse_args()
     engine = create_engine(to_sqlalchemy_url(args.database_url))
-    layers = list(TILE_LAYERS.values())
+    layers = DATASET.layers
     with engine.connect() as conn:
         lon, lat = conn.execute(_MIDDLE).one()
         tiles = []
@@ -46,12 +46,12 @@ def main() -> None:
         for _ in range(args.rounds):
             start = time.perf_counter()
             for z, x, y in tiles:
-                render_tiles(conn, layers=layers, key=TileKey("ogc:dataset", z, x, y))
+                render_tile(conn, layers=layers, key=TileKey(DATASET.cache_name, z, x, y))
             together.append(time.perf_counter() - start)
             start = time.perf_counter()
             for z, x, y in tiles:
                 for layer in layers:
-                    render_tile(conn, layer=layer, key=TileKey(layer.naam, z, x, y))
+                    render_tile(conn, layers=(layer,), key=TileKey(layer.naam, z, x, y))
             apart.append(time.perf_counter() - start)
             ratios.append(together[-1] / apart[-1])
     print(f"{len(tiles)} tegels × {len(layers)} lagen, {args.rounds} rondes")

@@ -1,7 +1,7 @@
 """Helpers shared by the test fixtures and the benchmarks: a migrated database, the demo
 municipality loaded through the real importers, and the app served on a free port.
 
-Plain functions (no pytest), so `benchmarks/` can use them without importing conftest.
+Functions, not fixtures, so `benchmarks/` can use them without importing conftest.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ restate"): no reader restates a rule in SQL.
   newest year in the layer, so a freshly imported grid is visible at once: a display default,
   not the rule (which also skips years without valid cells).
 
-The fragments expect the source layer under the alias `t`.
+The fragments expect the source layer under the alias `t`; pair_conditions takes its alias.
 """
 
 from __future__ import annotations

@@ -134,8 +134,7 @@ def write_export(engine: Engine, path: Path, fmt: ExportFormat, buurten: list[st
             pyogrio.write_dataframe(frame, path, layer=name, driver="GPKG", append=number > 0,
                                     promote_to_multi=True,
                                     geometry_type=_geometry_type(frame, export_layer(name)))
-        _write_gpkg_aliases(path)
-        _write_gpkg_styles(path)
+        _write_gpkg_metadata(path)
         return [path]
     if fmt == "shp":
         return [_write_shapefile_zip(kansen, scores, path)]
@@ -178,7 +177,7 @@ def _write_shapefile_zip(kansen: gpd.GeoDataFrame, scores: gpd.GeoDataFrame, pat
                                         geometry_type=_geometry_type(part, name))
                 # QGIS applies a .qml of the same name when it opens the shapefile.
                 target.with_suffix(".qml").write_text(
-                    layer_qml(name, symbol_kind(_KIND_GEOMETRY[kind], name), shapefile=True),
+                    layer_qml(name, symbol_kind(_KIND_GEOMETRY[kind]), shapefile=True),
                     encoding="utf-8")
                 files.extend(sorted(folder.glob(f"{name}_{kind}.*")))
         legend = folder / "legenda.csv"
@@ -233,9 +232,13 @@ def _zip(files: list[Path], path: Path) -> None:
     tmp.replace(path)
 
 
-def _write_gpkg_aliases(path: Path) -> None:
-    """Dutch field aliases via the GeoPackage schema extension (gpkg_data_columns)."""
+def _write_gpkg_metadata(path: Path) -> None:
+    """Per layer its Dutch field aliases (the schema extension, gpkg_data_columns) and its QML
+    as the default style in `layer_styles`, the table QGIS reads and writes; that table is made
+    as QGIS 3.22 makes it (through GDAL), registered as attributes."""
     with sqlite3.connect(path) as db:
+        layers = db.execute("SELECT table_name, column_name, geometry_type_name "
+                            "FROM gpkg_geometry_columns ORDER BY table_name").fetchall()
         db.execute(
             "CREATE TABLE IF NOT EXISTS gpkg_data_columns (table_name TEXT NOT NULL, "
             "column_name TEXT NOT NULL, name TEXT, title TEXT, description TEXT, mime_type TEXT, "
@@ -246,22 +249,6 @@ def _write_gpkg_aliases(path: Path) -> None:
             "definition, scope) VALUES ('gpkg_data_columns', NULL, 'gpkg_schema', "
             "'http://www.geopackage.org/spec/#extension_schema', 'read-write')"
         )
-        tables = db.execute("SELECT table_name FROM gpkg_geometry_columns").fetchall()
-        for (table,) in tables:
-            db.executemany(
-                "INSERT OR REPLACE INTO gpkg_data_columns (table_name, column_name, name, title, "
-                "description) VALUES (?, ?, ?, ?, ?)",
-                [(table, full, label, label, label)
-                 for full, (_, label) in LAYER_FIELDS[export_layer(table)].items()],
-            )
-
-
-def _write_gpkg_styles(path: Path) -> None:
-    """Each layer's QML as its default style in `layer_styles`, the table QGIS reads and writes.
-
-    The table is made as QGIS 3.22 makes it (through GDAL), registered as attributes.
-    """
-    with sqlite3.connect(path) as db:
         db.execute(
             'CREATE TABLE IF NOT EXISTS "layer_styles" ("id" INTEGER PRIMARY KEY AUTOINCREMENT '
             'NOT NULL, "f_table_catalog" TEXT(256), "f_table_schema" TEXT(256), '
@@ -274,16 +261,21 @@ def _write_gpkg_styles(path: Path) -> None:
             "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, srs_id) "
             "VALUES ('layer_styles', 'attributes', 'layer_styles', 0)"
         )
-        layers = db.execute("SELECT table_name, column_name, geometry_type_name "
-                            "FROM gpkg_geometry_columns ORDER BY table_name").fetchall()
-        db.executemany(
-            "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, "
-            "f_geometry_column, styleName, styleQML, styleSLD, useAsDefault, description, owner, "
-            "ui) VALUES ('', '', ?, ?, ?, ?, '', 1, ?, '', '')",
-            [(table, column, table,
-              layer_qml(export_layer(table), symbol_kind(geometry, export_layer(table))),
-              "Stijl van de kaart van koppelkansen") for table, column, geometry in layers],
-        )
+        for table, column, geometry in layers:
+            layer = export_layer(table)
+            db.executemany(
+                "INSERT OR REPLACE INTO gpkg_data_columns (table_name, column_name, name, title, "
+                "description) VALUES (?, ?, ?, ?, ?)",
+                [(table, full, label, label, label)
+                 for full, (_, label) in LAYER_FIELDS[layer].items()],
+            )
+            db.execute(
+                "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, "
+                "f_geometry_column, styleName, styleQML, styleSLD, useAsDefault, description, "
+                "owner, ui) VALUES ('', '', ?, ?, ?, ?, '', 1, ?, '', '')",
+                (table, column, table, layer_qml(layer, symbol_kind(geometry)),
+                 "Stijl van de kaart van koppelkansen"),
+            )
 
 
 def export_filename(fmt: ExportFormat) -> str:

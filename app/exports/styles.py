@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from typing import Any, Literal
 
-from app.exports.fields import LAYER_FIELDS, LAYER_GEOMETRY
+from app.exports.fields import LAYER_FIELDS
 from frontend.styles import buurt_style, kans_style
 
 SymbolKind = Literal["line", "fill", "marker"]
@@ -28,16 +28,9 @@ _SYMBOL_FOR: dict[str, SymbolKind] = {"POINT": "marker", "LINESTRING": "line", "
 _GEOMETRY_TYPE: dict[SymbolKind, str] = {"marker": "0", "line": "1", "fill": "2"}
 
 
-def symbol_kind(geometry_type: str, layer: str) -> SymbolKind:
-    """The QGIS symbol type for a geometry type name (as OGR or GeoPackage spell it).
-
-    An unknown or mixed type (GeoPackage `GEOMETRY`) gets the symbol of the layer's declared
-    type.
-    """
-    name = geometry_type.upper().replace("MULTI", "")
-    if name not in _SYMBOL_FOR:
-        name = LAYER_GEOMETRY[layer].upper().replace("MULTI", "")
-    return _SYMBOL_FOR[name]
+def symbol_kind(geometry_type: str) -> SymbolKind:
+    """The QGIS symbol type for a geometry type name (as OGR or GeoPackage spell it)."""
+    return _SYMBOL_FOR[geometry_type.upper().replace("MULTI", "")]
 
 
 def layer_qml(layer: str, kind: SymbolKind, *, shapefile: bool = False) -> str:

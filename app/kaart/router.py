@@ -21,6 +21,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 import frontend
+from app.adr import API_PREFIX
 from app.analyse.service import latest_run
 from app.auth.deps import (
     KEY_COOKIE,
@@ -50,7 +51,6 @@ from frontend.pages import render_niet_gevonden, render_print, render_sleutel_no
 from frontend.tijdlijn import BREEDTE, SMAL
 
 STATIC_DIR = Path(frontend.__file__).resolve().parent / "static"
-API_PREFIX = "/api/v1"
 # The key cookie lives as long as a planning round; revoking the key ends it at once anyway.
 KEY_COOKIE_MAX_AGE = 90 * 24 * 3600
 _ACCESS_LOG = "uvicorn.access"

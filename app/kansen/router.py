@@ -25,7 +25,6 @@ from app.openapi import enum_items
 from geo.schema import REGELCODES, REGELS, WERK_SOORTEN
 
 router = APIRouter(prefix="/api/v1/koppelkansen", tags=["koppelkansen"], dependencies=[ReaderDep])
-GEOJSON = GEOJSON_MEDIA_TYPE
 BESLUIT_KEUZES = (*BESLUIT_STATUSSEN, GEEN_BESLUIT)
 KANS_PATH = Path(alias="kans", description="De vaste sleutel van het resultaat (kans_id, 16 tekens)")
 BESLUIT_QUERY = Query(
@@ -46,7 +45,7 @@ EditorRedacteur = Annotated[Redacteur, Depends(editor)]
 class GeoJSONResponse(JSONResponse):
     """JSON as application/geo+json; documents the routes' typed GeoJSON bodies under that type."""
 
-    media_type = GEOJSON
+    media_type = GEOJSON_MEDIA_TYPE
 
 
 @router.get("", response_class=GeoJSONResponse, responses={200: {"model": KansFeatureCollection}, 422: {}})
@@ -84,7 +83,7 @@ def list_kansen(
     feats, total = service.list_kansen(session, flt=flt, page=page)
     body = feature_collection(feats, total=total,
                               links=next_link(request, page, len(feats), total))
-    return JSONResponse(body, media_type=GEOJSON)
+    return JSONResponse(body, media_type=GEOJSON_MEDIA_TYPE)
 
 
 @router.get("/{kans}", response_class=GeoJSONResponse, responses={200: {"model": KansDetail}, 404: {}})
@@ -98,7 +97,7 @@ def get_kans(
     met hun jaren (warmtenet, riool, bomen) en de gemeten grootheden, zodat een planner het
     resultaat met de hand kan nagaan.
     """
-    return JSONResponse(service.get_kans(session, kans_id=kans_id), media_type=GEOJSON)
+    return JSONResponse(service.get_kans(session, kans_id=kans_id), media_type=GEOJSON_MEDIA_TYPE)
 
 
 @router.put("/{kans}/besluit", response_model=BesluitRead,

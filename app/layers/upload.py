@@ -17,7 +17,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.auth.service import check_role
-from app.errors import PROBLEM_MEDIA_TYPE, DomainError, database_error, problem_bytes
+from app.errors import DomainError, database_error, send_problem
 
 _CHUNK = 1 << 20
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
@@ -177,8 +177,4 @@ def _check_editor(sessionmaker: Any, key: str | None) -> None:
 
 
 async def _send_error(send: Send, exc: DomainError) -> None:
-    body = problem_bytes(exc.status_code, exc.message)
-    await send({"type": "http.response.start", "status": exc.status_code,
-                "headers": [(b"content-type", PROBLEM_MEDIA_TYPE.encode()),
-                            (b"content-length", str(len(body)).encode())]})
-    await send({"type": "http.response.body", "body": body})
+    await send_problem(send, exc.status_code, exc.message)

@@ -218,8 +218,7 @@ def tile_matrix_set_page(base: str, body: dict[str, Any]) -> Page:
                 crumbs=_crumbs(base, (f"{base}/tileMatrixSets?f=html", "Tegelmatrixsets")),
                 lines=[str(body["description"]), f"Coördinatenstelsel: {body['crs']}.",
                        f"URI: {body['uri']}."],
-                links=_links(body, "self", "alternate") + [(f"{base}/tileMatrixSets/{body['id']}"
-                                                            "?f=json", "Als JSON")],
+                links=[(f"{_self(body)}?f=json", "Als JSON")],
                 tables=[Table("Tegelmatrices", ["Id (zoom)", "Schaalgetal", "Celgrootte (m)",
                                                 "Tegels"], rows)])
 
@@ -242,7 +241,7 @@ def tilesets_page(base: str, body: dict[str, Any]) -> Page:
     for tileset in body["tilesets"]:
         rows.append([(str(tileset["title"]), f"{_self(tileset)}?f=html"), ("vector", None),
                      (str(tileset["tileMatrixSetURI"]), None)])
-    crumbs = _tiles_crumbs(base, body["tilesets"][0]) if body["tilesets"] else _crumbs(base)
+    crumbs = _tiles_crumbs(base, body["tilesets"][0])
     return Page(title="Vectortegels", crumbs=crumbs,
                 lines=["De tegelsets, als Mapbox Vector Tiles."],
                 tables=[Table("Tegelsets", ["Titel", "Soort", "Tegelmatrixset"], rows)])

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+from app.adr import CONTENT_CRS_HEADER
 from app.auth.deps import ReaderDep
 from app.deps import SessionDep
 from app.ogc import html, schemas, service
@@ -76,7 +77,7 @@ def html_page(request: Request, page: html.Page) -> HTMLResponse:
 
 
 def _content_crs(crs: Crs) -> dict[str, str]:
-    return {"Content-Crs": f"<{crs.uri}>"}
+    return {CONTENT_CRS_HEADER: f"<{crs.uri}>"}
 
 
 def _legacy_crs(body: dict[str, Any], crs: Crs) -> dict[str, Any]:

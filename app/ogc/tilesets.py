@@ -7,37 +7,42 @@ addressed as tileMatrix/tileRow/tileCol = z/y/x. Pure functions of the catalogue
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
 from app.errors import NotFound
 from app.ogc.catalog import COLLECTIONS, TILE_LAYER_OF, Collection, get_collection
 from app.ogc.schemas import HTML, JSON, link
-from app.tiles.layers import MAX_ZOOM, MVT_MEDIA_TYPE, TILE_LAYERS, TileLayer
+from app.tiles.layers import (
+    HALF_WORLD,
+    MAX_ZOOM,
+    MVT_MEDIA_TYPE,
+    TILE_LAYERS,
+    TILE_SIZE,
+    TileLayer,
+)
 
 TMS_ID = "WebMercatorQuad"
 TMS_URI = "http://www.opengis.net/def/tilematrixset/OGC/1.0/WebMercatorQuad"
+TMS_TITLE = "Google Maps Compatible for the World"
 MERCATOR_URI = "http://www.opengis.net/def/crs/EPSG/0/3857"
 REL_TILING_SCHEME = "http://www.opengis.net/def/rel/ogc/1.0/tiling-scheme"
 REL_GEODATA = "http://www.opengis.net/def/rel/ogc/1.0/geodata"
 
-TILE_SIZE = 256
-# The standard's numbers: the equator of the WGS84 ellipsoid, and pixels of 0.28 mm.
-_HALF_WORLD = math.pi * 6_378_137.0
+# The standard's pixel: 0.28 mm.
 _PIXEL_METRES = 0.00028
 TILE_TEMPLATE = "{tileMatrix}/{tileRow}/{tileCol}"
 
 
 def tile_matrix(level: int) -> dict[str, Any]:
     """Level `level` of WebMercatorQuad: 2^level tiles of 256 pixels square from the top left."""
-    cell = 2 * _HALF_WORLD / TILE_SIZE / 2**level
+    cell = 2 * HALF_WORLD / TILE_SIZE / 2**level
     return {
         "id": str(level),
         "scaleDenominator": cell / _PIXEL_METRES,
         "cellSize": cell,
         "cornerOfOrigin": "topLeft",
-        "pointOfOrigin": [-_HALF_WORLD, _HALF_WORLD],
+        "pointOfOrigin": [-HALF_WORLD, HALF_WORLD],
         "tileWidth": TILE_SIZE,
         "tileHeight": TILE_SIZE,
         "matrixWidth": 2**level,
@@ -49,15 +54,15 @@ def tile_matrix_set(base: str) -> dict[str, Any]:
     """The definition of WebMercatorQuad (levels 0 to MAX_ZOOM) in the TMS 2.0 JSON encoding."""
     return {
         "id": TMS_ID,
-        "title": "Google Maps Compatible for the World",
+        "title": TMS_TITLE,
         "description": "Web-mercator (EPSG:3857) in tegels van 256 × 256 pixels; zoomniveau z "
                        "heeft 2^z × 2^z tegels. Dezelfde tegels als de kaart (/tiles).",
         "uri": TMS_URI,
         "crs": MERCATOR_URI,
         "orderedAxes": ["X", "Y"],
         "wellKnownScaleSet": "http://www.opengis.net/def/wkss/OGC/1.0/GoogleMapsCompatible",
-        "boundingBox": {"lowerLeft": [-_HALF_WORLD, -_HALF_WORLD],
-                        "upperRight": [_HALF_WORLD, _HALF_WORLD], "crs": MERCATOR_URI,
+        "boundingBox": {"lowerLeft": [-HALF_WORLD, -HALF_WORLD],
+                        "upperRight": [HALF_WORLD, HALF_WORLD], "crs": MERCATOR_URI,
                         "orderedAxes": ["X", "Y"]},
         "tileMatrices": [tile_matrix(level) for level in range(MAX_ZOOM + 1)],
         "links": [link(f"{base}/tileMatrixSets/{TMS_ID}", "self", JSON, "Dit document"),
@@ -70,7 +75,7 @@ def tile_matrix_sets(base: str, links: list[dict[str, str]]) -> dict[str, Any]:
     """The list of tile matrix sets: only WebMercatorQuad."""
     href = f"{base}/tileMatrixSets/{TMS_ID}"
     return {"links": links, "tileMatrixSets": [{
-        "id": TMS_ID, "title": "Google Maps Compatible for the World", "uri": TMS_URI,
+        "id": TMS_ID, "title": TMS_TITLE, "uri": TMS_URI,
         "crs": MERCATOR_URI, "links": [link(href, "self", JSON, "WebMercatorQuad")]}]}
 
 
@@ -85,11 +90,15 @@ def check_tile_matrix_set(tile_matrix_set_id: str) -> None:
 class Tileset:
     """What one tileset serves: the collection tiles of one layer, or the dataset's of all."""
 
-    path: str                       # under the base URL: /collections/{id}/tiles or /tiles
     title: str
     description: str
     layers: tuple[TileLayer, ...]
     collection: Collection | None   # None for the dataset tileset
+
+    @property
+    def path(self) -> str:
+        """Where it is under the base URL: /collections/{id}/tiles, or /tiles."""
+        return f"/collections/{self.collection.id}/tiles" if self.collection else "/tiles"
 
     @property
     def minzoom(self) -> int:
@@ -102,12 +111,12 @@ class Tileset:
         return self.layers[0].naam if len(self.layers) == 1 else "ogc:dataset"
 
 
-def _collection_of(layer_name: str) -> Collection:
-    return next(COLLECTIONS[c] for c, laag in TILE_LAYER_OF.items() if laag == layer_name)
+_COLLECTION_OF_LAYER: dict[str, Collection] = {
+    laag: COLLECTIONS[c] for c, laag in TILE_LAYER_OF.items()}
 
 
 DATASET = Tileset(
-    path="/tiles", title="Alle kaartlagen",
+    title="Alle kaartlagen",
     description="Alle kaartlagen in één vectortegel; elke laag vanaf haar eigen zoomniveau.",
     layers=tuple(TILE_LAYERS.values()), collection=None)
 
@@ -119,7 +128,7 @@ def collection_tileset(collection_id: str) -> Tileset:
     if laag is None:
         raise NotFound(f"Collectie '{item.id}' heeft geen vectortegels. Wel: "
                        f"{', '.join(TILE_LAYER_OF)}.")
-    return Tileset(path=f"/collections/{item.id}/tiles", title=item.title,
+    return Tileset(title=item.title,
                    description=f"{item.description} Als vectortegels (kaartlaag {laag}).",
                    layers=(TILE_LAYERS[laag],), collection=item)
 
@@ -143,7 +152,7 @@ _DIMENSION = {"Point": 0, "MultiPoint": 0, "LineString": 1, "MultiLineString": 1
 
 
 def _layer(layer: TileLayer) -> dict[str, Any]:
-    item = _collection_of(layer.naam)
+    item = _COLLECTION_OF_LAYER[layer.naam]
     document: dict[str, Any] = {
         "id": layer.naam, "title": item.title, "description": item.description,
         "dataType": "vector", "minTileMatrix": str(layer.minzoom),

@@ -6,6 +6,7 @@ request are the tile coordinates and the filters, always as bound parameters.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from app.analyse.facts import LBM_LATEST, RIOOL_DUE_COLUMN, RIOOL_DUE_JOIN
@@ -35,6 +36,9 @@ class TileLayer:
 
 
 MVT_MEDIA_TYPE = "application/vnd.mapbox-vector-tile"
+# Web mercator: tiles of 256 pixels; half the equator of the WGS84 ellipsoid in metres.
+TILE_SIZE = 256
+HALF_WORLD = math.pi * 6_378_137.0
 # From this zoom on (about 2 m per pixel) tiles keep every feature and every vertex.
 DETAIL_ZOOM = 16
 MAX_ZOOM = 22

@@ -16,10 +16,11 @@ from sqlalchemy.orm import Session
 from app.analyse.facts import LBM_LATEST, RIOOL_DUE_COLUMN, RIOOL_DUE_JOIN
 from app.errors import BadRequest
 from app.kansen.service import KansFilter, kans_conditions
+from app.tiles.layers import HALF_WORLD, TILE_SIZE
 from geo.regels import REGEL_INFO, REGELCODE_NAMEN
 
 # Ground metres per pixel at zoom 0 on the equator for 256-pixel web-mercator tiles.
-_M_PER_PX_Z0 = 156_543.033_92
+_M_PER_PX_Z0 = 2 * HALF_WORLD / TILE_SIZE
 # The source layers a click can ask about; the map page gets this list in its options.
 Bronlaag = Literal["warmtenet", "riolering", "groen", "boom", "leefbaarometer", "werk"]
 BRONLAGEN: tuple[str, ...] = get_args(Bronlaag)

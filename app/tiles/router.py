@@ -20,7 +20,6 @@ from app.tiles.service import (
     check_tile,
     read_connection,
     render_tile,
-    render_tiles,
     render_versioned_tile,
     tile_version,
 )
@@ -66,13 +65,12 @@ def tile_response(request: Request, session: Session, *, layers: Sequence[TileLa
     db = read_connection(session)
     cache = _cache(request)
     if_none_match = request.headers.get("if-none-match")
-    single = layers[0] if len(layers) == 1 else None
     tile = None
-    if if_none_match or cache.holds(key) or single is None:
+    if if_none_match or cache.holds(key):
         version = tile_version(db)
     else:
         # Most likely not cached: the version and the tile in one round trip.
-        version, tile = render_versioned_tile(db, layer=single, key=key)
+        version, tile = render_versioned_tile(db, layers=layers, key=key)
         cache.put(version, key, tile)
     # Weak: the same tile goes out compressed or not (with Vary: Accept-Encoding).
     # Private when reading needs a key, so no shared cache hands a tile to someone without one.
@@ -86,8 +84,7 @@ def tile_response(request: Request, session: Session, *, layers: Sequence[TileLa
     if tile is None:
         tile = cache.get(version, key)
     if tile is None:
-        tile = (render_tile(db, layer=single, key=key) if single is not None
-                else render_tiles(db, layers=layers, key=key))
+        tile = render_tile(db, layers=layers, key=key)
         cache.put(version, key, tile)
     if not tile.body:
         return Response(status_code=204, headers=headers)

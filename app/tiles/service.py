@@ -100,10 +100,9 @@ class Tile:
         return zlib.decompress(self.body, 16 + zlib.MAX_WBITS) if self.gzipped else self.body
 
 
-# The statements per layer, built once: the tile, and the version with the tile.
-_TILE_SQL: dict[str, TextClause] = {}
-_VERSIONED_SQL: dict[str, TextClause] = {}
-_COMBINED_SQL: dict[tuple[str, ...], TextClause] = {}
+# The statements per set of layers, built once: the tile, and the version with the tile.
+_TILE_SQL: dict[tuple[str, ...], TextClause] = {}
+_VERSIONED_SQL: dict[tuple[str, ...], TextClause] = {}
 
 
 def read_connection(session: Session) -> Session | Connection:
@@ -118,48 +117,45 @@ def read_connection(session: Session) -> Session | Connection:
     return session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
-def render_tile(db: Session | Connection, *, layer: TileLayer, key: TileKey) -> Tile:
-    """The Mapbox Vector Tile of one tile; its body is b'' when nothing falls in it."""
-    if key.z < layer.minzoom:
+def _shown(layers: Sequence[TileLayer], key: TileKey) -> tuple[TileLayer, ...]:
+    return tuple(layer for layer in layers if key.z >= layer.minzoom)
+
+
+def _tile_expression(shown: tuple[TileLayer, ...]) -> str:
+    """The MVT of `shown` as one SQL value: the layers of an MVT are independent messages one
+    after another, so the tile of several layers is their tiles joined."""
+    return " || ".join(f"coalesce(({tile_sql(layer)}), ''::bytea)" for layer in shown)
+
+
+def render_tile(db: Session | Connection, *, layers: Sequence[TileLayer], key: TileKey) -> Tile:
+    """The Mapbox Vector Tile of one tile of `layers` (those that start at or below its zoom);
+    its body is b'' when nothing falls in it."""
+    shown = _shown(layers, key)
+    if not shown:
         return Tile(b"", False)
-    sql = _TILE_SQL.get(layer.naam)
+    names = tuple(layer.naam for layer in shown)
+    sql = _TILE_SQL.get(names)
     if sql is None:
-        sql = _TILE_SQL[layer.naam] = text(tile_sql(layer))
+        sql = _TILE_SQL[names] = text(f"SELECT {_tile_expression(shown)}")
     data = db.execute(sql, {"z": key.z, "x": key.x, "y": key.y}).scalar_one_or_none()
     return Tile.of(bytes(data) if data else b"")
 
 
 def render_versioned_tile(
-    db: Session | Connection, *, layer: TileLayer, key: TileKey
+    db: Session | Connection, *, layers: Sequence[TileLayer], key: TileKey
 ) -> tuple[str, Tile]:
     """The version (tile_version) and the tile (render_tile) in one statement, one round trip."""
-    if key.z < layer.minzoom:
+    shown = _shown(layers, key)
+    if not shown:
         return tile_version(db), Tile(b"", False)
-    sql = _VERSIONED_SQL.get(layer.naam)
+    names = tuple(layer.naam for layer in shown)
+    sql = _VERSIONED_SQL.get(names)
     if sql is None:
-        sql = _VERSIONED_SQL[layer.naam] = text(
-            f"SELECT {_VERSION_COLUMNS}, ({tile_sql(layer)}) FROM {_VERSION_FROM}")
+        sql = _VERSIONED_SQL[names] = text(
+            f"SELECT {_VERSION_COLUMNS}, {_tile_expression(shown)} FROM {_VERSION_FROM}")
     run_id, run_at, import_id, import_at, data = db.execute(
         sql, {"z": key.z, "x": key.x, "y": key.y}).one()
     return _version(run_id, run_at, import_id, import_at), Tile.of(bytes(data) if data else b"")
-
-
-def render_tiles(db: Session | Connection, *, layers: Sequence[TileLayer], key: TileKey) -> Tile:
-    """One MVT holding every layer of `layers` that starts at or below the zoom of `key`.
-
-    The layers of an MVT are independent messages one after another, so the tile of several
-    layers is their tiles joined, here by PostgreSQL in one statement.
-    """
-    shown = tuple(layer for layer in layers if key.z >= layer.minzoom)
-    if not shown:
-        return Tile(b"", False)
-    names = tuple(layer.naam for layer in shown)
-    sql = _COMBINED_SQL.get(names)
-    if sql is None:
-        parts = " || ".join(f"coalesce(({tile_sql(layer)}), ''::bytea)" for layer in shown)
-        sql = _COMBINED_SQL[names] = text(f"SELECT {parts}")
-    data = db.execute(sql, {"z": key.z, "x": key.x, "y": key.y}).scalar_one_or_none()
-    return Tile.of(bytes(data) if data else b"")
 
 
 class TileCache:

@@ -23,6 +23,12 @@ import pyogrio
 from app.exports.fields import BUURT_FIELDS, KANS_FIELDS
 from app.exports.service import write_export
 from app.kansen.service import save_besluit
+from tests.app.test_export_styles import (
+    _check_buurt_style,
+    _check_kans_style,
+    _gpkg_styles,
+    _read_qml,
+)
 from tests.support import load_demo
 
 pytestmark = pytest.mark.db
@@ -291,6 +297,12 @@ def test_empty_layers_keep_their_geometry_and_field_types(
         conn.execute(sa.text("INSERT INTO analyse_run (peiljaar, parameters, import_ids, aantallen, "
                           "duur_s) VALUES (2026, '{}', '[]', '{}', 0)"))
     gpkg = write_export(scratch_engine, tmp_path / "leeg.gpkg", "gpkg", [])[0]
+    # Styled by the declared geometry of each layer.
+    styles = _gpkg_styles(gpkg)
+    assert {layer: geometry for layer, (geometry, *_) in styles.items()} == {
+        "koppelkansen": "MULTILINESTRING", "buurtscores": "MULTIPOLYGON"}
+    _check_kans_style(_read_qml(styles["koppelkansen"][2]), "line")
+    _check_buurt_style(_read_qml(styles["buurtscores"][2]), "fill")
     kansen = pyogrio.read_info(gpkg, layer="koppelkansen")
     scores = pyogrio.read_info(gpkg, layer="buurtscores")
     assert (kansen["features"], scores["features"]) == (0, 0)
@@ -301,6 +313,7 @@ def test_empty_layers_keep_their_geometry_and_field_types(
     types = dict(zip(scores["fields"], scores["ogr_types"], strict=True))
     assert types["rang"] == "OFTInteger" and types["score"] == "OFTReal"
     shp = write_export(scratch_engine, tmp_path / "leeg.zip", "shp", [])[0]
+    assert {"koppelkansen_lijn.qml", "buurtscores_vlak.qml"} <= set(zipfile.ZipFile(shp).namelist())
     zipfile.ZipFile(shp).extractall(tmp_path / "shp")
     assert pyogrio.read_info(tmp_path / "shp" / "buurtscores_vlak.shp")["geometry_type"] == "Polygon"
     assert pyogrio.read_info(tmp_path / "shp" / "koppelkansen_lijn.shp")["geometry_type"] == (

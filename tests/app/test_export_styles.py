@@ -10,21 +10,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
 
 import pyogrio
 
 from app.exports.fields import LAYER_FIELDS
-from app.exports.service import export_layer, write_export
+from app.exports.service import export_layer
 from frontend.styles import REGELCODE_COLORS, REGELCODE_LABELS, SCORE_RAMP
 from geo.schema import REGELCODES
 
 pytestmark = pytest.mark.db
 
-# The symbol QGIS needs for each geometry type as a GeoPackage or a shapefile declares it; a
-# GeoPackage layer of lines with a few areas (GEOMETRY) opens in QGIS as a line layer.
+# The symbol QGIS needs for each geometry type as a GeoPackage or a shapefile declares it.
 SYMBOL_FOR = {"MULTILINESTRING": "line", "MULTIPOLYGON": "fill",
               "LineString": "line", "Polygon": "fill"}
 
@@ -133,18 +130,3 @@ def test_shapefile_zip_has_a_qml_beside_every_shapefile(client: TestClient, tmp_
         assert style["aliases"] == {short: label for short, label in LAYER_FIELDS[layer].values()}
         CHECKS[layer](style, SYMBOL_FOR[info["geometry_type"]])
         assert style["geometry"] == {"LineString": "1", "Polygon": "2"}[info["geometry_type"]]
-
-
-def test_empty_export_is_styled_by_the_declared_geometry(scratch_engine: Engine,
-                                                          tmp_path: Path) -> None:
-    with scratch_engine.begin() as conn:
-        conn.execute(sa.text("INSERT INTO analyse_run (peiljaar, parameters, import_ids, "
-                             "aantallen, duur_s) VALUES (2026, '{}', '[]', '{}', 0)"))
-    styles = _gpkg_styles(write_export(scratch_engine, tmp_path / "leeg.gpkg", "gpkg", [])[0])
-    assert {layer: geometry for layer, (geometry, *_) in styles.items()} == {
-        "koppelkansen": "MULTILINESTRING", "buurtscores": "MULTIPOLYGON"}
-    _check_kans_style(_read_qml(styles["koppelkansen"][2]), "line")
-    _check_buurt_style(_read_qml(styles["buurtscores"][2]), "fill")
-    shp = write_export(scratch_engine, tmp_path / "leeg.zip", "shp", [])[0]
-    names = set(zipfile.ZipFile(shp).namelist())
-    assert {"koppelkansen_lijn.qml", "buurtscores_vlak.qml"} <= names

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from app.adr import API_VERSION
 from app.auth.service import create_key
 from app.config import Settings
 from app.errors import PROBLEM_MEDIA_TYPE, TITLES, BadRequest
@@ -101,6 +102,7 @@ def test_unexpected_error_is_500_without_trace(demo_settings: Settings) -> None:
     with TestClient(app, raise_server_exceptions=False) as api:
         r = api.get("/kapot")
     assert_problem(r, 500, contains="onverwacht")
+    assert r.headers["api-version"] == API_VERSION  # it skips all middleware (app.errors)
     assert "geheim" not in r.text
 
 

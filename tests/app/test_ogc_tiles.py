@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 
 from app.auth.service import create_key
 from app.config import Settings
-from app.errors import PROBLEM_MEDIA_TYPE
 from app.main import create_app
 from app.ogc.catalog import COLLECTIONS
 from app.tiles.layers import MAX_ZOOM, TILE_LAYERS
+from tests.app.test_ogc import _problem
 from tests.tiles.mvt import decode
 from tests.tiles.test_tiles import tile_of
 
@@ -26,13 +26,6 @@ MVT = "application/vnd.mapbox-vector-tile"
 TMS_URI = "http://www.opengis.net/def/tilematrixset/OGC/1.0/WebMercatorQuad"
 TILESETS = "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector"
 ZOOM = 14
-
-
-def _problem(r: Any, status: int, *contains: str) -> None:
-    assert r.status_code == status, r.text
-    assert r.headers["content-type"] == PROBLEM_MEDIA_TYPE
-    for part in contains:
-        assert part in str(r.json()["detail"]), r.json()
 
 
 def _href(body: dict[str, Any], rel: str) -> str:

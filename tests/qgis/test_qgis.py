@@ -24,7 +24,8 @@ from shapely import wkt
 
 from app.auth.service import create_key
 from app.config import Settings
-from app.exports.fields import BUURT_FIELDS, KANS_FIELDS
+from app.exports.fields import KANS_FIELDS, LAYER_FIELDS
+from app.exports.service import export_layer
 from app.main import create_app
 from app.ogc.catalog import COLLECTIONS
 from frontend.styles import REGELCODE_COLORS, SCORE_RAMP
@@ -36,7 +37,6 @@ pytestmark = pytest.mark.db
 OGC = "/ogc/v1"
 CQL = "regel = 'vergroenen' AND jaar >= 2027"
 QGIS_EXPRESSION = "\"regel\" = 'vergroenen' AND \"jaar\" >= 2027"
-CQL_SQL = "regel = 'vergroenen' AND jaar >= 2027"
 MM = 0.0011  # metres: RD coordinates come back to the millimetre
 
 
@@ -109,7 +109,7 @@ def test_qgis_reads_with_a_key_as_basic_password(
 
 def test_qgis_filter_matches_the_servers_cql2(
         qgis: QgisRun, live_server: str, demo_engine: Engine) -> None:
-    expected = sorted(r[0] for r in _rows(demo_engine, f"SELECT kans_id FROM koppelkans WHERE {CQL_SQL}"))
+    expected = sorted(r[0] for r in _rows(demo_engine, f"SELECT kans_id FROM koppelkans WHERE {CQL}"))
     seen = qgis([
         {"name": "provider", "provider": "OAPIF", "uri": _oapif(live_server, "koppelkansen"),
          "subset": QGIS_EXPRESSION, "key": "kans_id"},
@@ -175,12 +175,11 @@ def _assert_score_style(renderer: dict[str, Any]) -> None:
 def test_qgis_opens_the_geopackage_with_the_maps_style(
         qgis: QgisRun, live_server: str, demo_engine: Engine, tmp_path: Path) -> None:
     path = _download(live_server, "gpkg", tmp_path)
-    layers = {"koppelkansen": KANS_FIELDS, "koppelkansen_vlak": KANS_FIELDS,
-              "buurtscores": BUURT_FIELDS}
+    layers = ("koppelkansen", "koppelkansen_vlak", "buurtscores")
     seen = qgis([{"name": layer, "provider": "ogr", "uri": f"{path}|layername={layer}"}
                  for layer in layers])
-    for layer, fields in layers.items():
-        answer = seen[layer]
+    for layer in layers:
+        answer, fields = seen[layer], LAYER_FIELDS[export_layer(layer)]
         assert answer["valid"], answer.get("error")
         assert answer["crs"] == "EPSG:28992"
         assert set(fields) <= set(answer["fields"])
@@ -209,13 +208,12 @@ def test_qgis_opens_the_shapefiles_with_the_maps_style(
         answer = seen[shp.stem]
         assert answer["valid"], answer.get("error")
         assert answer["crs"] == "EPSG:28992"
-        fields = KANS_FIELDS if shp.stem.startswith("koppelkansen") else BUURT_FIELDS
+        fields = LAYER_FIELDS[export_layer(shp.stem)]
         assert answer["aliases"] == dict(fields.values())
+        assert answer["fields"] == [short for short, _ in fields.values()]
         if fields is KANS_FIELDS:
-            assert answer["fields"] == [short for short, _ in KANS_FIELDS.values()]
             _assert_kans_style(answer["renderer"], KANS_FIELDS["regelcode"][0])
             total += len(answer["features"])
         else:
-            assert answer["fields"] == [short for short, _ in BUURT_FIELDS.values()]
             _assert_score_style(answer["renderer"])
     assert total == _rows(demo_engine, "SELECT count(*) FROM koppelkans")[0][0]

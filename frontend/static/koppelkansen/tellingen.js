@@ -74,14 +74,19 @@
     KK.refresh(map);
   }
 
+  /* The decision filter reads `besluiten`: with it on, the tiles are drawn again (and counted);
+   * otherwise only the counts change. */
+  function herteken() {
+    if (KK.filter.besluit) KK.setFilter({}); else toon();
+  }
+
   T.perCode = function (code) { return rijen ? perCode[code] || 0 : null; };
   /* The decision on a result (null: none, or not loaded yet), and a new one after a save. */
   var besluiten = {};
   T.besluit = function (kansId) { return besluiten[kansId] || null; };
   T.zetBesluit = function (kansId, status) {
     besluiten[kansId] = status;
-    (rijen || []).forEach(function (p) { if (p.kans_id === kansId) p.besluit_status = status; });
-    if (KK.filter.besluit) KK.setFilter({}); else toon();
+    herteken();
   };
   T.totaal = function () { return totaal; };
 
@@ -102,7 +107,7 @@
         return p;
       });
       // The map's decision filter reads the lookup: draw again now that it is there.
-      if (KK.filter.besluit) KK.setFilter({}); else toon();
+      herteken();
     }).catch(function (err) {
       mislukt = true;
       zonderFilters();
